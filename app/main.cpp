@@ -1,0 +1,100 @@
+// sessiondeck: the desktop app. Wires the Workspace (core) to the MainWindow (ui).
+
+#include "logging.h"
+#include "mainwindow.h"
+#include "workspace.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QDir>
+#include <QFileInfo>
+#include <QTimer>
+
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+
+int main(int argc, char *argv[])
+{
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName(QStringLiteral("SessionDeck"));
+    QApplication::setApplicationName(QStringLiteral("sessiondeck"));
+    QApplication::setApplicationDisplayName(QStringLiteral("SessionDeck"));
+    QApplication::setApplicationVersion(QStringLiteral(SESSIONDECK_VERSION));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("SessionDeck: a dashboard for the Redis "
+                                                    "clusters that hold web sessions."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addOptions({
+        {"demo", "Start a local demo Sentinel cluster and connect to it."},
+        {"connect", "Connect to this Redis or Sentinel URL.", "url"},
+        {"log-level", "trace, debug, info (default), warn, error, off.", "level", "info"},
+        {"screenshot", "Save a PNG of the window to this file before quitting (see --quit-after).",
+         "file"},
+        {"quit-after", "Quit after this many seconds.", "seconds"},
+    });
+    parser.process(app);
+
+    sdcore::LogOptions logOptions;
+    logOptions.level = parser.value(QStringLiteral("log-level"));
+    if (auto s = sdcore::Logging::setup(logOptions); !s) {
+        std::fprintf(stderr, "sessiondeck: %s\n", qPrintable(s.errorMessage()));
+        return 64;
+    }
+    spdlog::info("SessionDeck {} starting; log file {}", SESSIONDECK_VERSION,
+                 sdcore::Logging::logFilePath().toStdString());
+
+    sdcore::Workspace workspace;
+    sdui::MainWindow window(&workspace);
+
+    if (parser.isSet(QStringLiteral("connect"))) {
+        auto index = workspace.addConnection(parser.value(QStringLiteral("connect")));
+        if (!index) {
+            std::fprintf(stderr, "sessiondeck: %s\n", qPrintable(index.errorMessage()));
+            return 64;
+        }
+        workspace.activate(*index);
+    } else if (parser.isSet(QStringLiteral("demo"))) {
+        workspace.startDemo();
+    } else if (!workspace.connections().isEmpty()) {
+        workspace.activate(0);
+    }
+    // Scripts (make demo on a machine without a display) read the demo URL from stdout.
+    QObject::connect(&workspace, &sdcore::Workspace::demoReady, [](const sdcore::RedisUrl &url) {
+        std::printf("demo-url: %s\n", qPrintable(url.toString()));
+        std::fflush(stdout);
+    });
+    QObject::connect(&workspace, &sdcore::Workspace::demoFailed, [](const QString &message) {
+        std::fprintf(stderr, "sessiondeck: the demo cluster could not start: %s\n",
+                     qPrintable(message));
+    });
+
+    window.show();
+
+    if (parser.isSet(QStringLiteral("quit-after"))) {
+        bool ok = false;
+        const double seconds = parser.value(QStringLiteral("quit-after")).toDouble(&ok);
+        if (!ok || seconds <= 0) {
+            std::fprintf(stderr, "sessiondeck: --quit-after wants a positive number of seconds\n");
+            return 64;
+        }
+        const QString screenshot = parser.value(QStringLiteral("screenshot"));
+        QTimer::singleShot(int(seconds * 1000), &app, [&app, &window, screenshot] {
+            if (!screenshot.isEmpty()) {
+                const QString path = QFileInfo(screenshot).absoluteFilePath();
+                QDir().mkpath(QFileInfo(path).absolutePath());
+                if (window.grab().save(path))
+                    std::printf("screenshot: %s\n", qPrintable(path));
+                else
+                    std::fprintf(stderr, "sessiondeck: could not save %s\n", qPrintable(path));
+                std::fflush(stdout);
+            }
+            app.quit();
+        });
+    }
+    const int code = app.exec();
+    spdlog::info("SessionDeck exiting");
+    return code;
+}

@@ -1,0 +1,113 @@
+#pragma once
+
+// Starts real redis-server / redis-sentinel processes on loopback in a temporary folder, for the
+// demo and the tests: a single server, or 1 master + N replicas + M sentinels. Every process it
+// started is stopped by pid when the launcher is destroyed; if the owning process dies first the
+// kernel kills them (PR_SET_PDEATHSIG), so the thread that calls start must outlive the cluster.
+// Blocking: use from one thread (the tests' main thread, or the demo's worker thread).
+
+#include "redisurl.h"
+#include "result.h"
+
+#include <QList>
+#include <QString>
+
+#include <memory>
+#include <sys/types.h>
+
+class QTemporaryDir;
+
+namespace sdcore {
+
+struct LauncherOptions
+{
+    int replicas = 2;
+    int sentinels = 3;
+    int quorum = 2;
+    int downAfterMs = 1000;
+    int failoverTimeoutMs = 10000;
+    QString masterName = QStringLiteral("sessiondeck");
+    // requirepass/masterauth on the Redis nodes and auth-pass on the sentinels when set.
+    QString password;
+    // An extra ACL user with all permissions on the Redis nodes, when set.
+    QString aclUser;
+    QString aclPassword;
+    int readyTimeoutMs = 30000;
+};
+
+class ClusterLauncher
+{
+public:
+    enum class Role { Master, Replica, Sentinel, Standalone };
+
+    struct Node
+    {
+        QString name;            // "master", "replica-1", "sentinel-2", "redis"
+        Role role = Role::Standalone;   // the role it was started with
+        quint16 port = 0;
+        pid_t pid = 0;           // 0 when not running
+        bool paused = false;
+        QString configPath;
+        QString logPath;
+    };
+
+    explicit ClusterLauncher(LauncherOptions options = {});
+    ~ClusterLauncher();
+    ClusterLauncher(const ClusterLauncher &) = delete;
+    ClusterLauncher &operator=(const ClusterLauncher &) = delete;
+
+    // Whether redis-server (and redis-sentinel) can be found; a message says how to install them.
+    static Status checkBinaries();
+
+    Status startStandalone();
+    // Starts master, replicas (waits for their sync), then sentinels, and waits until every
+    // sentinel names the same master and knows all replicas and the other sentinels.
+    Status startSentinelCluster();
+    // Kills every process (SIGKILL, also paused ones), reaps it and waits for its port to close.
+    void stop();
+
+    const QList<Node> &nodes() const { return m_nodes; }
+    int indexOf(const QString &name) const;
+    QString directory() const;
+    LauncherOptions options() const { return m_options; }
+
+    // A Tcp URL for a node (with the configured password), the Sentinel URL of the cluster.
+    RedisUrl nodeUrl(int index) const;
+    RedisUrl standaloneUrl() const { return nodeUrl(0); }
+    RedisUrl sentinelUrl() const;
+    QList<int> redisNodeIndexes() const;
+    QList<int> sentinelIndexes() const;
+
+    // Fault injection.
+    Status kill(int index);      // SIGKILL, reap, wait for the port to close
+    Status pause(int index);     // SIGSTOP
+    Status resume(int index);    // SIGCONT
+    Status restart(int index);   // start again from its config file on its port, wait for PING
+
+    // Asks every running, unpaused sentinel; succeeds when all name the same master.
+    Result<HostPort> agreedMaster() const;
+    // Waits until the sentinels agree on a master other than `previous`.
+    Result<HostPort> waitForNewMaster(const HostPort &previous, int timeoutMs) const;
+
+private:
+    Status spawn(Node &node);
+    Status startDataNode(Node &node, quint16 masterPort);
+    Status waitForPing(const Node &node, int timeoutMs) const;
+    Status waitForSentinelsReady(int timeoutMs) const;
+    void writeDataConfig(Node &node, quint16 masterPort) const;
+    void writeSentinelConfig(Node &node, quint16 masterPort) const;
+    bool reap(Node &node, int timeoutMs);
+
+    LauncherOptions m_options;
+    std::unique_ptr<QTemporaryDir> m_dir;
+    QList<Node> m_nodes;
+    QString m_redisServer;
+    QString m_redisSentinel;
+};
+
+// A TCP port on 127.0.0.1 that was free a moment ago.
+quint16 findFreePort();
+// True when something accepts connections on 127.0.0.1:port.
+bool portIsOpen(quint16 port);
+
+} // namespace sdcore

@@ -1,0 +1,39 @@
+#pragma once
+
+// DemoCluster's worker: owns the launcher and the traffic generator on the demo thread.
+
+#include "democluster.h"
+#include "demotraffic.h"
+
+#include <QObject>
+
+class QTimer;
+
+namespace sdcore {
+
+class DemoWorker final : public QObject
+{
+    Q_OBJECT
+public:
+    explicit DemoWorker(DemoOptions options);
+    ~DemoWorker() override;
+
+public Q_SLOTS:
+    void start();
+
+Q_SIGNALS:
+    void progress(const QString &message);
+    void ready(const sdcore::RedisUrl &sentinelUrl);
+    void failed(const QString &message);
+
+private:
+    void trafficTick();
+
+    DemoOptions m_options;
+    std::unique_ptr<ClusterLauncher> m_launcher;
+    std::unique_ptr<DemoTraffic> m_traffic;
+    QTimer *m_timer = nullptr;
+    QString m_lastError;
+};
+
+} // namespace sdcore

@@ -1,0 +1,369 @@
+#include "redisconnection.h"
+
+#include <hiredis.h>
+
+#include <QThread>
+
+#include <spdlog/spdlog.h>
+
+#include <cerrno>
+#include <csignal>
+#include <mutex>
+#include <cstring>
+#include <sys/time.h>
+
+namespace sdcore {
+
+namespace {
+
+timeval toTimeval(int ms)
+{
+    timeval tv{};
+    tv.tv_sec = ms / 1000;
+    tv.tv_usec = (ms % 1000) * 1000;
+    return tv;
+}
+
+RedisValue convert(const redisReply *r)
+{
+    if (!r)
+        return RedisValue::nil();
+    switch (r->type) {
+    case REDIS_REPLY_STRING: return RedisValue::bulk(QByteArray(r->str, qsizetype(r->len)));
+    case REDIS_REPLY_STATUS: return RedisValue::status(QByteArray(r->str, qsizetype(r->len)));
+    case REDIS_REPLY_ERROR: return RedisValue::error(QByteArray(r->str, qsizetype(r->len)));
+    case REDIS_REPLY_INTEGER: return RedisValue::integer(r->integer);
+    case REDIS_REPLY_ARRAY: {
+        QList<RedisValue> elements;
+        elements.reserve(qsizetype(r->elements));
+        for (size_t i = 0; i < r->elements; ++i)
+            elements.append(convert(r->element[i]));
+        return RedisValue::array(std::move(elements));
+    }
+    case REDIS_REPLY_NIL:
+    default: return RedisValue::nil();
+    }
+}
+
+struct ReplyDeleter
+{
+    void operator()(void *r) const { freeReplyObject(r); }
+};
+using ReplyPtr = std::unique_ptr<void, ReplyDeleter>;
+
+// hiredis takes argv as C arrays; QByteArrays keep the bytes alive for the call.
+struct ArgvView
+{
+    explicit ArgvView(const Command &argv)
+    {
+        ptrs.reserve(argv.size());
+        lens.reserve(argv.size());
+        for (const auto &a : argv) {
+            ptrs.push_back(a.constData());
+            lens.push_back(size_t(a.size()));
+        }
+    }
+    std::vector<const char *> ptrs;
+    std::vector<size_t> lens;
+};
+
+QString describeTarget(const RedisUrl &url)
+{
+    if (url.kind() == RedisUrl::Kind::Unix)
+        return url.socketPath();
+    return url.hosts().isEmpty() ? QStringLiteral("(no host)") : url.hosts().first().toString();
+}
+
+} // namespace
+
+ErrorKind classifyErrorReply(QByteArrayView text)
+{
+    if (text.startsWith("NOAUTH"))
+        return ErrorKind::NoAuth;
+    if (text.startsWith("WRONGPASS") || text.startsWith("ERR invalid password")
+        || text.startsWith("ERR invalid username-password"))
+        return ErrorKind::AuthFailed;
+    if (text.startsWith("NOPERM"))
+        return ErrorKind::NoPermission;
+    if (text.startsWith("LOADING"))
+        return ErrorKind::Loading;
+    if (text.startsWith("READONLY"))
+        return ErrorKind::ReadOnly;
+    return ErrorKind::ServerError;
+}
+
+RedisConnection::RedisConnection(redisContext *context, const RedisUrl &url,
+                                 const ConnectionOptions &options)
+    : m_context(context), m_url(url), m_options(options), m_peer(describeTarget(url)),
+      m_thread(QThread::currentThread())
+{
+}
+
+RedisConnection::~RedisConnection()
+{
+    Q_ASSERT_X(QThread::currentThread() == m_thread, "RedisConnection",
+               "destroyed on another thread than the one that opened it");
+    if (m_context)
+        redisFree(m_context);
+}
+
+Result<std::unique_ptr<RedisConnection>> RedisConnection::open(const RedisUrl &url,
+                                                               const ConnectionOptions &options)
+{
+    if (url.isSentinel()) {
+        return makeError(ErrorKind::BadUrl,
+                         QStringLiteral("%1 names sentinels; resolve the master first")
+                             .arg(url.toString()));
+    }
+    // hiredis writes with write(2): a peer that vanished would raise SIGPIPE and kill the whole
+    // app. A failed write must be an error value instead.
+    static std::once_flag ignoreSigpipe;
+    std::call_once(ignoreSigpipe, [] { std::signal(SIGPIPE, SIG_IGN); });
+
+    const timeval connectTimeout = toTimeval(options.connectTimeoutMs);
+    redisContext *ctx = nullptr;
+    if (url.kind() == RedisUrl::Kind::Unix) {
+        ctx = redisConnectUnixWithTimeout(url.socketPath().toLocal8Bit().constData(),
+                                          connectTimeout);
+    } else {
+        const HostPort node = url.hosts().value(0);
+        ctx = redisConnectWithTimeout(node.host.toUtf8().constData(), node.port, connectTimeout);
+    }
+    if (!ctx)
+        return makeError(ErrorKind::Io, QStringLiteral("Out of memory while connecting"));
+
+    std::unique_ptr<RedisConnection> connection(new RedisConnection(ctx, url, options));
+    if (ctx->err)
+        return connection->contextError("connect");
+    connection->setCommandTimeout(options.commandTimeoutMs);
+    redisEnableKeepAlive(ctx);
+
+    if (Status handshake = connection->handshake(); !handshake)
+        return handshake.error();
+    return connection;
+}
+
+Status RedisConnection::handshake()
+{
+    if (m_url.hasPassword()) {
+        Command auth{"AUTH"};
+        if (!m_url.username().isEmpty())
+            auth << m_url.username().toUtf8();
+        auth << m_url.password().toUtf8();
+        auto r = reply(auth);
+        if (!r)
+            return r.error();
+        // Servers before Redis 6 know only AUTH <password>; an ACL user name then has no
+        // meaning (providers put a placeholder user in their URLs), so retry without it.
+        if (r->isError() && auth.size() == 3 && r->bytes().contains("wrong number of arguments")) {
+            r = reply(Command{"AUTH", m_url.password().toUtf8()});
+            if (!r)
+                return r.error();
+        }
+        if (r->isError())
+            return errorFromReply(*r, Command{"AUTH"});
+    }
+
+    QList<Command> setup;
+    if (m_url.db() != 0)
+        setup << Command{"SELECT", QByteArray::number(m_url.db())};
+    if (!m_options.clientName.isEmpty())
+        setup << Command{"CLIENT", "SETNAME", m_options.clientName};
+    if (setup.isEmpty())
+        return success();
+    auto replies = pipeline(setup);
+    if (!replies)
+        return replies.error();
+    for (qsizetype i = 0; i < replies->size(); ++i) {
+        const RedisValue &r = replies->at(i);
+        if (!r.isError())
+            continue;
+        const ErrorKind kind = classifyErrorReply(r.bytes());
+        // A least-privilege ACL user may not be allowed CLIENT SETNAME; that costs nothing.
+        if (setup.at(i).first() == "CLIENT" && kind == ErrorKind::NoPermission)
+            continue;
+        if (setup.at(i).first() == "SELECT" && kind == ErrorKind::ServerError) {
+            return makeError(ErrorKind::ServerError,
+                             QStringLiteral("%1 has no database %2: %3")
+                                 .arg(m_peer)
+                                 .arg(m_url.db())
+                                 .arg(r.toString()));
+        }
+        return errorFromReply(r, setup.at(i));
+    }
+    return success();
+}
+
+void RedisConnection::setCommandTimeout(int ms)
+{
+    m_options.commandTimeoutMs = ms;
+    if (m_context && ms > 0)
+        redisSetTimeout(m_context, toTimeval(ms));
+}
+
+Error RedisConnection::contextError(const char *during)
+{
+    const int savedErrno = errno;
+    m_broken = true;
+    const QString detail = QString::fromLocal8Bit(m_context->errstr);
+    const bool connecting = std::strcmp(during, "connect") == 0;
+
+    switch (m_context->err) {
+    case REDIS_ERR_EOF:
+        return makeError(ErrorKind::Io,
+                         QStringLiteral("%1 closed the connection (server shut down, killed, or "
+                                        "client killed by the server)")
+                             .arg(m_peer));
+    case REDIS_ERR_PROTOCOL:
+        return makeError(ErrorKind::Protocol,
+                         QStringLiteral("%1 sent a reply that is not the Redis protocol (%2); is "
+                                        "this really a Redis server?")
+                             .arg(m_peer, detail));
+    case REDIS_ERR_OTHER:
+        // hiredis reports name resolution failures (getaddrinfo) here.
+        if (connecting && m_url.kind() == RedisUrl::Kind::Tcp) {
+            return makeError(ErrorKind::HostUnknown,
+                             QStringLiteral("Cannot resolve host '%1': %2")
+                                 .arg(m_url.hosts().value(0).host, detail));
+        }
+        return makeError(ErrorKind::Io, QStringLiteral("%1: %2").arg(m_peer, detail));
+    default: break;
+    }
+
+    const bool timedOut = savedErrno == EAGAIN || savedErrno == EWOULDBLOCK
+        || savedErrno == ETIMEDOUT || detail.contains(QLatin1String("timed out"))
+        || detail.contains(QLatin1String("temporarily unavailable"));
+    if (detail.contains(QLatin1String("refused")) || savedErrno == ECONNREFUSED) {
+        return makeError(ErrorKind::Refused,
+                         QStringLiteral("%1 refused the connection: nothing is listening there "
+                                        "(is Redis running on that port?)")
+                             .arg(m_peer));
+    }
+    if (detail.contains(QLatin1String("No such file")) && m_url.kind() == RedisUrl::Kind::Unix) {
+        return makeError(ErrorKind::Refused,
+                         QStringLiteral("No Redis socket at %1 (is Redis running with "
+                                        "unixsocket set to that path?)")
+                             .arg(m_peer));
+    }
+    if (timedOut) {
+        if (connecting) {
+            return makeError(ErrorKind::Timeout,
+                             QStringLiteral("Connecting to %1 timed out after %2 ms (host down, "
+                                            "unreachable or firewalled, or the server is stopped)")
+                                 .arg(m_peer)
+                                 .arg(m_options.connectTimeoutMs));
+        }
+        return makeError(ErrorKind::Timeout,
+                         QStringLiteral("%1 did not answer within %2 ms (server stopped, "
+                                        "overloaded, or busy with a slow command); the connection "
+                                        "was closed")
+                             .arg(m_peer)
+                             .arg(m_options.commandTimeoutMs));
+    }
+    if (savedErrno == ECONNRESET || savedErrno == EPIPE) {
+        return makeError(ErrorKind::Io,
+                         QStringLiteral("%1 reset the connection (server killed or restarted?)")
+                             .arg(m_peer));
+    }
+    return makeError(ErrorKind::Io, QStringLiteral("%1: %2 during %3")
+                                        .arg(m_peer, detail, QLatin1String(during)));
+}
+
+Error RedisConnection::errorFromReply(const RedisValue &r, const Command &argv) const
+{
+    const ErrorKind kind = classifyErrorReply(r.bytes());
+    const QString text = r.toString();
+    const QString cmd = argv.isEmpty() ? QString() : QString::fromUtf8(argv.first()).toUpper();
+    switch (kind) {
+    case ErrorKind::NoAuth:
+        return makeError(kind, QStringLiteral("%1 requires a password (NOAUTH). Put it in the URL: "
+                                              "redis://[user]:password@host:port")
+                                   .arg(m_peer));
+    case ErrorKind::AuthFailed:
+        if (m_url.username().isEmpty()) {
+            return makeError(kind, QStringLiteral("%1 rejected the password (wrong password, or the "
+                                                  "server wants an ACL user name too)")
+                                       .arg(m_peer));
+        }
+        return makeError(kind, QStringLiteral("%1 rejected user '%2': wrong user name or password, "
+                                              "or the user is disabled")
+                                   .arg(m_peer, m_url.username()));
+    case ErrorKind::NoPermission:
+        return makeError(kind,
+                         QStringLiteral("The ACL user '%1' is not allowed to run %2 on %3 (NOPERM); "
+                                        "ask for the permission or use another user")
+                             .arg(m_url.username().isEmpty() ? QStringLiteral("default")
+                                                             : m_url.username(),
+                                  cmd.isEmpty() ? QStringLiteral("this command") : cmd, m_peer));
+    case ErrorKind::Loading:
+        return makeError(kind, QStringLiteral("%1 is loading its dataset into memory (LOADING); try "
+                                              "again in a moment")
+                                   .arg(m_peer));
+    case ErrorKind::ReadOnly:
+        return makeError(kind, QStringLiteral("%1 is a read-only replica (READONLY); writes must go "
+                                              "to the master")
+                                   .arg(m_peer));
+    default: break;
+    }
+    if (cmd == QLatin1String("AUTH") && text.contains(QLatin1String("without any password"))) {
+        return makeError(ErrorKind::AuthFailed,
+                         QStringLiteral("%1 has no password set, but the URL gives one; remove "
+                                        "the password from the URL")
+                             .arg(m_peer));
+    }
+    return makeError(kind, cmd.isEmpty() ? QStringLiteral("%1: %2").arg(m_peer, text)
+                                         : QStringLiteral("%1 answered %2 with: %3")
+                                               .arg(m_peer, cmd, text));
+}
+
+Result<RedisValue> RedisConnection::reply(const Command &argv)
+{
+    Q_ASSERT(QThread::currentThread() == m_thread);
+    if (m_broken)
+        return makeError(ErrorKind::Io, QStringLiteral("The connection to %1 is closed").arg(m_peer));
+    if (argv.isEmpty())
+        return makeError(ErrorKind::ServerError, QStringLiteral("Empty command"));
+    ArgvView view(argv);
+    errno = 0;
+    ReplyPtr r(redisCommandArgv(m_context, int(view.ptrs.size()), view.ptrs.data(),
+                                view.lens.data()));
+    if (!r)
+        return contextError(argv.first().constData());
+    return convert(static_cast<redisReply *>(r.get()));
+}
+
+Result<RedisValue> RedisConnection::command(const Command &argv)
+{
+    auto r = reply(argv);
+    if (r && r->isError())
+        return errorFromReply(*r, argv);
+    return r;
+}
+
+Result<QList<RedisValue>> RedisConnection::pipeline(const QList<Command> &commands)
+{
+    Q_ASSERT(QThread::currentThread() == m_thread);
+    if (m_broken)
+        return makeError(ErrorKind::Io, QStringLiteral("The connection to %1 is closed").arg(m_peer));
+    for (const Command &argv : commands) {
+        ArgvView view(argv);
+        if (redisAppendCommandArgv(m_context, int(view.ptrs.size()), view.ptrs.data(),
+                                   view.lens.data())
+            != REDIS_OK) {
+            return contextError("pipeline");
+        }
+    }
+    QList<RedisValue> replies;
+    replies.reserve(commands.size());
+    for (qsizetype i = 0; i < commands.size(); ++i) {
+        void *raw = nullptr;
+        errno = 0;
+        if (redisGetReply(m_context, &raw) != REDIS_OK)
+            return contextError("pipeline");
+        ReplyPtr r(raw);
+        replies.append(convert(static_cast<redisReply *>(raw)));
+    }
+    return replies;
+}
+
+} // namespace sdcore

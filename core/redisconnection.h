@@ -1,0 +1,81 @@
+#pragma once
+
+// A blocking connection to one Redis server or Sentinel, over hiredis. RAII: the socket closes
+// with the object. A connection belongs to the thread that opened it; only that thread may use
+// or destroy it (core's workers each open their own).
+
+#include "redisurl.h"
+#include "redisvalue.h"
+#include "result.h"
+
+#include <QByteArrayList>
+#include <QList>
+
+#include <memory>
+
+struct redisContext;
+class QThread;
+
+namespace sdcore {
+
+struct ConnectionOptions
+{
+    int connectTimeoutMs = 2000;
+    int commandTimeoutMs = 2000;
+    // Shown in CLIENT LIST on the server so operators can tell our connections apart.
+    QByteArray clientName = "sessiondeck";
+};
+
+using Command = QByteArrayList;
+
+class RedisConnection
+{
+public:
+    // Connects to the single node of a Tcp or Unix URL, then AUTH (ACL user + password, or the
+    // legacy password alone), SELECT db and CLIENT SETNAME. A Sentinel URL must be resolved
+    // first (see MasterResolver).
+    static Result<std::unique_ptr<RedisConnection>> open(const RedisUrl &url,
+                                                         const ConnectionOptions &options = {});
+
+    ~RedisConnection();
+    RedisConnection(const RedisConnection &) = delete;
+    RedisConnection &operator=(const RedisConnection &) = delete;
+
+    // Sends one command. Error replies become Errors classified by kind (NOAUTH, LOADING,
+    // READONLY, NOPERM, WRONGPASS, other); see reply() to receive them as values instead.
+    Result<RedisValue> command(const Command &argv);
+    // Like command() but server error replies are returned as RedisValue::Error; only
+    // connection failures are Errors.
+    Result<RedisValue> reply(const Command &argv);
+    // Writes all commands, then reads one reply per command (one round trip). Error replies
+    // stay values in the list, in order.
+    Result<QList<RedisValue>> pipeline(const QList<Command> &commands);
+
+    // After a connection failure the connection is unusable; callers open a new one.
+    bool isBroken() const { return m_broken; }
+    // "host:port" or the socket path, for messages.
+    QString peer() const { return m_peer; }
+    const RedisUrl &url() const { return m_url; }
+    void setCommandTimeout(int ms);
+    int commandTimeoutMs() const { return m_options.commandTimeoutMs; }
+
+    // Turns an error reply into an Error whose message names this server and says what to do.
+    Error errorFromReply(const RedisValue &reply, const Command &argv = {}) const;
+
+private:
+    RedisConnection(redisContext *context, const RedisUrl &url, const ConnectionOptions &options);
+    Error contextError(const char *during);
+    Status handshake();
+
+    redisContext *m_context = nullptr;
+    RedisUrl m_url;
+    ConnectionOptions m_options;
+    QString m_peer;
+    QThread *m_thread = nullptr;
+    bool m_broken = false;
+};
+
+// Classifies a server error reply text ("NOAUTH ...", "READONLY ...") into an ErrorKind.
+ErrorKind classifyErrorReply(QByteArrayView text);
+
+} // namespace sdcore

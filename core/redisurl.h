@@ -1,0 +1,89 @@
+#pragma once
+
+// A parsed connection target. Pure value type, safe to copy between threads.
+//
+//   redis://[user[:password]@]host[:port][/db][?timeout=ms]
+//   unix://[user[:password]@]/path/redis.sock[?db=N][&timeout=ms]
+//   redis-sentinel://[user[:password]@]host[:port][,host2[:port2]...][/db][?timeout=ms]#masterName
+//
+// `rediss://` is recognised and refused with an explanation (this build has no TLS).
+// toString() never shows the password; that is the one place a target becomes text.
+
+#include "result.h"
+
+#include <QList>
+#include <QMetaType>
+#include <QString>
+
+namespace sdcore {
+
+struct HostPort
+{
+    QString host;   // without brackets, also for IPv6
+    quint16 port = 0;
+
+    // "host:port", "[::1]:port" for IPv6.
+    QString toString() const;
+    bool operator==(const HostPort &other) const = default;
+};
+
+class RedisUrl
+{
+public:
+    enum class Kind { Tcp, Unix, Sentinel };
+
+    static constexpr quint16 DefaultRedisPort = 6379;
+    static constexpr quint16 DefaultSentinelPort = 26379;
+
+    // Errors carry ErrorKind::BadUrl (or Unsupported for rediss://) and a message that names
+    // what is wrong and the character position where it was found.
+    static Result<RedisUrl> parse(const QString &text);
+
+    static RedisUrl tcp(const QString &host, quint16 port, int db = 0);
+    static RedisUrl sentinel(const QList<HostPort> &sentinels, const QString &masterName, int db = 0);
+
+    Kind kind() const { return m_kind; }
+    bool isSentinel() const { return m_kind == Kind::Sentinel; }
+
+    // Redis nodes for Tcp (exactly one), the sentinels for Sentinel, empty for Unix.
+    const QList<HostPort> &hosts() const { return m_hosts; }
+    QString socketPath() const { return m_socketPath; }
+    QString masterName() const { return m_masterName; }
+    int db() const { return m_db; }
+    QString username() const { return m_username; }
+    QString password() const { return m_password; }
+    bool hasPassword() const { return !m_password.isEmpty(); }
+    int timeoutMs() const { return m_timeoutMs; }   // 0 when the URL does not set one
+
+    void setUsername(const QString &user) { m_username = user; }
+    void setPassword(const QString &password) { m_password = password; }
+    void setDb(int db) { m_db = db; }
+
+    // The same target with `host:port` as the single Redis node (used once Sentinel resolved
+    // the master); credentials and db are kept.
+    RedisUrl withNode(const HostPort &node) const;
+
+    // The URL with the password replaced by "***". Used for display and logs.
+    QString toString() const;
+    // The URL with the password in clear, percent-encoded, for handing to another process.
+    // Never log this.
+    QString toSecretString() const;
+
+    bool operator==(const RedisUrl &other) const = default;
+
+private:
+    QString build(bool revealPassword) const;
+
+    Kind m_kind = Kind::Tcp;
+    QList<HostPort> m_hosts;
+    QString m_socketPath;
+    QString m_masterName;
+    QString m_username;
+    QString m_password;
+    int m_db = 0;
+    int m_timeoutMs = 0;
+};
+
+} // namespace sdcore
+
+Q_DECLARE_METATYPE(sdcore::RedisUrl)

@@ -1,0 +1,144 @@
+#include "workspace.h"
+
+#include "statusmonitor.h"
+
+#include <QSettings>
+
+#include <spdlog/spdlog.h>
+
+namespace sdcore {
+
+Workspace::Workspace(bool persist, QObject *parent) : QObject(parent), m_persist(persist)
+{
+    m_monitor = new StatusMonitor(this);
+    connect(m_monitor, &StatusMonitor::statusUpdated, this, &Workspace::onStatus);
+    if (m_persist)
+        load();
+}
+
+Workspace::~Workspace()
+{
+    // Stop polling before the demo cluster's processes go away.
+    delete m_monitor;
+    m_monitor = nullptr;
+    m_demo.reset();
+}
+
+const ConnectionEntry *Workspace::active() const
+{
+    return m_active >= 0 && m_active < m_connections.size() ? &m_connections.at(m_active) : nullptr;
+}
+
+Result<int> Workspace::addConnection(const QString &urlText, const QString &name)
+{
+    auto url = RedisUrl::parse(urlText);
+    if (!url)
+        return url.error();
+    for (int i = 0; i < m_connections.size(); ++i) {
+        if (m_connections.at(i).url == *url)
+            return i;
+    }
+    ConnectionEntry entry;
+    entry.url = *url;
+    entry.name = name.isEmpty() ? url->toString() : name;
+    m_connections << entry;
+    save();
+    Q_EMIT connectionsChanged();
+    return int(m_connections.size() - 1);
+}
+
+void Workspace::removeConnection(int index)
+{
+    if (index < 0 || index >= m_connections.size())
+        return;
+    m_connections.removeAt(index);
+    if (m_active == index) {
+        m_active = -1;
+        m_monitor->stop();
+        Q_EMIT activeChanged(-1);
+    } else if (m_active > index) {
+        --m_active;
+    }
+    save();
+    Q_EMIT connectionsChanged();
+}
+
+void Workspace::activate(int index)
+{
+    if (index < 0 || index >= m_connections.size())
+        return;
+    m_active = index;
+    spdlog::info("connecting to {}", m_connections.at(index).url.toString().toStdString());
+    m_monitor->setTarget(m_connections.at(index).url, m_pollIntervalMs);
+    Q_EMIT activeChanged(index);
+}
+
+void Workspace::startDemo(DemoOptions options)
+{
+    if (m_demo)
+        return;
+    m_demo = std::make_unique<DemoCluster>(std::move(options));
+    connect(m_demo.get(), &DemoCluster::progress, this, &Workspace::demoProgress);
+    connect(m_demo.get(), &DemoCluster::failed, this, &Workspace::demoFailed);
+    connect(m_demo.get(), &DemoCluster::ready, this, [this](const RedisUrl &url) {
+        ConnectionEntry entry;
+        entry.name = tr("Demo cluster");
+        entry.url = url;
+        entry.demo = true;
+        m_connections.prepend(entry);
+        if (m_active >= 0)
+            ++m_active;
+        Q_EMIT connectionsChanged();
+        Q_EMIT demoReady(url);
+        activate(0);
+    });
+    m_demo->start();
+}
+
+void Workspace::onStatus(const NodeStatus &status)
+{
+    if (m_active >= 0 && m_active < m_connections.size())
+        m_connections[m_active].lastStatus = status;
+    Q_EMIT statusUpdated(status);
+}
+
+void Workspace::load()
+{
+    QSettings settings;
+    const int n = settings.beginReadArray(QStringLiteral("connections"));
+    for (int i = 0; i < n; ++i) {
+        settings.setArrayIndex(i);
+        auto url = RedisUrl::parse(settings.value(QStringLiteral("url")).toString());
+        if (!url) {
+            spdlog::warn("ignoring a saved connection: {}", url.errorMessage().toStdString());
+            continue;
+        }
+        ConnectionEntry entry;
+        entry.url = *url;
+        entry.name = settings.value(QStringLiteral("name"), url->toString()).toString();
+        m_connections << entry;
+    }
+    settings.endArray();
+}
+
+void Workspace::save() const
+{
+    if (!m_persist)
+        return;
+    QSettings settings;
+    settings.beginWriteArray(QStringLiteral("connections"));
+    int i = 0;
+    for (const ConnectionEntry &entry : m_connections) {
+        if (entry.demo)
+            continue;
+        // Passwords stay out of the settings file; they are asked for again.
+        RedisUrl url = entry.url;
+        url.setPassword(QString());
+        settings.setArrayIndex(i++);
+        settings.setValue(QStringLiteral("name"), entry.name);
+        settings.setValue(QStringLiteral("url"), url.toString());
+    }
+    settings.endArray();
+}
+
+} // namespace sdcore

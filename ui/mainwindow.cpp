@@ -1,0 +1,216 @@
+#include "mainwindow.h"
+
+#include "dashboardpage.h"
+#include "logview.h"
+#include "welcomepage.h"
+#include "workspace.h"
+
+#include <QApplication>
+#include <QDockWidget>
+#include <QInputDialog>
+#include <QLabel>
+#include <QListWidget>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QPainter>
+#include <QStackedWidget>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QVBoxLayout>
+
+namespace sdui {
+
+namespace {
+
+QIcon badge(const QColor &color)
+{
+    QPixmap pixmap(14, 14);
+    pixmap.fill(Qt::transparent);
+    QPainter p(&pixmap);
+    p.setRenderHint(QPainter::Antialiasing);
+    p.setBrush(color);
+    p.setPen(color.darker(140));
+    p.drawEllipse(QRectF(1.5, 1.5, 11, 11));
+    return QIcon(pixmap);
+}
+
+QColor statusColor(const sdcore::ConnectionEntry &entry)
+{
+    if (!entry.lastStatus)
+        return QColor(0x9e, 0x9e, 0x9e);
+    return entry.lastStatus->reachable ? QColor(0x2e, 0x7d, 0x32) : QColor(0xc6, 0x28, 0x28);
+}
+
+// A page a later release fills; says plainly what will be there.
+QWidget *plannedPage(const QString &title, const QString &text)
+{
+    auto *page = new QWidget;
+    auto *label = new QLabel(QStringLiteral("<h3>%1</h3><p>%2</p>").arg(title, text));
+    label->setWordWrap(true);
+    label->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+    auto *layout = new QVBoxLayout(page);
+    layout->addWidget(label);
+    layout->addStretch();
+    return page;
+}
+
+} // namespace
+
+MainWindow::MainWindow(sdcore::Workspace *workspace, QWidget *parent)
+    : QMainWindow(parent), m_workspace(workspace)
+{
+    setWindowTitle(tr("SessionDeck"));
+    resize(1200, 780);
+
+    m_welcome = new WelcomePage;
+    m_dashboard = new DashboardPage;
+    m_pages = new QTabWidget;
+    m_pages->setObjectName(QStringLiteral("pages"));
+    m_pages->addTab(m_dashboard, tr("Dashboard"));
+    m_pages->addTab(plannedPage(tr("Sessions"),
+                                tr("Browse, decode and delete sessions with a streaming SCAN. "
+                                   "Not built yet.")),
+                    tr("Sessions"));
+    m_pages->addTab(plannedPage(tr("Events"),
+                                tr("The Sentinel event timeline: failovers, down and up events. "
+                                   "Not built yet.")),
+                    tr("Events"));
+    m_pages->addTab(plannedPage(tr("Connectivity"),
+                                tr("Runs the apps' failover-and-fallback store chain and reports "
+                                   "which tier served. Not built yet.")),
+                    tr("Connectivity"));
+
+    m_stack = new QStackedWidget;
+    m_stack->addWidget(m_welcome);
+    m_stack->addWidget(m_pages);
+    setCentralWidget(m_stack);
+
+    m_connectionList = new QListWidget;
+    m_connectionList->setObjectName(QStringLiteral("connectionList"));
+    auto *connectionsDock = new QDockWidget(tr("Connections"), this);
+    connectionsDock->setObjectName(QStringLiteral("connectionsDock"));
+    connectionsDock->setWidget(m_connectionList);
+    connectionsDock->setFeatures(QDockWidget::DockWidgetMovable);
+    addDockWidget(Qt::LeftDockWidgetArea, connectionsDock);
+    resizeDocks({connectionsDock}, {260}, Qt::Horizontal);
+
+    m_log = new LogView;
+    auto *logDock = new QDockWidget(tr("Log"), this);
+    logDock->setObjectName(QStringLiteral("logDock"));
+    logDock->setWidget(m_log);
+    addDockWidget(Qt::BottomDockWidgetArea, logDock);
+    resizeDocks({logDock}, {150}, Qt::Vertical);
+
+    m_state = new QLabel(tr("Not connected"));
+    m_state->setObjectName(QStringLiteral("connectionState"));
+    statusBar()->addWidget(m_state, 1);
+
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("&Connect to URL…"), this, &MainWindow::askForConnection);
+    QAction *demo = file->addAction(tr("Start the &demo cluster"), m_workspace,
+                                    [this] { m_workspace->startDemo(); });
+    file->addSeparator();
+    file->addAction(tr("&Quit"), QKeySequence::Quit, qApp, &QApplication::quit);
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    view->addAction(connectionsDock->toggleViewAction());
+    view->addAction(logDock->toggleViewAction());
+
+    connect(m_welcome, &WelcomePage::demoRequested, m_workspace, [this] { m_workspace->startDemo(); });
+    connect(m_welcome, &WelcomePage::connectRequested, this, &MainWindow::connectTo);
+    connect(m_connectionList, &QListWidget::currentRowChanged, this, [this](int row) {
+        if (row >= 0 && row != m_workspace->activeIndex())
+            m_workspace->activate(row);
+    });
+    connect(m_workspace, &sdcore::Workspace::connectionsChanged, this,
+            &MainWindow::rebuildConnectionList);
+    connect(m_workspace, &sdcore::Workspace::activeChanged, this, &MainWindow::onActiveChanged);
+    connect(m_workspace, &sdcore::Workspace::statusUpdated, this, &MainWindow::onStatus);
+    connect(m_workspace, &sdcore::Workspace::demoProgress, this, [this, demo](const QString &m) {
+        demo->setEnabled(false);
+        m_welcome->setDemoAvailable(false);
+        m_welcome->setDemoProgress(m);
+        m_state->setText(m);
+    });
+    connect(m_workspace, &sdcore::Workspace::demoFailed, this, [this](const QString &m) {
+        m_welcome->setError(tr("The demo cluster could not start: %1").arg(m));
+        m_state->setText(tr("Demo cluster failed"));
+    });
+
+    rebuildConnectionList();
+    onActiveChanged(m_workspace->activeIndex());
+}
+
+QString MainWindow::connectionStateText() const { return m_state->text(); }
+
+void MainWindow::rebuildConnectionList()
+{
+    QSignalBlocker block(m_connectionList);
+    m_connectionList->clear();
+    for (const auto &entry : m_workspace->connections()) {
+        auto *item = new QListWidgetItem(badge(statusColor(entry)), entry.name);
+        item->setToolTip(entry.url.toString());
+        m_connectionList->addItem(item);
+    }
+    m_connectionList->setCurrentRow(m_workspace->activeIndex());
+}
+
+void MainWindow::onActiveChanged(int index)
+{
+    const auto *entry = m_workspace->active();
+    if (!entry) {
+        m_stack->setCurrentWidget(m_welcome);
+        m_state->setText(tr("Not connected"));
+        setWindowTitle(tr("SessionDeck"));
+        return;
+    }
+    m_dashboard->clear();
+    m_stack->setCurrentWidget(m_pages);
+    m_state->setText(tr("Connecting to %1…").arg(entry->url.toString()));
+    // The title shows the name the user gave, or the redacted URL: never a password.
+    setWindowTitle(tr("%1 — SessionDeck").arg(entry->name));
+    QSignalBlocker block(m_connectionList);
+    m_connectionList->setCurrentRow(index);
+}
+
+void MainWindow::onStatus(const sdcore::NodeStatus &status)
+{
+    m_dashboard->showStatus(status);
+    if (status.reachable) {
+        m_state->setText(tr("Connected: %1 (%2, Redis %3), round trip %4 ms")
+                             .arg(status.node.toString(), status.role, status.version)
+                             .arg(status.rttMs, 0, 'f', 2));
+    } else {
+        m_state->setText(tr("Unreachable: %1").arg(status.error));
+    }
+    const int row = m_workspace->activeIndex();
+    if (auto *item = m_connectionList->item(row); item && m_workspace->active())
+        item->setIcon(badge(statusColor(*m_workspace->active())));
+}
+
+void MainWindow::connectTo(const QString &url)
+{
+    auto index = m_workspace->addConnection(url);
+    if (!index) {
+        m_welcome->setError(index.errorMessage());
+        return;
+    }
+    m_workspace->activate(*index);
+}
+
+void MainWindow::askForConnection()
+{
+    bool ok = false;
+    const QString url = QInputDialog::getText(this, tr("Connect"),
+                                              tr("Redis or Sentinel URL:"), QLineEdit::Normal,
+                                              QString(), &ok);
+    if (!ok || url.trimmed().isEmpty())
+        return;
+    auto index = m_workspace->addConnection(url);
+    if (!index) {
+        QMessageBox::warning(this, tr("Cannot connect"), index.errorMessage());
+        return;
+    }
+    m_workspace->activate(*index);
+}
+
+} // namespace sdui
