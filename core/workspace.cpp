@@ -29,6 +29,22 @@ const ConnectionEntry *Workspace::active() const
     return m_active >= 0 && m_active < m_connections.size() ? &m_connections.at(m_active) : nullptr;
 }
 
+// Short enough for the connection list; the full (redacted) URL is in the tooltip.
+static QString defaultName(const RedisUrl &url)
+{
+    switch (url.kind()) {
+    case RedisUrl::Kind::Sentinel:
+        return QStringLiteral("%1 via %2%3")
+            .arg(url.masterName(), url.hosts().first().toString(),
+                 url.hosts().size() > 1 ? QStringLiteral(" +%1").arg(url.hosts().size() - 1)
+                                        : QString());
+    case RedisUrl::Kind::Unix: return url.socketPath();
+    case RedisUrl::Kind::Tcp: break;
+    }
+    return url.db() ? QStringLiteral("%1 db %2").arg(url.hosts().first().toString()).arg(url.db())
+                    : url.hosts().first().toString();
+}
+
 Result<int> Workspace::addConnection(const QString &urlText, const QString &name)
 {
     auto url = RedisUrl::parse(urlText);
@@ -40,7 +56,7 @@ Result<int> Workspace::addConnection(const QString &urlText, const QString &name
     }
     ConnectionEntry entry;
     entry.url = *url;
-    entry.name = name.isEmpty() ? url->toString() : name;
+    entry.name = name.isEmpty() ? defaultName(*url) : name;
     m_connections << entry;
     save();
     Q_EMIT connectionsChanged();
@@ -115,7 +131,7 @@ void Workspace::load()
         }
         ConnectionEntry entry;
         entry.url = *url;
-        entry.name = settings.value(QStringLiteral("name"), url->toString()).toString();
+        entry.name = settings.value(QStringLiteral("name"), defaultName(*url)).toString();
         m_connections << entry;
     }
     settings.endArray();

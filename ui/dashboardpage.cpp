@@ -163,7 +163,10 @@ void DashboardPage::showStatus(const sdcore::NodeStatus &s)
     m_chart->graph(1)->addData(t, double(s.opsPerSec));
     for (int i = 0; i < m_chart->graphCount(); ++i)
         m_chart->graph(i)->data()->removeBefore(t - historySeconds);
-    m_chart->xAxis->setRange(t - historySeconds, t);
+    // Show the last five minutes, but no less than one: a fresh connection's first points should
+    // not be squeezed against the right edge.
+    const double first = m_chart->graph(0)->data()->isEmpty() ? t : m_chart->graph(0)->data()->constBegin()->key;
+    m_chart->xAxis->setRange(std::max(first, t - historySeconds), std::max(t, first + 60));
     m_chart->graph(0)->rescaleValueAxis(false, true);
     m_chart->graph(1)->rescaleValueAxis(false, true);
     m_chart->yAxis->setRangeLower(0);

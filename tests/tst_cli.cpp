@@ -1,0 +1,161 @@
+// sessiondeck-cli as a user runs it: exit codes, output, JSON, passwords kept out of output.
+
+#include "clusterlauncher.h"
+
+#include <QJsonDocument>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTest>
+
+using namespace sdcore;
+
+namespace {
+
+struct Run
+{
+    int code = -1;
+    QByteArray out;
+    QByteArray err;
+};
+
+Run cli(const QStringList &args, const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment())
+{
+    QProcess p;
+    p.setProcessEnvironment(env);
+    p.start(QStringLiteral(SESSIONDECK_CLI), args);
+    if (!p.waitForFinished(60000)) {
+        p.kill();
+        p.waitForFinished();
+    }
+    return Run{p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
+               p.readAllStandardError()};
+}
+
+} // namespace
+
+class TestCli : public QObject
+{
+    Q_OBJECT
+
+    ClusterLauncher m_cluster;
+    ClusterLauncher m_secured{[] {
+        LauncherOptions o;
+        o.password = "Cli-Distinctive-Pw#42";
+        return o;
+    }()};
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        auto s = m_cluster.startSentinelCluster();
+        QVERIFY2(s, qPrintable(s.errorMessage()));
+        QVERIFY(m_secured.startStandalone());
+    }
+
+    void pingDirect()
+    {
+        const Run r = cli({"ping", "--url", m_cluster.nodeUrl(0).toString()});
+        QCOMPARE(r.code, 0);
+        QVERIFY2(r.out.contains("PONG from 127.0.0.1:" + QByteArray::number(m_cluster.nodes().at(0).port)),
+                 r.out.constData());
+        QVERIFY(r.out.contains("role master"));
+        QVERIFY(r.out.contains("Redis 7."));
+    }
+
+    void pingThroughSentinelJson()
+    {
+        const Run r = cli({"ping", "--json", "--count", "5", "--url", m_cluster.sentinelUrl().toString()});
+        QCOMPARE(r.code, 0);
+        const QJsonObject o = QJsonDocument::fromJson(r.out).object();
+        QCOMPARE(o.value("ok").toBool(), true);
+        QCOMPARE(o.value("role").toString(), QStringLiteral("master"));
+        QCOMPARE(o.value("node").toString(),
+                 QStringLiteral("127.0.0.1:%1").arg(m_cluster.nodes().at(0).port));
+        QCOMPARE(o.value("sentinel").toString(), m_cluster.sentinelUrl().hosts().first().toString());
+        QCOMPARE(o.value("pings").toInt(), 5);
+        QVERIFY(o.value("rtt_ms").toDouble() > 0);
+    }
+
+    void statusShowsTopology()
+    {
+        const Run r = cli({"status", "--json", "--url", m_cluster.sentinelUrl().toString()});
+        QCOMPARE(r.code, 0);
+        const QJsonObject o = QJsonDocument::fromJson(r.out).object();
+        QCOMPARE(o.value("replicas").toArray().size(), 2);
+        QCOMPARE(o.value("other_sentinels").toArray().size(), 2);
+        QCOMPARE(o.value("quorum").toInt(), 2);
+    }
+
+    void unreachableExitsTwo()
+    {
+        const QString url = QStringLiteral("redis://127.0.0.1:%1").arg(findFreePort());
+        const Run r = cli({"ping", "--url", url});
+        QCOMPARE(r.code, 2);
+        QVERIFY(r.err.contains("refused the connection"));
+        QVERIFY(r.out.isEmpty());
+
+        const Run j = cli({"ping", "--json", "--url", url});
+        QCOMPARE(j.code, 2);
+        const QJsonObject o = QJsonDocument::fromJson(j.out).object();
+        QCOMPARE(o.value("ok").toBool(), false);
+        QCOMPARE(o.value("kind").toString(), QStringLiteral("refused"));
+    }
+
+    void badArgumentsExit64_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("no command") << QStringList{} << "no command given";
+        QTest::newRow("unknown command") << QStringList{"frobnicate"} << "unknown command";
+        QTest::newRow("no url") << QStringList{"ping"} << "--url is required";
+        QTest::newRow("bad url") << QStringList{"ping", "--url", "redis://host:99999"} << "Invalid URL";
+        QTest::newRow("tls") << QStringList{"ping", "--url", "rediss://host"} << "TLS";
+        QTest::newRow("bad count") << QStringList{"ping", "--count", "x", "--url", "redis://h"} << "--count";
+        QTest::newRow("bad level") << QStringList{"--log-level", "loud", "ping", "--url", "redis://h"} << "loud";
+        QTest::newRow("unknown option") << QStringList{"ping", "--frob"} << "frob";
+    }
+
+    void badArgumentsExit64()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QString, message);
+        const Run r = cli(args);
+        QCOMPARE(r.code, 64);
+        QVERIFY2(r.err.contains(message.toUtf8()), r.err.constData());
+    }
+
+    void passwordFromEnvironmentNeverPrinted()
+    {
+        const QByteArray password = "Cli-Distinctive-Pw#42";
+        const QString bare = QStringLiteral("redis://127.0.0.1:%1").arg(m_secured.nodes().at(0).port);
+
+        const Run noauth = cli({"ping", "--url", bare});
+        QCOMPARE(noauth.code, 2);
+        QVERIFY(noauth.err.contains("NOAUTH"));
+
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert("REDISCLI_AUTH", QString::fromUtf8(password));
+        const Run ok = cli({"ping", "--json", "--url", bare}, env);
+        QCOMPARE(ok.code, 0);
+        QVERIFY(!ok.out.contains(password));
+        QVERIFY(!ok.err.contains(password));
+
+        env.insert("REDISCLI_AUTH", "Wrong-Distinctive-Pw");
+        const Run wrong = cli({"--log-level", "debug", "ping", "--url", bare}, env);
+        QCOMPARE(wrong.code, 2);
+        QVERIFY(wrong.err.contains("rejected the password"));
+        QVERIFY(!wrong.err.contains("Wrong-Distinctive-Pw"));
+
+        // In the URL: shown redacted in JSON output.
+        const Run inUrl = cli({"--log-level", "debug", "ping", "--json", "--url",
+                               m_secured.standaloneUrl().toSecretString()});
+        QCOMPARE(inUrl.code, 0);
+        QVERIFY(inUrl.out.contains(":***@"));
+        QVERIFY(!inUrl.out.contains(password));
+        QVERIFY(!inUrl.err.contains(password));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "tst_cli.moc"
