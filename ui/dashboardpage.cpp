@@ -169,8 +169,9 @@ void DashboardPage::showStatus(const sdcore::NodeStatus &s)
     m_chart->xAxis->setRange(std::max(first, t - historySeconds), std::max(t, first + 60));
     m_chart->graph(0)->rescaleValueAxis(false, true);
     m_chart->graph(1)->rescaleValueAxis(false, true);
-    m_chart->yAxis->setRangeLower(0);
-    m_chart->yAxis2->setRangeLower(0);
+    // Start at zero and leave headroom so peaks are not cut by the frame or hidden by the legend.
+    for (QCPAxis *axis : {m_chart->yAxis, m_chart->yAxis2})
+        axis->setRange(0, std::max(axis->range().upper * 1.3, 1e-3));
     // One replot per poll cycle, queued so several updates in one event-loop pass coalesce.
     m_chart->replot(QCustomPlot::rpQueuedReplot);
 }

@@ -1,0 +1,99 @@
+// The Workspace: adding connections, the demo cluster started on its worker thread and stopped
+// with the workspace, saved connections without passwords.
+
+#include "clusterlauncher.h"
+#include "workspace.h"
+
+#include <QCoreApplication>
+#include <QFile>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QTest>
+
+#include <csignal>
+
+using namespace sdcore;
+
+class TestWorkspace : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QCoreApplication::setOrganizationName("SessionDeckTest");
+        QCoreApplication::setApplicationName("tst_workspace");
+        QSettings().clear();
+    }
+
+    void addConnectionValidates()
+    {
+        Workspace workspace(false);
+        QSignalSpy changed(&workspace, &Workspace::connectionsChanged);
+        auto bad = workspace.addConnection("redis://host:0");
+        QVERIFY(!bad);
+        QCOMPARE(bad.error().kind, ErrorKind::BadUrl);
+        QCOMPARE(changed.count(), 0);
+
+        auto a = workspace.addConnection("redis-sentinel://10.0.0.1,10.0.0.2#sessions");
+        QVERIFY(a);
+        QCOMPARE(workspace.connections().at(*a).name, QStringLiteral("sessions via 10.0.0.1:26379 +1"));
+        auto again = workspace.addConnection("redis-sentinel://10.0.0.1:26379,10.0.0.2:26379#sessions");
+        QCOMPARE(*again, *a);   // the same target is not listed twice
+        QCOMPARE(workspace.connections().size(), 1);
+    }
+
+    void savedWithoutPassword()
+    {
+        {
+            Workspace workspace(true);
+            QVERIFY(workspace.addConnection("redis://ops:Wk-distinctive-pw@10.1.2.3:6380/4"));
+        }
+        QSettings settings;
+        const QString file = settings.fileName();
+        settings.sync();
+        QFile f(file);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QByteArray text = f.readAll();
+        QVERIFY(text.contains("10.1.2.3:6380/4"));
+        QVERIFY(!text.contains("Wk-distinctive-pw"));
+
+        Workspace reloaded(true);
+        QCOMPARE(reloaded.connections().size(), 1);
+        QCOMPARE(reloaded.connections().first().url.username(), QStringLiteral("ops"));
+        QVERIFY(!reloaded.connections().first().url.hasPassword());
+    }
+
+    void demoClusterStartsAndStops()
+    {
+        QList<quint16> ports;
+        {
+            Workspace workspace(false);
+            workspace.setPollInterval(200);
+            QSignalSpy ready(&workspace, &Workspace::demoReady);
+            QSignalSpy failed(&workspace, &Workspace::demoFailed);
+            std::optional<NodeStatus> last;
+            connect(&workspace, &Workspace::statusUpdated, this,
+                    [&last](const NodeStatus &s) { last = s; });
+            DemoOptions options;
+            options.seedSessions = 500;
+            workspace.startDemo(options);
+            QTRY_VERIFY_WITH_TIMEOUT(ready.count() == 1 || failed.count() == 1, 60000);
+            QCOMPARE(failed.count(), 0);
+            QCOMPARE(workspace.activeIndex(), 0);
+            QVERIFY(workspace.active()->demo);
+            const RedisUrl url = ready.first().first().value<RedisUrl>();
+            QVERIFY(url.isSentinel());
+            for (const HostPort &h : url.hosts())
+                ports << h.port;
+            QTRY_VERIFY_WITH_TIMEOUT(last && last->reachable && last->keys >= 500, 20000);
+            QCOMPARE(last->role, QStringLiteral("master"));
+            ports << last->node.port;
+        }
+        // The workspace is gone: so is every process of the demo cluster.
+        for (quint16 port : ports)
+            QVERIFY2(!portIsOpen(port), qPrintable(QString::number(port)));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestWorkspace)
+#include "tst_workspace.moc"
