@@ -125,6 +125,34 @@ private Q_SLOTS:
         QVERIFY2(r.err.contains(message.toUtf8()), r.err.constData());
     }
 
+    // The demo command's cluster dies with it, even when it is killed with SIGKILL and has no
+    // chance to clean up (the launcher's children get PR_SET_PDEATHSIG).
+    void demoProcessesDieWithAKilledParent()
+    {
+        QProcess demo;
+        demo.start(QStringLiteral(SESSIONDECK_CLI), {"demo", "--rate", "50"});
+        QVERIFY(demo.waitForStarted());
+        QByteArray out;
+        QTRY_VERIFY_WITH_TIMEOUT((out += demo.readAllStandardOutput()).contains("demo-url: "), 60000);
+        const QString line = QString::fromUtf8(out.mid(out.indexOf("demo-url: ") + 10)).section('\n', 0, 0);
+        auto url = RedisUrl::parse(line.trimmed());
+        QVERIFY2(url, qPrintable(line));
+        QCOMPARE(url->hosts().size(), 3);
+        for (const HostPort &h : url->hosts())
+            QVERIFY(portIsOpen(h.port));
+        const Run ping = cli({"ping", "--json", "--url", url->toString()});
+        QCOMPARE(ping.code, 0);
+        const quint16 masterPort = QJsonDocument::fromJson(ping.out).object().value("node").toString()
+                                       .section(':', -1).toUShort();
+        QVERIFY(masterPort != 0);
+
+        demo.kill();   // SIGKILL
+        QVERIFY(demo.waitForFinished());
+        for (const HostPort &h : url->hosts())
+            QTRY_VERIFY_WITH_TIMEOUT(!portIsOpen(h.port), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(!portIsOpen(masterPort), 10000);
+    }
+
     void passwordFromEnvironmentNeverPrinted()
     {
         const QByteArray password = "Cli-Distinctive-Pw#42";
