@@ -8,6 +8,9 @@
 #include <QProcess>
 #include <QTest>
 
+#include <sys/prctl.h>
+#include <sys/wait.h>
+
 using namespace sdcore;
 
 namespace {
@@ -129,6 +132,9 @@ private Q_SLOTS:
     // chance to clean up (the launcher's children get PR_SET_PDEATHSIG).
     void demoProcessesDieWithAKilledParent()
     {
+        // Orphans of the killed CLI are re-parented to this test, which reaps them, instead of
+        // lingering as zombies under an init that may not reap.
+        ::prctl(PR_SET_CHILD_SUBREAPER, 1);
         QProcess demo;
         demo.start(QStringLiteral(SESSIONDECK_CLI), {"demo", "--rate", "50"});
         QVERIFY(demo.waitForStarted());
@@ -151,6 +157,8 @@ private Q_SLOTS:
         for (const HostPort &h : url->hosts())
             QTRY_VERIFY_WITH_TIMEOUT(!portIsOpen(h.port), 10000);
         QTRY_VERIFY_WITH_TIMEOUT(!portIsOpen(masterPort), 10000);
+        while (::waitpid(-1, nullptr, WNOHANG) > 0) {
+        }
     }
 
     void passwordFromEnvironmentNeverPrinted()
