@@ -265,8 +265,13 @@ int runDemo(QCoreApplication &app, const QCommandLineParser &parser)
         if (!ok || options.operationsPerSecond <= 0)
             return usage(QStringLiteral("--rate wants a positive number of operations per second"));
     }
-    std::signal(SIGINT, [](int) { g_interrupted = true; });
-    std::signal(SIGTERM, [](int) { g_interrupted = true; });
+    // The first Ctrl-C stops the cluster in order; a second one ends the program at once.
+    auto onSignal = [](int sig) {
+        g_interrupted = true;
+        std::signal(sig, SIG_DFL);
+    };
+    std::signal(SIGINT, onSignal);
+    std::signal(SIGTERM, onSignal);
 
     int exitCode = ExitOk;
     DemoCluster demo(options);

@@ -1,5 +1,6 @@
 #include "clusterlauncher.h"
 
+#include "info.h"
 #include "redisconnection.h"
 
 #include <QDeadlineTimer>
@@ -173,6 +174,7 @@ Status ClusterLauncher::spawn(Node &node)
     // Everything the child needs is prepared before fork: between fork and exec only
     // async-signal-safe calls are allowed.
     const int devNull = ::open("/dev/null", O_RDWR | O_CLOEXEC);
+    const long maxFd = std::min(::sysconf(_SC_OPEN_MAX), 65536L);
     const pid_t parent = ::getpid();
     const pid_t pid = ::fork();
     if (pid < 0) {
@@ -185,6 +187,9 @@ Status ClusterLauncher::spawn(Node &node)
         ::prctl(PR_SET_PDEATHSIG, SIGKILL);
         if (::getppid() != parent)
             ::_exit(127);
+        // Our own process group: a Ctrl-C in the terminal goes to SessionDeck, which stops the
+        // cluster in order, instead of killing the servers under it mid-start.
+        ::setpgid(0, 0);
         if (devNull >= 0) {
             ::dup2(devNull, 0);
             ::dup2(devNull, 1);
@@ -192,7 +197,10 @@ Status ClusterLauncher::spawn(Node &node)
         }
         // hiredis sockets are not close-on-exec; a server that inherited a client socket would
         // keep that connection alive after the client closed it.
-        ::syscall(SYS_close_range, 3u, ~0u, 0u);
+        if (::syscall(SYS_close_range, 3u, ~0u, 0u) != 0) {
+            for (long fd = 3; fd < maxFd; ++fd)
+                ::close(int(fd));
+        }
         sigset_t none;
         sigemptyset(&none);
         ::sigprocmask(SIG_SETMASK, &none, nullptr);
@@ -227,29 +235,41 @@ bool ClusterLauncher::reap(Node &node, int timeoutMs)
     }
 }
 
-Status ClusterLauncher::waitForPing(const Node &node, int timeoutMs) const
+Status ClusterLauncher::waitForPing(Node &node, int timeoutMs)
 {
     QDeadlineTimer deadline(timeoutMs);
-    RedisUrl url = nodeUrl(int(&node - m_nodes.constData()));
+    const RedisUrl url = nodeUrl(int(&node - m_nodes.constData()));
     QString last;
     while (!deadline.hasExpired()) {
+        if (cancelled())
+            return makeError(ErrorKind::Cancelled, QStringLiteral("Cancelled"));
         if (node.pid > 0 && ::waitpid(node.pid, nullptr, WNOHANG) == node.pid) {
+            node.pid = 0;
             return makeError(ErrorKind::Process,
                              QStringLiteral("%1 exited at start; see %2").arg(node.name, node.logPath));
         }
         auto conn = RedisConnection::open(url, probeOptions());
         if (conn) {
-            auto pong = (*conn)->command(Command{"PING"});
-            if (pong)
-                return success();
-            last = pong.errorMessage();
+            // The port was free when chosen, but another process may have taken it before our
+            // server could: only our own process counts as ready.
+            auto info = (*conn)->command(Command{"INFO", "server"});
+            if (info) {
+                const qint64 pid = Info::parse(info->bytes()).integer("process_id");
+                if (pid == node.pid)
+                    return success();
+                last = QStringLiteral("port %1 is served by another process (pid %2)")
+                           .arg(node.port)
+                           .arg(pid);
+            } else {
+                last = info.errorMessage();
+            }
         } else {
             last = conn.errorMessage();
         }
         sleepMs(50);
     }
     return makeError(ErrorKind::Timeout,
-                     QStringLiteral("%1 on port %2 did not answer PING in time: %3")
+                     QStringLiteral("%1 on port %2 did not answer in time: %3")
                          .arg(node.name)
                          .arg(node.port)
                          .arg(last));
@@ -317,10 +337,12 @@ Status ClusterLauncher::startDataNode(Node &node, quint16 masterPort)
         if (Status s = spawn(node); !s)
             return s;
         last = waitForPing(node, m_options.readyTimeoutMs);
-        if (last)
+        if (last || last.error().kind == ErrorKind::Cancelled)
             return last;
-        ::kill(node.pid, SIGKILL);
-        reap(node, 5000);
+        if (node.pid > 0) {
+            ::kill(node.pid, SIGKILL);
+            reap(node, 5000);
+        }
     }
     return last;
 }
@@ -384,6 +406,8 @@ Status ClusterLauncher::startSentinelCluster()
                 if (info && info->bytes().contains("master_link_status:up"))
                     break;
             }
+            if (cancelled())
+                return fail(makeError(ErrorKind::Cancelled, QStringLiteral("Cancelled")));
             if (deadline.hasExpired())
                 return fail(makeError(ErrorKind::Timeout,
                                       QStringLiteral("%1 did not finish its sync with the master; see %2")
@@ -407,7 +431,7 @@ Status ClusterLauncher::waitForSentinelsReady(int timeoutMs) const
     QDeadlineTimer deadline(qMax(timeoutMs, 1000));
     const QByteArray name = m_options.masterName.toUtf8();
     QString last;
-    while (!deadline.hasExpired()) {
+    while (!deadline.hasExpired() && !cancelled()) {
         bool allReady = true;
         for (int i : sentinelIndexes()) {
             auto conn = RedisConnection::open(nodeUrl(i), probeOptions());

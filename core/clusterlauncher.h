@@ -12,6 +12,7 @@
 #include <QList>
 #include <QString>
 
+#include <atomic>
 #include <memory>
 #include <sys/types.h>
 
@@ -25,7 +26,8 @@ struct LauncherOptions
     int sentinels = 3;
     int quorum = 2;
     int downAfterMs = 1000;
-    int failoverTimeoutMs = 10000;
+    // Also how long a sentinel waits before retrying a failed election (twice this), so short.
+    int failoverTimeoutMs = 5000;
     QString masterName = QStringLiteral("sessiondeck");
     // requirepass/masterauth on the Redis nodes and auth-pass on the sentinels when set.
     QString password;
@@ -84,6 +86,10 @@ public:
     Status resume(int index);    // SIGCONT
     Status restart(int index);   // start again from its config file on its port, wait for PING
 
+    // Makes a start() or wait in progress on another thread give up soon with Cancelled.
+    // Thread-safe; the only member that may be called from another thread.
+    void cancel() { m_cancelled = true; }
+
     // Asks every running, unpaused sentinel; succeeds when all name the same master.
     Result<HostPort> agreedMaster() const;
     // Waits until the sentinels agree on a master other than `previous`.
@@ -92,7 +98,8 @@ public:
 private:
     Status spawn(Node &node);
     Status startDataNode(Node &node, quint16 masterPort);
-    Status waitForPing(const Node &node, int timeoutMs) const;
+    Status waitForPing(Node &node, int timeoutMs);
+    bool cancelled() const { return m_cancelled.load(); }
     Status waitForSentinelsReady(int timeoutMs) const;
     void writeDataConfig(Node &node, quint16 masterPort) const;
     void writeSentinelConfig(Node &node, quint16 masterPort) const;
@@ -103,6 +110,7 @@ private:
     QList<Node> m_nodes;
     QString m_redisServer;
     QString m_redisSentinel;
+    std::atomic_bool m_cancelled{false};
 };
 
 // A TCP port on 127.0.0.1 that was free a moment ago.

@@ -13,6 +13,10 @@ DemoCluster::DemoCluster(DemoOptions options, QObject *parent)
 
 DemoCluster::~DemoCluster()
 {
+    // The worker may be blocked starting the cluster; make it give up instead of waiting for
+    // the start-up timeout.
+    if (m_worker)
+        m_worker->cancel();
     m_thread.quit();
     m_thread.wait();
 }

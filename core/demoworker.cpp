@@ -6,15 +6,18 @@
 
 namespace sdcore {
 
-DemoWorker::DemoWorker(DemoOptions options) : m_options(std::move(options)) {}
+DemoWorker::DemoWorker(DemoOptions options)
+    : m_options(std::move(options)),
+      m_launcher(std::make_unique<ClusterLauncher>(m_options.launcher))
+{
+}
 
 DemoWorker::~DemoWorker()
 {
     m_traffic.reset();
-    if (m_launcher) {
+    if (!m_launcher->nodes().isEmpty())
         spdlog::info("demo: stopping the demo cluster");
-        m_launcher->stop();
-    }
+    m_launcher->stop();
 }
 
 void DemoWorker::start()
@@ -22,7 +25,6 @@ void DemoWorker::start()
     Q_EMIT progress(tr("Starting a demo cluster: 1 master, %1 replicas, %2 sentinels…")
                         .arg(m_options.launcher.replicas)
                         .arg(m_options.launcher.sentinels));
-    m_launcher = std::make_unique<ClusterLauncher>(m_options.launcher);
     if (Status s = m_launcher->startSentinelCluster(); !s) {
         spdlog::error("demo: {}", s.errorMessage().toStdString());
         Q_EMIT failed(s.errorMessage());

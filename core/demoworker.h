@@ -18,6 +18,9 @@ public:
     explicit DemoWorker(DemoOptions options);
     ~DemoWorker() override;
 
+    // Thread-safe: makes a start() in progress give up soon.
+    void cancel() { m_launcher->cancel(); }
+
 public Q_SLOTS:
     void start();
 

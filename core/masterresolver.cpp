@@ -22,11 +22,16 @@ Result<ResolvedMaster> MasterResolver::resolve(const RedisUrl &url, const Connec
 {
     ResolvedMaster out;
     bool unknownMaster = false;
+    std::optional<ErrorKind> commonKind;   // of the failures, when they all agree
+    auto noteKind = [&commonKind](ErrorKind kind) {
+        commonKind = !commonKind || *commonKind == kind ? kind : ErrorKind::Refused;
+    };
     for (const HostPort &sentinel : url.hosts()) {
         auto conn = openSentinel(url, sentinel, options);
         if (!conn) {
             out.skipped << QStringLiteral("sentinel %1: %2").arg(sentinel.toString(),
                                                                  conn.errorMessage());
+            noteKind(conn.error().kind);
             continue;
         }
         auto r = (*conn)->command(
@@ -34,6 +39,7 @@ Result<ResolvedMaster> MasterResolver::resolve(const RedisUrl &url, const Connec
         if (!r) {
             out.skipped << QStringLiteral("sentinel %1: %2").arg(sentinel.toString(),
                                                                  r.errorMessage());
+            noteKind(r.error().kind);
             continue;
         }
         if (r->isNil() || r->size() != 2) {
@@ -61,7 +67,7 @@ Result<ResolvedMaster> MasterResolver::resolve(const RedisUrl &url, const Connec
                                         "'#' in the URL): %2")
                              .arg(url.masterName(), why));
     }
-    return makeError(ErrorKind::Refused,
+    return makeError(commonKind.value_or(ErrorKind::Refused),
                      QStringLiteral("No sentinel could resolve master '%1': %2")
                          .arg(url.masterName(), why));
 }

@@ -64,7 +64,8 @@ public:
 
 private:
     RedisConnection(redisContext *context, const RedisUrl &url, const ConnectionOptions &options);
-    Error contextError(const char *during);
+    // `savedErrno` is errno as it was right after the failing hiredis call.
+    Error contextError(const char *during, int savedErrno);
     Status handshake();
 
     redisContext *m_context = nullptr;

@@ -95,7 +95,11 @@ void Workspace::startDemo(DemoOptions options)
         return;
     m_demo = std::make_unique<DemoCluster>(std::move(options));
     connect(m_demo.get(), &DemoCluster::progress, this, &Workspace::demoProgress);
-    connect(m_demo.get(), &DemoCluster::failed, this, &Workspace::demoFailed);
+    connect(m_demo.get(), &DemoCluster::failed, this, [this](const QString &message) {
+        // Let the user try again; the failed one is deleted outside its own signal.
+        m_demo.release()->deleteLater();
+        Q_EMIT demoFailed(message);
+    });
     connect(m_demo.get(), &DemoCluster::ready, this, [this](const RedisUrl &url) {
         ConnectionEntry entry;
         entry.name = tr("Demo cluster");

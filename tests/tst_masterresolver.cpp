@@ -91,7 +91,7 @@ private Q_SLOTS:
         auto sentinel = RedisConnection::open(m_cluster.nodeUrl(m_cluster.sentinelIndexes().first()));
         QVERIFY(sentinel);
         QVERIFY((*sentinel)->command({"SENTINEL", "FAILOVER", "sessiondeck"}));
-        auto newMaster = m_cluster.waitForNewMaster(before->master, 30000);
+        auto newMaster = m_cluster.waitForNewMaster(before->master, 60000);
         QVERIFY2(newMaster, qPrintable(newMaster.errorMessage()));
 
         auto after = MasterResolver::resolve(m_cluster.sentinelUrl());

@@ -10,7 +10,9 @@
 #include <QSignalSpy>
 #include <QTest>
 
+#include <cerrno>
 #include <csignal>
+#include <sys/wait.h>
 
 using namespace sdcore;
 
@@ -92,6 +94,22 @@ private Q_SLOTS:
         // The workspace is gone: so is every process of the demo cluster.
         for (quint16 port : ports)
             QVERIFY2(!portIsOpen(port), qPrintable(QString::number(port)));
+    }
+
+    // Closing the app while the demo cluster is still starting: it gives up, and every server
+    // process it had started is killed and reaped (this test then has no child left).
+    void demoCancelledWhileStarting()
+    {
+        {
+            Workspace workspace(false);
+            QSignalSpy progress(&workspace, &Workspace::demoProgress);
+            workspace.startDemo();
+            QTRY_VERIFY_WITH_TIMEOUT(progress.count() >= 1, 10000);
+            QTest::qWait(300);   // some servers are up by now
+        }
+        errno = 0;
+        QCOMPARE(::waitpid(-1, nullptr, WNOHANG), -1);
+        QCOMPARE(errno, ECHILD);
     }
 };
 

@@ -131,7 +131,9 @@ MainWindow::MainWindow(sdcore::Workspace *workspace, QWidget *parent)
         m_welcome->setDemoProgress(m);
         m_state->setText(m);
     });
-    connect(m_workspace, &sdcore::Workspace::demoFailed, this, [this](const QString &m) {
+    connect(m_workspace, &sdcore::Workspace::demoFailed, this, [this, demo](const QString &m) {
+        demo->setEnabled(true);
+        m_welcome->setDemoAvailable(true);
         m_welcome->setError(tr("The demo cluster could not start: %1").arg(m));
         m_state->setText(tr("Demo cluster failed"));
     });
