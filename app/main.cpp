@@ -8,6 +8,7 @@
 #include <QCommandLineParser>
 #include <QDir>
 #include <QFileInfo>
+#include <QIcon>
 #include <QTimer>
 
 #include <spdlog/spdlog.h>
@@ -21,6 +22,8 @@ int main(int argc, char *argv[])
     QApplication::setApplicationName(QStringLiteral("sessiondeck"));
     QApplication::setApplicationDisplayName(QStringLiteral("SessionDeck"));
     QApplication::setApplicationVersion(QStringLiteral(SESSIONDECK_VERSION));
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/sessiondeck/sessiondeck.png")));
+    QApplication::setDesktopFileName(QStringLiteral("sessiondeck"));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("SessionDeck: a dashboard for the Redis "
