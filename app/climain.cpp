@@ -1,11 +1,16 @@
 // sessiondeck-cli: the command-line face of SessionDeck. Uses core only (no widgets).
 //
-// Exit codes: 0 success, 2 target unreachable or the operation failed, 64 bad arguments.
+// Exit codes: 0 success, 1 degraded (status), 2 target unreachable, critical or the operation
+// failed, 64 bad arguments.
 
+#include "clusterpoller.h"
 #include "democluster.h"
+#include "eventtimeline.h"
+#include "failovercontroller.h"
 #include "info.h"
 #include "logging.h"
 #include "masterresolver.h"
+#include "sentineleventstream.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -13,6 +18,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLocale>
 #include <QTextStream>
 #include <QTimer>
 
@@ -26,6 +32,7 @@ using namespace sdcore;
 namespace {
 
 constexpr int ExitOk = 0;
+constexpr int ExitDegraded = 1;
 constexpr int ExitUnreachable = 2;
 constexpr int ExitUsage = 64;
 
@@ -51,7 +58,15 @@ const char *usageText =
     "         Connect (through the sentinels for a redis-sentinel:// URL) and print the node's\n"
     "         role, Redis version and PING round-trip time.\n"
     "  status --url URL [--json] [--timeout MS]\n"
-    "         Like ping, plus the Sentinel view: master, replicas and sentinels.\n"
+    "         Topology and health: master, replicas, sentinels, quorum. Exit 0 healthy,\n"
+    "         1 degraded (a replica or sentinel down, quorum met), 2 critical (no reachable\n"
+    "         master, or quorum not met).\n"
+    "  events --url URL [--json] [--seconds N]\n"
+    "         Stream the sentinels' events (failovers, down/up) as they happen, one line each,\n"
+    "         until Ctrl-C (or N seconds). Needs a redis-sentinel:// URL.\n"
+    "  failover --url URL --yes [--timeout S] [--json]\n"
+    "         Ask Sentinel to fail over the master and follow it to its end; prints the old\n"
+    "         and new master. Refuses without --yes.\n"
     "  demo   [--seconds N] [--rate OPS]\n"
     "         Start a local demo Sentinel cluster with session traffic; print its URL and run\n"
     "         until Ctrl-C (or N seconds).\n"
@@ -61,7 +76,7 @@ const char *usageText =
     "      redis-sentinel://[user[:password]@]host[:port][,host2[:port2]...][/db]#masterName\n"
     "A password not in the URL is taken from the REDISCLI_AUTH environment variable.\n"
     "\n"
-    "Exit codes: 0 ok, 2 unreachable or failed, 64 bad arguments.\n";
+    "Exit codes: 0 ok, 1 degraded (status), 2 unreachable, critical or failed, 64 bad arguments.\n";
 
 int usage(const QString &problem)
 {
@@ -132,7 +147,7 @@ int fail(const Target &target, const Error &error)
     return ExitUnreachable;
 }
 
-int runPing(const QCommandLineParser &parser, bool withTopology)
+int runPing(const QCommandLineParser &parser)
 {
     Target target;
     if (auto code = parseTarget(parser, target))
@@ -198,55 +213,257 @@ int runPing(const QCommandLineParser &parser, bool withTopology)
                      .arg(target.url.masterName(), node->via->answeredBy.toString());
     }
 
-    if (withTopology && target.url.isSentinel()) {
-        auto sentinel = MasterResolver::openSentinel(target.url, node->via->answeredBy, target.options);
-        if (!sentinel)
-            return fail(target, sentinel.error());
-        const QByteArray name = target.url.masterName().toUtf8();
-        auto replies = (*sentinel)->pipeline({Command{"SENTINEL", "MASTER", name},
-                                              Command{"SENTINEL", "REPLICAS", name},
-                                              Command{"SENTINEL", "SENTINELS", name}});
-        if (!replies)
-            return fail(target, replies.error());
-        const RedisValue &master = replies->at(0);
-        lines << QStringLiteral("  master   %1:%2  flags %3  quorum %4  other sentinels %5")
-                     .arg(QString::fromUtf8(master.field("ip")), QString::fromUtf8(master.field("port")),
-                          QString::fromUtf8(master.field("flags")),
-                          QString::fromUtf8(master.field("quorum")),
-                          QString::fromUtf8(master.field("num-other-sentinels")));
-        QJsonArray replicas, sentinels;
-        for (const RedisValue &r : replies->at(1).elements()) {
-            const QString addr = QString::fromUtf8(r.field("ip") + ':' + r.field("port"));
-            lines << QStringLiteral("  replica  %1  flags %2  link %3  offset %4")
-                         .arg(addr, QString::fromUtf8(r.field("flags")),
-                              QString::fromUtf8(r.field("master-link-status")),
-                              QString::fromUtf8(r.field("slave-repl-offset")));
-            replicas.append(QJsonObject{{"address", addr},
-                                        {"flags", QString::fromUtf8(r.field("flags"))},
-                                        {"link", QString::fromUtf8(r.field("master-link-status"))}});
-        }
-        for (const RedisValue &s : replies->at(2).elements()) {
-            const QString addr = QString::fromUtf8(s.field("ip") + ':' + s.field("port"));
-            lines << QStringLiteral("  sentinel %1  flags %2").arg(addr, QString::fromUtf8(s.field("flags")));
-            sentinels.append(QJsonObject{{"address", addr}, {"flags", QString::fromUtf8(s.field("flags"))}});
-        }
-        json.insert("master_flags", QString::fromUtf8(master.field("flags")));
-        json.insert("quorum", master.field("quorum").toInt());
-        json.insert("replicas", replicas);
-        json.insert("other_sentinels", sentinels);
-        auto dbsize = node->connection->command(Command{"DBSIZE"});
-        if (dbsize) {
-            lines << QStringLiteral("  keys in db %1: %2").arg(target.url.db()).arg(dbsize->toInteger());
-            json.insert("keys", dbsize->toInteger());
-        }
-    }
-
     if (target.json)
         printJson(json);
     else
         out() << lines.join(QLatin1Char('\n')) << "\n";
     out().flush();
     return ExitOk;
+}
+
+QString nodeLine(const char *what, const RedisNodeState &n)
+{
+    QString line = QStringLiteral("  %1 %2  %3").arg(QLatin1String(what), -8).arg(n.address.toString(), -21)
+                       .arg(n.up ? QStringLiteral("up") : QStringLiteral("DOWN"));
+    if (n.up) {
+        line += QStringLiteral("  %1  rtt %2 ms  clients %3  mem %4  ops/s %5")
+                    .arg(n.role)
+                    .arg(n.rttMs, 0, 'f', 2)
+                    .arg(n.connectedClients)
+                    .arg(QLocale::c().formattedDataSize(n.usedMemory))
+                    .arg(n.opsPerSec);
+        if (n.lagBytes >= 0)
+            line += QStringLiteral("  lag %1 B / %2 s").arg(n.lagBytes).arg(n.lagSeconds);
+        if (!n.masterLinkStatus.isEmpty())
+            line += QStringLiteral("  link %1").arg(n.masterLinkStatus);
+    } else {
+        line += QStringLiteral("  %1").arg(n.reason);
+    }
+    if (!n.flags.isEmpty())
+        line += QStringLiteral("  [%1]").arg(n.flags.join(QLatin1Char(',')));
+    return line;
+}
+
+int runStatus(const QCommandLineParser &parser)
+{
+    Target target;
+    if (auto code = parseTarget(parser, target))
+        return *code;
+    PollerOptions options;
+    options.nodeTimeoutMs = target.options.commandTimeoutMs;
+    options.cycleBudgetMs = qMax(3000, 4 * target.options.commandTimeoutMs);
+    ClusterPoller poller(target.url, options);
+    const ClusterSnapshot s = poller.pollOnce();
+    const int code = s.health == Health::Ok ? ExitOk
+                     : s.health == Health::Degraded ? ExitDegraded
+                                                    : ExitUnreachable;
+    if (target.json) {
+        printJson(s.toJson());
+        return code;
+    }
+    QStringList lines;
+    lines << QStringLiteral("%1: %2").arg(target.url.toString(), healthName(s.health).toUpper());
+    for (const QString &p : s.problems)
+        lines << QStringLiteral("  ! %1").arg(p);
+    if (s.sentinelManaged) {
+        lines << QStringLiteral("  master group '%1', quorum %2 (%3), asked sentinel %4")
+                     .arg(s.masterName)
+                     .arg(s.quorum)
+                     .arg(s.quorumText.isEmpty() ? QStringLiteral("?") : s.quorumText,
+                          s.answeredBy.toString());
+    }
+    if (s.hasMaster)
+        lines << nodeLine("master", s.master);
+    for (const RedisNodeState &r : s.replicas)
+        lines << nodeLine("replica", r);
+    for (const SentinelState &st : s.sentinels) {
+        lines << QStringLiteral("  sentinel %1  %2%3")
+                     .arg(st.address.toString(), -21)
+                     .arg(st.up ? QStringLiteral("up  rtt %1 ms").arg(st.rttMs, 0, 'f', 2)
+                                : QStringLiteral("DOWN  %1").arg(st.reason))
+                     .arg(st.flags.isEmpty() ? QString()
+                                             : QStringLiteral("  [%1]").arg(st.flags.join(QLatin1Char(','))));
+    }
+    if (s.hasMaster && s.master.up)
+        lines << QStringLiteral("  keys in db %1: %2").arg(target.url.db()).arg(s.master.keys);
+    out() << lines.join(QLatin1Char('\n')) << "\n";
+    out().flush();
+    return code;
+}
+
+void installInterruptHandler()
+{
+    // The first Ctrl-C ends the command in order; a second one ends the program at once.
+    auto onSignal = [](int sig) {
+        g_interrupted = true;
+        std::signal(sig, SIG_DFL);
+    };
+    std::signal(SIGINT, onSignal);
+    std::signal(SIGTERM, onSignal);
+}
+
+QJsonObject eventJson(const SentinelEvent &e)
+{
+    return QJsonObject{{"time", e.at.toString(Qt::ISODateWithMs)},
+                       {"type", e.type},
+                       {"instance", instanceName(e.instance)},
+                       {"name", e.name},
+                       {"address", e.address.port ? e.address.toString() : QString()},
+                       {"master_name", e.masterName},
+                       {"detail", e.detail},
+                       {"payload", e.payload},
+                       {"sentinel", e.source.toString()}};
+}
+
+int runEvents(QCoreApplication &app, const QCommandLineParser &parser)
+{
+    Target target;
+    if (auto code = parseTarget(parser, target))
+        return *code;
+    if (!target.url.isSentinel())
+        return usage(QStringLiteral("events needs a redis-sentinel:// URL"));
+    int seconds = 0;
+    if (parser.isSet(QStringLiteral("seconds"))) {
+        bool ok = false;
+        seconds = parser.value(QStringLiteral("seconds")).toInt(&ok);
+        if (!ok || seconds <= 0)
+            return usage(QStringLiteral("--seconds wants a positive number"));
+    }
+    installInterruptHandler();
+    EventTimeline timeline;
+    SentinelEventStream stream(target.url);
+    int linksUp = 0;
+    QObject::connect(&stream, &SentinelEventStream::eventReceived, [&](const SentinelEvent &e) {
+        if (!e.masterName.isEmpty() && e.masterName != target.url.masterName())
+            return;
+        const auto added = timeline.add(e);
+        if (!added.isNew)
+            return;   // the same event from another sentinel
+        if (target.json) {
+            out() << QJsonDocument(eventJson(e)).toJson(QJsonDocument::Compact) << "\n";
+        } else {
+            out() << e.at.toLocalTime().toString(QStringLiteral("HH:mm:ss.zzz")) << "  "
+                  << e.summary() << "  (sentinel " << e.source.toString() << ")\n";
+        }
+        out().flush();
+    });
+    QObject::connect(&stream, &SentinelEventStream::linkChanged,
+                     [&](const HostPort &sentinel, bool up, const QString &reason) {
+        linksUp += up ? 1 : 0;
+        if (up)
+            err() << "listening to sentinel " << sentinel.toString() << "\n";
+        else
+            err() << "sentinel " << sentinel.toString() << ": " << reason << "\n";
+        err().flush();
+    });
+    // Discover the other sentinels once, so events reach us from all of them.
+    PollerOptions pollerOptions;
+    ClusterPoller poller(target.url, pollerOptions);
+    stream.start();
+    const ClusterSnapshot snapshot = poller.pollOnce();
+    stream.addSentinels(poller.knownSentinels());
+    if (snapshot.sentinels.isEmpty() || std::none_of(snapshot.sentinels.begin(), snapshot.sentinels.end(),
+                                                     [](const SentinelState &s) { return s.up; })) {
+        err() << "sessiondeck-cli: no sentinel reachable: " << snapshot.error << "\n";
+        return ExitUnreachable;
+    }
+    QTimer interruptCheck;
+    QObject::connect(&interruptCheck, &QTimer::timeout, [&] {
+        if (g_interrupted)
+            app.quit();
+    });
+    interruptCheck.start(100);
+    if (seconds > 0)
+        QTimer::singleShot(seconds * 1000, &app, &QCoreApplication::quit);
+    app.exec();
+    return ExitOk;
+}
+
+int runFailover(QCoreApplication &app, const QCommandLineParser &parser)
+{
+    Target target;
+    if (auto code = parseTarget(parser, target))
+        return *code;
+    if (!target.url.isSentinel())
+        return usage(QStringLiteral("failover needs a redis-sentinel:// URL"));
+    if (!parser.isSet(QStringLiteral("yes"))) {
+        return usage(QStringLiteral("a failover demotes the current master of '%1' and drops its "
+                                    "clients' connections; run again with --yes to confirm")
+                         .arg(target.url.masterName()));
+    }
+    int timeoutSeconds = 60;
+    if (parser.isSet(QStringLiteral("timeout"))) {
+        // For failover, --timeout is in seconds (the whole failover), not a connection timeout.
+        bool ok = false;
+        timeoutSeconds = parser.value(QStringLiteral("timeout")).toInt(&ok);
+        if (!ok || timeoutSeconds <= 0)
+            return usage(QStringLiteral("--timeout wants a positive number of seconds"));
+        target.options = ConnectionOptions();
+    }
+    installInterruptHandler();
+
+    // Listen first, so the whole sequence of events is seen.
+    SentinelEventStream stream(target.url);
+    FailoverController controller(target.url);
+    QObject::connect(&stream, &SentinelEventStream::eventReceived, &controller, &FailoverController::onEvent);
+    PollerOptions pollerOptions;
+    ClusterPoller poller(target.url, pollerOptions);
+    const ClusterSnapshot before = poller.pollOnce();
+    const QList<HostPort> sentinels = poller.knownSentinels();
+    stream.addSentinels(sentinels);
+    stream.start();
+
+    FailoverOutcome outcome;
+    bool done = false;
+    QObject::connect(&controller, &FailoverController::progress, [](const QString &step) {
+        err() << step << "\n";
+        err().flush();
+    });
+    QObject::connect(&controller, &FailoverController::finished, [&](const FailoverOutcome &o) {
+        outcome = o;
+        done = true;
+        app.quit();
+    });
+    QTimer interruptCheck;
+    QObject::connect(&interruptCheck, &QTimer::timeout, [&] {
+        if (g_interrupted)
+            app.quit();
+    });
+    interruptCheck.start(100);
+    // Give the subscriptions a moment to be in place (they connect within milliseconds on a
+    // healthy network), then start.
+    QTimer::singleShot(stream.connectedCount() == stream.linkCount() ? 0 : 300, &app, [&] {
+        QList<HostPort> order;
+        for (const SentinelState &s : before.sentinels) {
+            if (s.up)
+                order << s.address;
+        }
+        for (const HostPort &h : sentinels) {
+            if (!order.contains(h))
+                order << h;
+        }
+        controller.start(order, timeoutSeconds * 1000);
+    });
+    app.exec();
+    if (!done) {
+        err() << "sessiondeck-cli: interrupted; the failover may still be running\n";
+        return ExitUnreachable;
+    }
+    if (target.json) {
+        printJson(QJsonObject{{"ok", outcome.ok},
+                              {"master_name", outcome.masterName},
+                              {"old_master", outcome.oldMaster.toString()},
+                              {"new_master", outcome.ok ? outcome.newMaster.toString() : QString()},
+                              {"elapsed_ms", outcome.elapsedMs},
+                              {"sentinel", outcome.askedSentinel.toString()},
+                              {"error", outcome.error},
+                              {"steps", QJsonArray::fromStringList(outcome.steps)}});
+    } else {
+        (outcome.ok ? out() : err()) << outcome.summary() << "\n";
+    }
+    out().flush();
+    err().flush();
+    return outcome.ok ? ExitOk : ExitUnreachable;
 }
 
 int runDemo(QCoreApplication &app, const QCommandLineParser &parser)
@@ -265,13 +482,7 @@ int runDemo(QCoreApplication &app, const QCommandLineParser &parser)
         if (!ok || options.operationsPerSecond <= 0)
             return usage(QStringLiteral("--rate wants a positive number of operations per second"));
     }
-    // The first Ctrl-C stops the cluster in order; a second one ends the program at once.
-    auto onSignal = [](int sig) {
-        g_interrupted = true;
-        std::signal(sig, SIG_DFL);
-    };
-    std::signal(SIGINT, onSignal);
-    std::signal(SIGTERM, onSignal);
+    installInterruptHandler();
 
     int exitCode = ExitOk;
     DemoCluster demo(options);
@@ -322,10 +533,11 @@ int main(int argc, char *argv[])
         {"seconds", "Run the demo for this many seconds.", "n"},
         {"rate", "Demo traffic, operations per second.", "ops"},
         {"log-level", "trace, debug, info, warn (default), error, off.", "level"},
+        {"yes", "Confirm a failover."},
     });
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addPositionalArgument("command", "ping, status or demo");
+    parser.addPositionalArgument("command", "ping, status, events, failover or demo");
     if (!parser.parse(app.arguments()))
         return usage(parser.errorText());
     if (parser.isSet(QStringLiteral("help"))) {
@@ -352,9 +564,13 @@ int main(int argc, char *argv[])
         return usage(QStringLiteral("unexpected argument '%1'").arg(positional.at(1)));
     const QString command = positional.first();
     if (command == QLatin1String("ping"))
-        return runPing(parser, false);
+        return runPing(parser);
     if (command == QLatin1String("status"))
-        return runPing(parser, true);
+        return runStatus(parser);
+    if (command == QLatin1String("events"))
+        return runEvents(app, parser);
+    if (command == QLatin1String("failover"))
+        return runFailover(app, parser);
     if (command == QLatin1String("demo"))
         return runDemo(app, parser);
     return usage(QStringLiteral("unknown command '%1'").arg(command));

@@ -417,4 +417,58 @@ Result<QList<RedisValue>> RedisConnection::pipeline(const QList<Command> &comman
     return replies;
 }
 
+int RedisConnection::socketDescriptor() const
+{
+    return m_context ? m_context->fd : -1;
+}
+
+Result<QList<RedisValue>> RedisConnection::takeBuffered()
+{
+    Q_ASSERT(QThread::currentThread() == m_thread);
+    if (m_broken)
+        return makeError(ErrorKind::Io, QStringLiteral("The connection to %1 is closed").arg(m_peer));
+    QList<RedisValue> messages;
+    for (;;) {
+        void *raw = nullptr;
+        if (redisGetReplyFromReader(m_context, &raw) != REDIS_OK)
+            return contextError("read", errno);
+        if (!raw)
+            return messages;
+        ReplyPtr r(raw);
+        messages.append(convert(static_cast<redisReply *>(raw)));
+    }
+}
+
+Status RedisConnection::send(const Command &argv)
+{
+    Q_ASSERT(QThread::currentThread() == m_thread);
+    if (m_broken)
+        return makeError(ErrorKind::Io, QStringLiteral("The connection to %1 is closed").arg(m_peer));
+    if (argv.isEmpty())
+        return makeError(ErrorKind::ServerError, QStringLiteral("Empty command"));
+    const QByteArray resp = encodeResp({argv});
+    if (redisAppendFormattedCommand(m_context, resp.constData(), size_t(resp.size())) != REDIS_OK)
+        return contextError(argv.first().constData(), errno);
+    int done = 0;
+    while (!done) {
+        errno = 0;
+        if (redisBufferWrite(m_context, &done) != REDIS_OK)
+            return contextError(argv.first().constData(), errno);
+    }
+    return success();
+}
+
+Result<QList<RedisValue>> RedisConnection::readAvailable()
+{
+    Q_ASSERT(QThread::currentThread() == m_thread);
+    if (m_broken)
+        return makeError(ErrorKind::Io, QStringLiteral("The connection to %1 is closed").arg(m_peer));
+    // One read(2): called when the socket is readable, so it does not wait; end of file (the
+    // server went away) comes back as an error.
+    errno = 0;
+    if (redisBufferRead(m_context) != REDIS_OK)
+        return contextError("read", errno);
+    return takeBuffered();
+}
+
 } // namespace sdcore

@@ -51,6 +51,17 @@ public:
     // stay values in the list, in order.
     Result<QList<RedisValue>> pipeline(const QList<Command> &commands);
 
+    // For subscribers (Pub/Sub pushes). The socket, to watch for readability (QSocketNotifier,
+    // poll); readAvailable() then reads what arrived without blocking on more and returns every
+    // complete message, possibly none. A closed or failed socket is an Error.
+    int socketDescriptor() const;
+    Result<QList<RedisValue>> readAvailable();
+    // Complete messages already received and buffered (after a command's reply, say); no I/O.
+    Result<QList<RedisValue>> takeBuffered();
+    // Writes a command without waiting for its reply (PING on a subscribed connection); the
+    // reply arrives through readAvailable().
+    Status send(const Command &argv);
+
     // After a connection failure the connection is unusable; callers open a new one.
     bool isBroken() const { return m_broken; }
     // "host:port" or the socket path, for messages.

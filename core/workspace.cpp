@@ -1,7 +1,5 @@
 #include "workspace.h"
 
-#include "statusmonitor.h"
-
 #include <QSettings>
 
 #include <spdlog/spdlog.h>
@@ -10,8 +8,6 @@ namespace sdcore {
 
 Workspace::Workspace(bool persist, QObject *parent) : QObject(parent), m_persist(persist)
 {
-    m_monitor = new StatusMonitor(this);
-    connect(m_monitor, &StatusMonitor::statusUpdated, this, &Workspace::onStatus);
     if (m_persist)
         load();
 }
@@ -19,9 +15,17 @@ Workspace::Workspace(bool persist, QObject *parent) : QObject(parent), m_persist
 Workspace::~Workspace()
 {
     // Stop polling before the demo cluster's processes go away.
-    delete m_monitor;
-    m_monitor = nullptr;
+    for (ConnectionEntry &entry : m_connections) {
+        delete entry.monitor;
+        entry.monitor = nullptr;
+    }
     m_demo.reset();
+}
+
+ClusterMonitor *Workspace::activeMonitor() const
+{
+    const ConnectionEntry *entry = active();
+    return entry ? entry->monitor : nullptr;
 }
 
 const ConnectionEntry *Workspace::active() const
@@ -67,10 +71,10 @@ void Workspace::removeConnection(int index)
 {
     if (index < 0 || index >= m_connections.size())
         return;
+    delete m_connections.at(index).monitor;
     m_connections.removeAt(index);
     if (m_active == index) {
         m_active = -1;
-        m_monitor->stop();
         Q_EMIT activeChanged(-1);
     } else if (m_active > index) {
         --m_active;
@@ -84,9 +88,39 @@ void Workspace::activate(int index)
     if (index < 0 || index >= m_connections.size())
         return;
     m_active = index;
-    spdlog::info("connecting to {}", m_connections.at(index).url.toString().toStdString());
-    m_monitor->setTarget(m_connections.at(index).url, m_pollIntervalMs);
+    ConnectionEntry &entry = m_connections[index];
+    if (!entry.monitor) {
+        spdlog::info("connecting to {}", entry.url.toString().toStdString());
+        MonitorOptions options = m_monitorOptions;
+        options.poller.intervalMs = m_pollIntervalMs;
+        entry.monitor = new ClusterMonitor(entry.url, options, this);
+        ClusterMonitor *monitor = entry.monitor;
+        connect(monitor, &ClusterMonitor::snapshotUpdated, this, [this, monitor](const ClusterSnapshot &s) {
+            if (activeMonitor() == monitor)
+                Q_EMIT snapshotUpdated(s);
+            for (int i = 0; i < m_connections.size(); ++i) {
+                if (m_connections.at(i).monitor == monitor)
+                    Q_EMIT healthChanged(i);
+            }
+        });
+        monitor->start();
+    }
+    applyRates();
     Q_EMIT activeChanged(index);
+}
+
+void Workspace::applyRates()
+{
+    // The connection in view is polled at the full rate and counted; the others keep their
+    // history and badge at a gentler rate.
+    for (int i = 0; i < m_connections.size(); ++i) {
+        ClusterMonitor *monitor = m_connections.at(i).monitor;
+        if (!monitor)
+            continue;
+        const bool active = i == m_active;
+        monitor->setPollIntervalMs(active ? m_pollIntervalMs : m_backgroundIntervalMs);
+        monitor->setCensusEnabled(active && m_monitorOptions.census);
+    }
 }
 
 void Workspace::startDemo(DemoOptions options)
@@ -113,13 +147,6 @@ void Workspace::startDemo(DemoOptions options)
         activate(0);
     });
     m_demo->start();
-}
-
-void Workspace::onStatus(const NodeStatus &status)
-{
-    if (m_active >= 0 && m_active < m_connections.size())
-        m_connections[m_active].lastStatus = status;
-    Q_EMIT statusUpdated(status);
 }
 
 void Workspace::load()

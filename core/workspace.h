@@ -1,12 +1,13 @@
 #pragma once
 
 // The connections a user works with and the one that is active: the saved list (without
-// passwords), the demo cluster when started, and the status polling of the active target.
-// Widgets observe it through signals; it never blocks (all network work runs on core's
-// worker threads). Create and use on the UI thread.
+// passwords), the demo cluster when started, and a ClusterMonitor for each connection opened
+// so far (the active one polled at the full rate, the others slower, each keeping its history
+// and health badge). Widgets observe it through signals; it never blocks (all network work
+// runs on core's worker threads). Create and use on the UI thread.
 
+#include "clustermonitor.h"
 #include "democluster.h"
-#include "nodestatus.h"
 #include "redisurl.h"
 
 #include <QList>
@@ -16,14 +17,17 @@
 
 namespace sdcore {
 
-class StatusMonitor;
-
 struct ConnectionEntry
 {
     QString name;
     RedisUrl url;
     bool demo = false;
-    std::optional<NodeStatus> lastStatus;
+    ClusterMonitor *monitor = nullptr;   // owned by the Workspace; null until first activated
+
+    Health health() const
+    {
+        return monitor && monitor->lastSnapshot() ? monitor->lastSnapshot()->health : Health::Unknown;
+    }
 };
 
 class Workspace final : public QObject
@@ -45,11 +49,17 @@ public:
     void startDemo(DemoOptions options = {});
     bool demoRunning() const { return m_demo != nullptr; }
     void setPollInterval(int ms) { m_pollIntervalMs = ms; }
+    // Options for monitors created from now on (tests shorten intervals, add prefixes).
+    void setMonitorOptions(const MonitorOptions &options) { m_monitorOptions = options; }
+    ClusterMonitor *activeMonitor() const;
 
 Q_SIGNALS:
     void connectionsChanged();
     void activeChanged(int index);
-    void statusUpdated(const sdcore::NodeStatus &status);
+    // The active connection's snapshot.
+    void snapshotUpdated(const sdcore::ClusterSnapshot &snapshot);
+    // Any connection's health may have changed (for badges).
+    void healthChanged(int index);
     void demoProgress(const QString &message);
     void demoReady(const sdcore::RedisUrl &url);
     void demoFailed(const QString &message);
@@ -57,13 +67,14 @@ Q_SIGNALS:
 private:
     void load();
     void save() const;
-    void onStatus(const NodeStatus &status);
+    void applyRates();
 
     QList<ConnectionEntry> m_connections;
     int m_active = -1;
     bool m_persist;
     int m_pollIntervalMs = 1000;
-    StatusMonitor *m_monitor = nullptr;
+    int m_backgroundIntervalMs = 5000;
+    MonitorOptions m_monitorOptions;
     std::unique_ptr<DemoCluster> m_demo;
 };
 

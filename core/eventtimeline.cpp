@@ -1,0 +1,45 @@
+#include "eventtimeline.h"
+
+namespace sdcore {
+
+EventTimeline::EventTimeline(qsizetype capacity, qint64 mergeWindowMs)
+    : m_capacity(qMax<qsizetype>(1, capacity)), m_mergeWindowMs(mergeWindowMs)
+{
+}
+
+EventTimeline::Added EventTimeline::add(const SentinelEvent &event)
+{
+    const QDateTime at = event.at.isValid() ? event.at : QDateTime::currentDateTimeUtc();
+    const QString key = event.dedupKey();
+    // Copies from other sentinels arrive within a second or two (the failover leader publishes
+    // its own +switch-master about a second after the others); look back over that window only.
+    for (auto it = m_entries.rbegin(); it != m_entries.rend(); ++it) {
+        if (it->lastSeen.msecsTo(at) > m_mergeWindowMs)
+            break;
+        if (it->event.dedupKey() != key)
+            continue;
+        if (it->seenBy.contains(event.source))
+            return Added{*it, false, true};
+        it->seenBy << event.source;
+        it->lastSeen = std::max(it->lastSeen, at);
+        return Added{*it, false, false};
+    }
+    TimelineEntry entry;
+    entry.id = m_nextId++;
+    entry.event = event;
+    entry.event.at = at;
+    entry.firstSeen = at;
+    entry.lastSeen = at;
+    entry.seenBy << event.source;
+    m_entries.push_back(entry);
+    while (qsizetype(m_entries.size()) > m_capacity)
+        m_entries.pop_front();
+    return Added{entry, true, false};
+}
+
+void EventTimeline::clear()
+{
+    m_entries.clear();
+}
+
+} // namespace sdcore
