@@ -85,9 +85,19 @@ private Q_SLOTS:
         const Run r = cli({"status", "--json", "--url", m_cluster.sentinelUrl().toString()});
         QCOMPARE(r.code, 0);
         const QJsonObject o = QJsonDocument::fromJson(r.out).object();
+        QCOMPARE(o.value("health").toString(), QStringLiteral("ok"));
+        QCOMPARE(o.value("master").toObject().value("port").toInt(), int(m_cluster.nodes().at(0).port));
+        QCOMPARE(o.value("master").toObject().value("host").toString(), QStringLiteral("127.0.0.1"));
         QCOMPARE(o.value("replicas").toArray().size(), 2);
-        QCOMPARE(o.value("other_sentinels").toArray().size(), 2);
+        QCOMPARE(o.value("sentinels").toArray().size(), 3);
+        for (const QJsonValue &s : o.value("sentinels").toArray())
+            QVERIFY(s.toObject().value("up").toBool());
         QCOMPARE(o.value("quorum").toInt(), 2);
+
+        const Run text = cli({"status", "--url", m_cluster.sentinelUrl().toString()});
+        QCOMPARE(text.code, 0);
+        QVERIFY2(text.out.contains(": OK"), text.out.constData());
+        QVERIFY(text.out.contains("replica"));
     }
 
     void unreachableExitsTwo()
@@ -190,6 +200,51 @@ private Q_SLOTS:
         QVERIFY(inUrl.out.contains(":***@"));
         QVERIFY(!inUrl.out.contains(password));
         QVERIFY(!inUrl.err.contains(password));
+    }
+
+    void failoverNeedsYes()
+    {
+        const Run r = cli({"failover", "--url", m_cluster.sentinelUrl().toString()});
+        QCOMPARE(r.code, 64);
+        QVERIFY2(r.err.contains("--yes"), r.err.constData());
+        const Run plain = cli({"failover", "--yes", "--url", m_cluster.nodeUrl(0).toString()});
+        QCOMPARE(plain.code, 64);
+        QVERIFY(plain.err.contains("redis-sentinel://"));
+    }
+
+    // Last: these change the cluster. A failover through the CLI, then status exit codes as
+    // nodes go down: 1 for a replica down, 2 once the quorum is lost.
+    void failoverAndStatusExitCodes()
+    {
+        const QString url = m_cluster.sentinelUrl().toString();
+        const Run f = cli({"failover", "--yes", "--json", "--url", url});
+        QCOMPARE(f.code, 0);
+        const QJsonObject o = QJsonDocument::fromJson(f.out).object();
+        QVERIFY2(o.value("ok").toBool(), f.out.constData());
+        QCOMPARE(o.value("old_master").toString(),
+                 QStringLiteral("127.0.0.1:%1").arg(m_cluster.nodes().at(0).port));
+        const QString newMaster = o.value("new_master").toString();
+        QVERIFY(!newMaster.isEmpty() && newMaster != o.value("old_master").toString());
+        QVERIFY(o.value("elapsed_ms").toInteger() > 0);
+        auto agreed = m_cluster.waitForNewMaster(HostPort{"127.0.0.1", m_cluster.nodes().at(0).port}, 30000);
+        QVERIFY(agreed);
+        QCOMPARE(agreed->toString(), newMaster);
+
+        // The old master, now a replica, is killed: degraded.
+        QVERIFY(m_cluster.kill(0));
+        Run s;
+        QTRY_VERIFY_WITH_TIMEOUT((s = cli({"status", "--url", url})).code == 1, 20000);
+        QVERIFY2(s.out.contains("DEGRADED"), s.out.constData());
+        QVERIFY(s.out.contains("DOWN"));
+
+        // Two of three sentinels gone: the quorum of 2 cannot be reached: critical.
+        const QList<int> sentinels = m_cluster.sentinelIndexes();
+        QVERIFY(m_cluster.kill(sentinels.at(0)));
+        QVERIFY(m_cluster.kill(sentinels.at(1)));
+        QTRY_VERIFY_WITH_TIMEOUT((s = cli({"status", "--json", "--url", url})).code == 2, 30000);
+        const QJsonObject j = QJsonDocument::fromJson(s.out).object();
+        QCOMPARE(j.value("health").toString(), QStringLiteral("critical"));
+        QCOMPARE(j.value("quorum_ok").toBool(), false);
     }
 };
 

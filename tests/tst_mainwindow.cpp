@@ -2,6 +2,9 @@
 
 #include "clusterlauncher.h"
 #include "dashboardpage.h"
+#include "eventmodel.h"
+#include "eventspage.h"
+#include "timechart.h"
 #include "mainwindow.h"
 #include "testcluster.h"
 #include "welcomepage.h"
@@ -11,6 +14,9 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QMessageBox>
+#include <QTabWidget>
+#include <QTreeWidget>
 #include <QPushButton>
 #include <QStackedWidget>
 #include <QTest>
@@ -50,11 +56,12 @@ private Q_SLOTS:
         QVERIFY(workspace.connections().isEmpty());
     }
 
-    void dashboardShowsLiveCluster()
+    void dashboardShowsLiveClusterAndFailsOver()
     {
         Workspace workspace(false);
         workspace.setPollInterval(250);
         sdui::MainWindow window(&workspace);
+        window.resize(1400, 950);
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
 
@@ -63,25 +70,73 @@ private Q_SLOTS:
         QTest::keyClick(edit, Qt::Key_Return);
 
         sdui::DashboardPage *dash = window.dashboard();
-        QTRY_COMPARE_WITH_TIMEOUT(dash->tileText("role"), QStringLiteral("master"), 20000);
-        QCOMPARE(dash->tileText("node"), QStringLiteral("127.0.0.1:%1").arg(m_cluster.nodes().at(0).port));
-        QCOMPARE(dash->tileText("replicas"), QStringLiteral("2"));
-        QVERIFY(window.connectionStateText().startsWith("Connected"));
+        QTRY_COMPARE_WITH_TIMEOUT(dash->tileText("health"), QStringLiteral("OK"), 20000);
+        const QString oldMaster = QStringLiteral("127.0.0.1:%1").arg(m_cluster.nodes().at(0).port);
+        QCOMPARE(dash->tileText("node"), oldMaster);
+        QCOMPARE(dash->tileText("replicas"), QStringLiteral("2 / 2"));
+        QCOMPARE(dash->tileText("sentinels"), QStringLiteral("3 / 3"));
+        QCOMPARE(dash->topology()->topLevelItemCount(), 6);
+        QVERIFY(window.connectionStateText().startsWith("OK"));
         QCOMPARE(window.findChild<QListWidget *>("connectionList")->count(), 1);
-        // A few polls so the chart has a line to show.
-        QTRY_VERIFY_WITH_TIMEOUT(dash->chart()->graph(0)->dataCount() >= 4, 20000);
+        // A few polls so the charts have lines to show, and the event stream in place.
+        QTRY_VERIFY_WITH_TIMEOUT(dash->chart("Round trip")->graph(0)->dataCount() >= 4, 20000);
+        ClusterMonitor *monitor = workspace.activeMonitor();
+        QVERIFY(monitor);
+        auto linksUp = [monitor] {
+            int n = 0;
+            for (const TimelineEntry &e : monitor->timeline().entries())
+                n += e.event.type == "events-restored" ? 1 : 0;
+            return n;
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(linksUp(), 3, 20000);
+        QVERIFY(dash->failoverButton()->isEnabled());
+        for (sdui::TimeChart *chart : dash->charts())
+            QCOMPARE(chart->markerCount(), 0);
+
+        // The Failover button asks first; confirming runs it and the outcome is shown.
+        QTest::mouseClick(dash->failoverButton(), Qt::LeftButton);
+        QMessageBox *confirm = nullptr;
+        QTRY_VERIFY((confirm = dash->findChild<QMessageBox *>("failoverConfirm")) != nullptr);
+        QVERIFY(confirm->text().contains(oldMaster));
+        QVERIFY(confirm->text().contains(m_cluster.options().masterName));
+        confirm->button(QMessageBox::Yes)->click();
+        QTRY_VERIFY_WITH_TIMEOUT(dash->failoverStatus().contains("done"), 60000);
+        QVERIFY(dash->failoverStatus().contains(oldMaster));
+        QTRY_VERIFY_WITH_TIMEOUT(dash->tileText("node") != oldMaster, 10000);
+        // A marker on every chart, the switch among them.
+        QTRY_VERIFY_WITH_TIMEOUT(dash->chart("Sessions")->markerCount() >= 1, 10000);
+        for (sdui::TimeChart *chart : dash->charts())
+            QVERIFY2(chart->markerCount() >= 1, qPrintable(chart->title()));
+        QTRY_COMPARE_WITH_TIMEOUT(dash->tileText("health"), QStringLiteral("OK"), 20000);
+        QTest::qWait(1500);   // a few more points after the marker, for the picture
 
         const QString path = testOutputDir() + "/mainwindow.png";
-        const QPixmap shot = window.grab();
-        QVERIFY(!shot.isNull());
-        QVERIFY(shot.save(path));
+        QVERIFY(window.grab().save(path));
         qInfo("window screenshot: %s", qPrintable(path));
+        const QString charts = testOutputDir() + "/dashboard-charts.png";
+        QVERIFY(dash->exportPng(charts));
+        QVERIFY(QImage(charts).height() > 500);
+
+        // The Events page lists the failover, merged across sentinels.
+        auto *pages = window.findChild<QTabWidget *>("pages");
+        pages->setCurrentWidget(window.events());
+        QVERIFY(window.events()->model()->rowCount() > 5);
+        const QString events = testOutputDir() + "/events.png";
+        QVERIFY(window.grab().save(events));
+        qInfo("events screenshot: %s", qPrintable(events));
+        pages->setCurrentWidget(dash);
 
         // The master goes away: the window says so instead of freezing.
-        QVERIFY(m_cluster.kill(0));
+        const HostPort current = monitor->lastSnapshot()->master.address;
+        int index = -1;
+        for (int i = 0; i < m_cluster.nodes().size(); ++i) {
+            if (m_cluster.nodes().at(i).port == current.port)
+                index = i;
+        }
+        QVERIFY(m_cluster.kill(index));
         QTRY_VERIFY_WITH_TIMEOUT(window.connectionStateText().startsWith("Unreachable")
-                                     || dash->tileText("node") != QStringLiteral("127.0.0.1:%1")
-                                                                        .arg(m_cluster.nodes().at(0).port),
+                                     || window.connectionStateText().startsWith("CRITICAL")
+                                     || dash->tileText("node") != current.toString(),
                                  20000);
     }
 };

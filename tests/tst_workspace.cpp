@@ -73,9 +73,9 @@ private Q_SLOTS:
             workspace.setPollInterval(200);
             QSignalSpy ready(&workspace, &Workspace::demoReady);
             QSignalSpy failed(&workspace, &Workspace::demoFailed);
-            std::optional<NodeStatus> last;
-            connect(&workspace, &Workspace::statusUpdated, this,
-                    [&last](const NodeStatus &s) { last = s; });
+            std::optional<ClusterSnapshot> last;
+            connect(&workspace, &Workspace::snapshotUpdated, this,
+                    [&last](const ClusterSnapshot &s) { last = s; });
             DemoOptions options;
             options.seedSessions = 500;
             workspace.startDemo(options);
@@ -87,9 +87,10 @@ private Q_SLOTS:
             QVERIFY(url.isSentinel());
             for (const HostPort &h : url.hosts())
                 ports << h.port;
-            QTRY_VERIFY_WITH_TIMEOUT(last && last->reachable && last->keys >= 500, 20000);
-            QCOMPARE(last->role, QStringLiteral("master"));
-            ports << last->node.port;
+            QTRY_VERIFY_WITH_TIMEOUT(last && last->master.up && last->master.keys >= 500, 20000);
+            QCOMPARE(last->master.role, QStringLiteral("master"));
+            QCOMPARE(workspace.active()->health(), last->health);
+            ports << last->master.address.port;
         }
         // The workspace is gone: so is every process of the demo cluster.
         for (quint16 port : ports)

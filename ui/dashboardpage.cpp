@@ -1,8 +1,24 @@
 #include "dashboardpage.h"
 
+#include "timechart.h"
+
+#include <QComboBox>
+#include <QDateTime>
+#include <QFileDialog>
 #include <QGridLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
 #include <QLabel>
+#include <QListWidget>
 #include <QLocale>
+#include <QMessageBox>
+#include <QPainter>
+#include <QPushButton>
+#include <QScrollArea>
+#include <QSplitter>
+#include <QTimer>
+#include <QTreeWidget>
 #include <QVBoxLayout>
 
 #include <qcustomplot.h>
@@ -11,7 +27,14 @@ namespace sdui {
 
 namespace {
 
-constexpr double historySeconds = 300;
+const QColor Good(0x2e, 0x7d, 0x32);
+const QColor Warn(0xe6, 0x8a, 0x00);
+const QColor Bad(0xc6, 0x28, 0x28);
+const QColor FailoverColor(0xc6, 0x28, 0x28);
+const QColor DownColor(0xe6, 0x8a, 0x00);
+const QColor UpColor(0x2e, 0x7d, 0x32);
+const QColor LocalColor(0x55, 0x55, 0x99);
+constexpr int MaxMarkers = 300;
 
 QString bytesText(qint64 bytes)
 {
@@ -20,17 +43,63 @@ QString bytesText(qint64 bytes)
 
 QString numberText(qint64 n) { return n < 0 ? QStringLiteral("–") : QLocale().toString(n); }
 
-QString uptimeText(qint64 s)
+QString ageText(qint64 seconds)
 {
-    if (s < 0)
-        return QStringLiteral("–");
-    if (s < 120)
-        return QStringLiteral("%1 s").arg(s);
-    if (s < 7200)
-        return QStringLiteral("%1 min").arg(s / 60);
-    if (s < 172800)
-        return QStringLiteral("%1 h").arg(s / 3600);
-    return QStringLiteral("%1 d").arg(s / 86400);
+    if (seconds < 60)
+        return QObject::tr("%1 s ago").arg(seconds);
+    if (seconds < 3600)
+        return QObject::tr("%1 min ago").arg(seconds / 60);
+    return QObject::tr("%1 h ago").arg(seconds / 3600);
+}
+
+QColor healthColor(sdcore::Health h)
+{
+    switch (h) {
+    case sdcore::Health::Ok: return Good;
+    case sdcore::Health::Degraded: return Warn;
+    case sdcore::Health::Critical: return Bad;
+    case sdcore::Health::Unknown: break;
+    }
+    return QColor(0x75, 0x75, 0x75);
+}
+
+// Which timeline entries become chart markers, and how they read there.
+std::optional<ChartMarker> markerFor(const sdcore::TimelineEntry &entry)
+{
+    const sdcore::SentinelEvent &e = entry.event;
+    ChartMarker m;
+    m.time = double(entry.firstSeen.toMSecsSinceEpoch()) / 1000.0;
+    const QString when = entry.firstSeen.toLocalTime().toString(QStringLiteral("HH:mm:ss.zzz"));
+    m.tooltip = QStringLiteral("%1  %2%3")
+                    .arg(when, e.summary(),
+                         e.local ? QString() : QObject::tr(" (seen by %n sentinel(s))", nullptr, entry.seenCount()));
+    if (e.type == QLatin1String("+switch-master")) {
+        m.label = QObject::tr("failover → %1").arg(e.newMaster.toString());
+        m.color = FailoverColor;
+    } else if (e.type == QLatin1String("+odown")) {
+        m.label = QObject::tr("master down");
+        m.color = FailoverColor;
+    } else if (e.type == QLatin1String("+sdown") && e.instance != sdcore::SentinelEvent::Instance::Master) {
+        m.label = QObject::tr("%1 down").arg(e.address.toString());
+        m.color = DownColor;
+    } else if (e.type == QLatin1String("-sdown")) {
+        m.label = QObject::tr("%1 up").arg(e.address.toString());
+        m.color = UpColor;
+    } else if (e.type.startsWith(QLatin1String("-failover-abort"))) {
+        m.label = QObject::tr("failover aborted");
+        m.color = FailoverColor;
+    } else if (e.local && (e.type == QLatin1String("manual-failover")
+                           || e.type == QLatin1String("failover-failed")
+                           || e.type == QLatin1String("events-lost")
+                           || e.type.startsWith(QLatin1String("store-")))) {
+        m.label = e.type == QLatin1String("manual-failover") ? QObject::tr("failover requested")
+                  : e.type == QLatin1String("events-lost")   ? QObject::tr("events lost")
+                                                             : e.type;
+        m.color = LocalColor;
+    } else {
+        return std::nullopt;
+    }
+    return m;
 }
 
 } // namespace
@@ -42,46 +111,148 @@ DashboardPage::DashboardPage(QWidget *parent) : QWidget(parent)
     m_banner->setWordWrap(true);
     m_banner->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
-    auto *grid = new QGridLayout;
-    grid->setHorizontalSpacing(10);
-    grid->setVerticalSpacing(10);
-    int i = 0;
-    addTile(grid, i++, QStringLiteral("node"), tr("Master"));
-    addTile(grid, i++, QStringLiteral("role"), tr("Role"));
-    addTile(grid, i++, QStringLiteral("version"), tr("Redis"));
-    addTile(grid, i++, QStringLiteral("rtt"), tr("Round trip"));
-    addTile(grid, i++, QStringLiteral("ops"), tr("Ops/s"));
-    addTile(grid, i++, QStringLiteral("clients"), tr("Clients"));
-    addTile(grid, i++, QStringLiteral("memory"), tr("Memory"));
-    addTile(grid, i++, QStringLiteral("keys"), tr("Keys"));
-    addTile(grid, i++, QStringLiteral("replicas"), tr("Replicas"));
-    addTile(grid, i++, QStringLiteral("uptime"), tr("Uptime"));
+    m_range = new QComboBox;
+    m_range->setObjectName(QStringLiteral("rangeCombo"));
+    m_range->addItem(tr("Last 5 min"), 300);
+    m_range->addItem(tr("Last hour"), 3600);
+    m_range->addItem(tr("Last 24 h"), 86400);
+    m_liveButton = new QPushButton(tr("Live"));
+    m_liveButton->setToolTip(tr("Follow the newest data again after zooming or panning"));
+    m_liveButton->setEnabled(false);
+    m_exportButton = new QPushButton(tr("Export PNG…"));
+    m_exportButton->setObjectName(QStringLiteral("exportButton"));
+    m_failoverButton = new QPushButton(tr("Failover…"));
+    m_failoverButton->setObjectName(QStringLiteral("failoverButton"));
+    auto *header = new QHBoxLayout;
+    header->addWidget(m_banner, 1);
+    header->addWidget(m_range);
+    header->addWidget(m_liveButton);
+    header->addWidget(m_exportButton);
+    header->addWidget(m_failoverButton);
 
-    m_chart = new QCustomPlot;
-    m_chart->setObjectName(QStringLiteral("healthChart"));
-    m_chart->setMinimumHeight(220);
-    auto ticker = QSharedPointer<QCPAxisTickerDateTime>::create();
-    ticker->setDateTimeFormat(QStringLiteral("HH:mm:ss"));
-    m_chart->xAxis->setTicker(ticker);
-    m_chart->yAxis->setLabel(tr("Round trip (ms)"));
-    m_chart->yAxis2->setVisible(true);
-    m_chart->yAxis2->setLabel(tr("Ops/s"));
-    QCPGraph *rtt = m_chart->addGraph(m_chart->xAxis, m_chart->yAxis);
-    rtt->setName(tr("Round trip (ms)"));
-    rtt->setPen(QPen(QColor(0x1f, 0x77, 0xb4), 2));
-    QCPGraph *ops = m_chart->addGraph(m_chart->xAxis, m_chart->yAxis2);
-    ops->setName(tr("Ops/s"));
-    ops->setPen(QPen(QColor(0xff, 0x7f, 0x0e), 2));
-    m_chart->legend->setVisible(true);
-    m_chart->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
-    m_chart->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
-    m_chart->axisRect()->setRangeDrag(Qt::Horizontal);
-    m_chart->axisRect()->setRangeZoom(Qt::Horizontal);
+    auto *grid = new QGridLayout;
+    grid->setHorizontalSpacing(8);
+    grid->setVerticalSpacing(8);
+    int i = 0;
+    addTile(grid, i++, QStringLiteral("health"), tr("Health"));
+    addTile(grid, i++, QStringLiteral("node"), tr("Master"));
+    addTile(grid, i++, QStringLiteral("sessions"), tr("Sessions"));
+    addTile(grid, i++, QStringLiteral("ops"), tr("Ops/s"));
+    addTile(grid, i++, QStringLiteral("memory"), tr("Memory"));
+    addTile(grid, i++, QStringLiteral("clients"), tr("Clients"));
+    addTile(grid, i++, QStringLiteral("rtt"), tr("Round trip"));
+    addTile(grid, i++, QStringLiteral("replicas"), tr("Replicas up"));
+    addTile(grid, i++, QStringLiteral("sentinels"), tr("Sentinels up"));
+    addTile(grid, i++, QStringLiteral("quorum"), tr("Quorum"));
+
+    m_topology = new QTreeWidget;
+    m_topology->setObjectName(QStringLiteral("topology"));
+    m_topology->setHeaderLabels({tr("Node"), tr("Role"), tr("State"), tr("RTT"), tr("Lag")});
+    m_topology->setRootIsDecorated(false);
+    m_topology->setUniformRowHeights(true);
+    m_topology->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_topology->setMinimumWidth(330);
+
+    m_ttlChart = new QCustomPlot;
+    m_ttlChart->setObjectName(QStringLiteral("ttlChart"));
+    m_ttlChart->setMinimumHeight(170);
+    m_ttlChart->plotLayout()->insertRow(0);
+    m_ttlChart->plotLayout()->addElement(0, 0, new QCPTextElement(m_ttlChart, tr("Session TTLs (last census)"),
+                                                                  QFont(font().family(), font().pointSize(), QFont::Bold)));
+    m_ttlBars = new QCPBars(m_ttlChart->xAxis, m_ttlChart->yAxis);
+    m_ttlBars->setBrush(QColor(0x1f, 0x77, 0xb4, 170));
+    m_ttlBars->setPen(QPen(QColor(0x1f, 0x77, 0xb4)));
+    auto ttlTicker = QSharedPointer<QCPAxisTickerText>::create();
+    for (int b = 0; b < sdcore::CensusResult::TtlBuckets; ++b)
+        ttlTicker->addTick(b, sdcore::CensusResult::ttlBucketName(b));
+    m_ttlChart->xAxis->setTicker(ttlTicker);
+    m_ttlChart->xAxis->setTickLabelRotation(30);
+    m_ttlChart->xAxis->setRange(-0.6, double(sdcore::CensusResult::TtlBuckets) - 0.4);
+
+    auto *left = new QWidget;
+    auto *leftLayout = new QVBoxLayout(left);
+    leftLayout->setContentsMargins(0, 0, 0, 0);
+    leftLayout->addWidget(m_topology, 3);
+    leftLayout->addWidget(m_ttlChart, 2);
+
+    m_failoverBox = new QGroupBox(tr("Failover"));
+    m_failoverBox->setObjectName(QStringLiteral("failoverBox"));
+    m_failoverSteps = new QListWidget;
+    m_failoverSteps->setMaximumHeight(120);
+    m_failoverStatus = new QLabel;
+    m_failoverStatus->setObjectName(QStringLiteral("failoverStatus"));
+    m_failoverStatus->setWordWrap(true);
+    auto *failoverLayout = new QVBoxLayout(m_failoverBox);
+    failoverLayout->addWidget(m_failoverStatus);
+    failoverLayout->addWidget(m_failoverSteps);
+    m_failoverBox->hide();
+    leftLayout->addWidget(m_failoverBox);
+
+    m_chartArea = new QWidget;
+    auto *chartsLayout = new QVBoxLayout(m_chartArea);
+    chartsLayout->setContentsMargins(0, 0, 0, 0);
+    const QList<QPair<QString, QString>> charts{{tr("Sessions"), tr("sessions")},
+                                                {tr("Ops per second"), tr("ops/s")},
+                                                {tr("Memory"), tr("used")},
+                                                {tr("Round trip"), tr("ms")},
+                                                {tr("Replication lag"), tr("bytes")}};
+    for (const auto &c : charts) {
+        auto *chart = new TimeChart(c.first, c.second);
+        chartsLayout->addWidget(chart);
+        m_charts << chart;
+        connect(chart, &TimeChart::userRangeChanged, this, [this](const QCPRange &range) {
+            m_live = false;
+            m_liveButton->setEnabled(true);
+            m_viewFrom = range.lower;
+            m_viewTo = range.upper;
+            scheduleRefresh();
+        });
+    }
+    chart(tr("Memory"))->setBytes(true);
+    chart(tr("Replication lag"))->setBytes(true);
+    auto *scroll = new QScrollArea;
+    scroll->setWidget(m_chartArea);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    m_chartArea->setMinimumHeight(5 * 150);
+
+    auto *splitter = new QSplitter;
+    splitter->addWidget(left);
+    splitter->addWidget(scroll);
+    splitter->setStretchFactor(1, 3);
 
     auto *layout = new QVBoxLayout(this);
-    layout->addWidget(m_banner);
+    layout->addLayout(header);
     layout->addLayout(grid);
-    layout->addWidget(m_chart, 1);
+    layout->addWidget(splitter, 1);
+
+    m_refreshTimer = new QTimer(this);
+    m_refreshTimer->setSingleShot(true);
+    m_refreshTimer->setInterval(50);
+    connect(m_refreshTimer, &QTimer::timeout, this, &DashboardPage::refreshCharts);
+    // In live mode the window slides and the census age grows even between polls.
+    m_staleTimer = new QTimer(this);
+    m_staleTimer->setInterval(1000);
+    connect(m_staleTimer, &QTimer::timeout, this, [this] {
+        if (m_monitor) {
+            if (auto c = m_monitor->lastCensus(m_monitor->options().prefixes.value(0)))
+                showCensus(*c);
+        }
+    });
+    m_staleTimer->start();
+
+    connect(m_range, &QComboBox::currentIndexChanged, this, [this] {
+        m_live = true;
+        m_liveButton->setEnabled(false);
+        scheduleRefresh();
+    });
+    connect(m_liveButton, &QPushButton::clicked, this, [this] {
+        m_live = true;
+        m_liveButton->setEnabled(false);
+        scheduleRefresh();
+    });
+    connect(m_exportButton, &QPushButton::clicked, this, &DashboardPage::exportWithDialog);
+    connect(m_failoverButton, &QPushButton::clicked, this, &DashboardPage::askForFailover);
     clear();
 }
 
@@ -90,12 +261,13 @@ QLabel *DashboardPage::addTile(QGridLayout *grid, int index, const QString &name
     auto *frame = new QFrame;
     frame->setFrameShape(QFrame::StyledPanel);
     auto *box = new QVBoxLayout(frame);
+    box->setContentsMargins(8, 4, 8, 4);
     auto *caption = new QLabel(title);
     caption->setStyleSheet(QStringLiteral("color: palette(mid);"));
     auto *value = new QLabel;
     value->setObjectName(QStringLiteral("tile_") + name);
     QFont f = value->font();
-    f.setPointSizeF(f.pointSizeF() * 1.4);
+    f.setPointSizeF(f.pointSizeF() * 1.3);
     f.setBold(true);
     value->setFont(f);
     value->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -112,68 +284,327 @@ QString DashboardPage::tileText(const QString &name) const
     return label ? label->text() : QString();
 }
 
-void DashboardPage::clear()
+TimeChart *DashboardPage::chart(const QString &title) const
 {
-    for (QLabel *label : std::as_const(m_tiles))
-        label->setText(QStringLiteral("–"));
-    m_banner->setText(tr("Waiting for the first poll…"));
-    m_banner->setStyleSheet(QString());
-    for (int i = 0; i < m_chart->graphCount(); ++i)
-        m_chart->graph(i)->data()->clear();
-    m_chart->replot();
+    for (TimeChart *c : m_charts) {
+        if (c->title() == title)
+            return c;
+    }
+    return nullptr;
 }
 
-void DashboardPage::showStatus(const sdcore::NodeStatus &s)
+int DashboardPage::windowSeconds() const
+{
+    return m_range->currentData().toInt();
+}
+
+QString DashboardPage::failoverStatus() const
+{
+    return m_failoverStatus->text();
+}
+
+void DashboardPage::setMonitor(sdcore::ClusterMonitor *monitor)
+{
+    for (const auto &c : std::as_const(m_connections))
+        disconnect(c);
+    m_connections.clear();
+    m_monitor = monitor;
+    clear();
+    if (!monitor)
+        return;
+    m_connections << connect(monitor, &sdcore::ClusterMonitor::snapshotUpdated, this, &DashboardPage::showSnapshot);
+    m_connections << connect(monitor, &sdcore::ClusterMonitor::censusUpdated, this, &DashboardPage::showCensus);
+    m_connections << connect(monitor, &sdcore::ClusterMonitor::timelineUpdated, this,
+                             [this](const sdcore::TimelineEntry &, bool) {
+        rebuildMarkers();
+        scheduleRefresh();
+    });
+    m_connections << connect(monitor, &sdcore::ClusterMonitor::failoverProgress, this,
+                             &DashboardPage::onFailoverProgress);
+    m_connections << connect(monitor, &sdcore::ClusterMonitor::failoverFinished, this,
+                             &DashboardPage::onFailoverFinished);
+    if (monitor->lastSnapshot())
+        showSnapshot(*monitor->lastSnapshot());
+    if (auto c = monitor->lastCensus(monitor->options().prefixes.value(0)))
+        showCensus(*c);
+    rebuildMarkers();
+    updateFailoverButton();
+    scheduleRefresh();
+}
+
+void DashboardPage::clear()
+{
+    for (QLabel *label : std::as_const(m_tiles)) {
+        label->setText(QStringLiteral("–"));
+        label->setStyleSheet(QString());
+    }
+    m_banner->setText(m_monitor ? tr("Waiting for the first poll…") : tr("No connection"));
+    m_banner->setStyleSheet(QString());
+    m_topology->clear();
+    m_lagSeries.clear();
+    m_ttlBars->data()->clear();
+    m_ttlChart->replot();
+    m_failoverBox->hide();
+    m_failoverSteps->clear();
+    for (TimeChart *c : std::as_const(m_charts)) {
+        c->setSeries({});
+        c->setMarkers({});
+        c->replot();
+    }
+    updateFailoverButton();
+}
+
+void DashboardPage::updateFailoverButton()
+{
+    if (!m_monitor) {
+        m_failoverButton->setEnabled(false);
+        m_failoverButton->setToolTip(tr("No connection"));
+    } else if (!m_monitor->url().isSentinel()) {
+        m_failoverButton->setEnabled(false);
+        m_failoverButton->setToolTip(tr("Manual failover needs a Sentinel connection "
+                                        "(redis-sentinel://…); this one is a single Redis server"));
+    } else if (m_monitor->failoverRunning()) {
+        m_failoverButton->setEnabled(false);
+        m_failoverButton->setToolTip(tr("A failover is running"));
+    } else {
+        m_failoverButton->setEnabled(true);
+        m_failoverButton->setToolTip(tr("Ask Sentinel to promote a replica of '%1'")
+                                         .arg(m_monitor->url().masterName()));
+    }
+}
+
+void DashboardPage::showSnapshot(const sdcore::ClusterSnapshot &s)
 {
     const QString time = s.at.toLocalTime().toString(QStringLiteral("HH:mm:ss"));
-    if (s.reachable) {
-        QString text = tr("Connected to %1").arg(s.target);
-        if (!s.resolvedBy.isEmpty())
-            text += tr(" — master named by sentinel %1").arg(s.resolvedBy);
-        m_banner->setText(text + tr(" — last poll %1").arg(time));
-        m_banner->setStyleSheet(QStringLiteral("color: #1b5e20;"));
+    const QColor color = healthColor(s.health);
+    QString banner = s.problems.isEmpty()
+                         ? tr("%1 — healthy — last poll %2 (%3 ms)").arg(s.target, time).arg(s.cycleMs)
+                         : tr("%1 — %2 — last poll %3").arg(s.target, s.problems.join(QStringLiteral("; ")), time);
+    m_banner->setText(banner);
+    m_banner->setStyleSheet(QStringLiteral("color: %1;").arg(color.darker(120).name()));
+
+    auto tile = [this](const QString &name, const QString &text, const QColor &c = QColor()) {
+        QLabel *l = m_tiles.value(name);
+        l->setText(text);
+        l->setStyleSheet(c.isValid() ? QStringLiteral("color: %1;").arg(c.name()) : QString());
+    };
+    tile(QStringLiteral("health"), sdcore::healthName(s.health).toUpper(), color);
+    tile(QStringLiteral("node"), s.hasMaster ? s.master.address.toString() : QStringLiteral("–"),
+         s.hasMaster && s.master.up ? QColor() : Bad);
+    const bool up = s.hasMaster && s.master.up;
+    tile(QStringLiteral("ops"), up ? numberText(s.master.opsPerSec) : QStringLiteral("–"));
+    tile(QStringLiteral("memory"), up ? bytesText(s.master.usedMemory) : QStringLiteral("–"));
+    tile(QStringLiteral("clients"), up ? numberText(s.master.connectedClients) : QStringLiteral("–"));
+    tile(QStringLiteral("rtt"), up ? QStringLiteral("%1 ms").arg(s.master.rttMs, 0, 'f', 2) : QStringLiteral("–"));
+    int replicasUp = 0, sentinelsUp = 0;
+    for (const auto &r : s.replicas)
+        replicasUp += r.up ? 1 : 0;
+    for (const auto &st : s.sentinels)
+        sentinelsUp += st.up ? 1 : 0;
+    tile(QStringLiteral("replicas"), QStringLiteral("%1 / %2").arg(replicasUp).arg(s.replicas.size()),
+         replicasUp == s.replicas.size() ? QColor() : Warn);
+    if (s.sentinelManaged) {
+        tile(QStringLiteral("sentinels"), QStringLiteral("%1 / %2").arg(sentinelsUp).arg(s.sentinels.size()),
+             sentinelsUp == s.sentinels.size() ? QColor() : Warn);
+        tile(QStringLiteral("quorum"), s.quorumOk ? tr("%1, met").arg(s.quorum) : tr("%1, NOT met").arg(s.quorum),
+             s.quorumOk ? Good : Bad);
+        m_tiles.value(QStringLiteral("quorum"))->setToolTip(s.quorumText);
     } else {
-        m_banner->setText(tr("%1 is unreachable at %2: %3").arg(s.target, time, s.error));
-        m_banner->setStyleSheet(QStringLiteral("color: #b00020;"));
+        tile(QStringLiteral("sentinels"), tr("none"));
+        tile(QStringLiteral("quorum"), tr("n/a"));
     }
 
-    m_tiles[QStringLiteral("node")]->setText(s.node.port ? s.node.toString() : QStringLiteral("–"));
-    if (!s.reachable) {
-        // Keep the last values visible but greyed: the node may come back.
-        for (auto it = m_tiles.begin(); it != m_tiles.end(); ++it) {
-            if (it.key() != QLatin1String("node"))
-                it.value()->setEnabled(false);
-        }
+    // Topology: master, replicas, sentinels.
+    m_topology->clear();
+    auto addNode = [this](const QString &name, const QString &role, bool isUp, const QString &state,
+                          double rtt, const QString &lag, const QString &tooltip) {
+        auto *item = new QTreeWidgetItem(m_topology, {name, role, state,
+                                                      rtt >= 0 ? QStringLiteral("%1 ms").arg(rtt, 0, 'f', 2) : QString(),
+                                                      lag});
+        item->setForeground(2, isUp ? Good : Bad);
+        item->setIcon(0, QIcon());
+        for (int c = 0; c < 5; ++c)
+            item->setToolTip(c, tooltip);
+    };
+    if (s.hasMaster) {
+        const auto &m = s.master;
+        addNode(m.address.toString(), tr("master"), m.up, m.up ? tr("up") : tr("DOWN"), m.rttMs, QString(),
+                m.up ? tr("Redis %1, %2 clients, flags %3").arg(m.version).arg(m.connectedClients).arg(m.flags.join(QLatin1Char(',')))
+                     : m.reason);
+    }
+    for (const auto &r : s.replicas) {
+        QString state = r.up ? tr("up") : tr("DOWN");
+        if (r.up && r.masterLinkStatus == QLatin1String("down"))
+            state = tr("link down");
+        const QString lag = r.lagBytes >= 0 ? QStringLiteral("%1, %2 s").arg(bytesText(r.lagBytes)).arg(r.lagSeconds)
+                                            : QString();
+        addNode(r.address.toString(), tr("replica"), r.up && r.masterLinkStatus != QLatin1String("down"), state,
+                r.rttMs, lag, r.up ? tr("link %1, flags %2").arg(r.masterLinkStatus, r.flags.join(QLatin1Char(',')))
+                                   : r.reason);
+    }
+    for (const auto &st : s.sentinels) {
+        addNode(st.address.toString(), tr("sentinel"), st.up, st.up ? tr("up") : tr("DOWN"), st.rttMs, QString(),
+                st.up ? tr("flags %1").arg(st.flags.join(QLatin1Char(','))) : st.reason);
+    }
+    if (!s.error.isEmpty() && !s.hasMaster)
+        new QTreeWidgetItem(m_topology, {tr("(unreachable)"), QString(), s.error});
+
+    // Replicas come and go with failovers: the lag chart shows the current ones.
+    QStringList lag;
+    for (const auto &r : s.replicas)
+        lag << sdcore::Series::lagBytes(r.address);
+    if (lag != m_lagSeries) {
+        m_lagSeries = lag;
+        updateSeries();
+    }
+    if (m_charts.first()->graphCount() == 0)
+        updateSeries();
+    updateFailoverButton();
+    scheduleRefresh();
+}
+
+void DashboardPage::showCensus(const sdcore::CensusResult &c)
+{
+    if (!c.complete && c.count == 0 && !c.error.isEmpty()) {
+        m_tiles.value(QStringLiteral("sessions"))->setToolTip(tr("Census failed: %1").arg(c.error));
         return;
     }
-    for (QLabel *label : std::as_const(m_tiles))
-        label->setEnabled(true);
-    m_tiles[QStringLiteral("role")]->setText(s.role);
-    m_tiles[QStringLiteral("version")]->setText(s.version);
-    m_tiles[QStringLiteral("rtt")]->setText(QStringLiteral("%1 ms").arg(s.rttMs, 0, 'f', 2));
-    m_tiles[QStringLiteral("ops")]->setText(numberText(s.opsPerSec));
-    m_tiles[QStringLiteral("clients")]->setText(numberText(s.connectedClients));
-    m_tiles[QStringLiteral("memory")]->setText(bytesText(s.usedMemory));
-    m_tiles[QStringLiteral("keys")]->setText(numberText(s.keys));
-    m_tiles[QStringLiteral("replicas")]->setText(numberText(s.connectedReplicas));
-    m_tiles[QStringLiteral("uptime")]->setText(uptimeText(s.uptimeSeconds));
+    const qint64 age = c.at.secsTo(QDateTime::currentDateTimeUtc());
+    QLabel *tile = m_tiles.value(QStringLiteral("sessions"));
+    // The count is exact but not live: say how old it is, and mark it once it is stale.
+    tile->setText(QStringLiteral("%1  <span style='font-size:small; font-weight:normal'>%2</span>")
+                      .arg(QLocale().toString(c.count), ageText(age)));
+    tile->setStyleSheet(age > 60 ? QStringLiteral("color: #8d6e00;") : QString());
+    tile->setToolTip(tr("%1 keys under '%2', %3 of string values, counted by SCAN on %4 in %5 ms")
+                         .arg(QLocale().toString(c.count), c.prefix, bytesText(c.totalBytes), c.node.toString())
+                         .arg(c.durationMs));
+    QList<double> keys, values;
+    double top = 1;
+    for (int b = 0; b < sdcore::CensusResult::TtlBuckets; ++b) {
+        keys << b;
+        values << double(c.ttl[b]);
+        top = std::max(top, double(c.ttl[b]));
+    }
+    m_ttlBars->setData(keys, values, true);
+    m_ttlChart->yAxis->setRange(0, top * 1.15);
+    m_ttlChart->replot(QCustomPlot::rpQueuedReplot);
+}
 
-    const double t = double(s.at.toMSecsSinceEpoch()) / 1000.0;
-    m_chart->graph(0)->addData(t, s.rttMs);
-    m_chart->graph(1)->addData(t, double(s.opsPerSec));
-    for (int i = 0; i < m_chart->graphCount(); ++i)
-        m_chart->graph(i)->data()->removeBefore(t - historySeconds);
-    // Show the last five minutes, but no less than one: a fresh connection's first points should
-    // not be squeezed against the right edge.
-    const double first = m_chart->graph(0)->data()->isEmpty() ? t : m_chart->graph(0)->data()->constBegin()->key;
-    m_chart->xAxis->setRange(std::max(first, t - historySeconds), std::max(t, first + 60));
-    m_chart->graph(0)->rescaleValueAxis(false, true);
-    m_chart->graph(1)->rescaleValueAxis(false, true);
-    // Start at zero and leave headroom so peaks are not cut by the frame or hidden by the legend.
-    for (QCPAxis *axis : {m_chart->yAxis, m_chart->yAxis2})
-        axis->setRange(0, std::max(axis->range().upper * 1.3, 1e-3));
-    // One replot per poll cycle, queued so several updates in one event-loop pass coalesce.
-    m_chart->replot(QCustomPlot::rpQueuedReplot);
+void DashboardPage::updateSeries()
+{
+    if (!m_monitor)
+        return;
+    const auto &h = m_monitor->history();
+    auto series = [&h](const QString &name) -> const sdcore::MetricSeries * {
+        auto it = h.constFind(name);
+        return it == h.constEnd() ? nullptr : &it.value();
+    };
+    const QString prefix = m_monitor->options().prefixes.value(0);
+    QList<QPair<QString, const sdcore::MetricSeries *>> sessions;
+    for (const QString &p : m_monitor->options().prefixes)
+        sessions << qMakePair(p, series(sdcore::Series::sessions(p)));
+    chart(tr("Sessions"))->setSeries(sessions);
+    chart(tr("Ops per second"))->setSeries({{tr("ops/s"), series(sdcore::Series::OpsPerSec)}});
+    chart(tr("Memory"))->setSeries({{tr("used memory"), series(sdcore::Series::Memory)}});
+    chart(tr("Round trip"))->setSeries({{tr("PING"), series(sdcore::Series::Rtt)}});
+    QList<QPair<QString, const sdcore::MetricSeries *>> lag;
+    for (const QString &name : std::as_const(m_lagSeries))
+        lag << qMakePair(name.mid(4), series(name));
+    chart(tr("Replication lag"))->setSeries(lag);
+}
+
+void DashboardPage::rebuildMarkers()
+{
+    QList<ChartMarker> markers;
+    if (m_monitor) {
+        const auto &entries = m_monitor->timeline().entries();
+        for (auto it = entries.rbegin(); it != entries.rend() && markers.size() < MaxMarkers; ++it) {
+            if (auto m = markerFor(*it))
+                markers.prepend(*m);
+        }
+    }
+    for (TimeChart *c : std::as_const(m_charts))
+        c->setMarkers(markers);
+}
+
+void DashboardPage::scheduleRefresh()
+{
+    if (!m_refreshTimer->isActive())
+        m_refreshTimer->start();
+}
+
+void DashboardPage::refreshCharts()
+{
+    // Series pointers may have appeared since the last refresh (a first census, a new replica).
+    updateSeries();
+    const double now = double(QDateTime::currentMSecsSinceEpoch()) / 1000.0;
+    if (m_live) {
+        m_viewTo = now;
+        m_viewFrom = now - windowSeconds();
+    }
+    for (TimeChart *c : std::as_const(m_charts))
+        c->refresh(m_viewFrom, m_viewTo);
+}
+
+void DashboardPage::askForFailover()
+{
+    if (!m_monitor || !m_monitor->url().isSentinel())
+        return;
+    const auto &s = m_monitor->lastSnapshot();
+    const QString master = s && s->hasMaster ? s->master.address.toString() : tr("(unknown)");
+    auto *box = new QMessageBox(QMessageBox::Warning, tr("Fail over '%1'?").arg(m_monitor->url().masterName()),
+                                tr("Ask Sentinel to fail over the master group '%1'?\n\n"
+                                   "The current master %2 becomes a replica and one of its replicas is "
+                                   "promoted. Clients are disconnected and must reconnect through the "
+                                   "sentinels; writes fail for a second or two.")
+                                    .arg(m_monitor->url().masterName(), master),
+                                QMessageBox::Yes | QMessageBox::Cancel, this);
+    box->setObjectName(QStringLiteral("failoverConfirm"));
+    box->setDefaultButton(QMessageBox::Cancel);
+    box->button(QMessageBox::Yes)->setText(tr("Fail over"));
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    connect(box, &QMessageBox::finished, this, [this, box] {
+        if (box->clickedButton() != box->button(QMessageBox::Yes) || !m_monitor)
+            return;
+        m_failoverSteps->clear();
+        m_failoverStatus->setText(tr("Failover of '%1' requested…").arg(m_monitor->url().masterName()));
+        m_failoverStatus->setStyleSheet(QString());
+        m_failoverBox->show();
+        m_monitor->requestFailover();
+        updateFailoverButton();
+    });
+    box->open();
+}
+
+void DashboardPage::onFailoverProgress(const QString &step)
+{
+    m_failoverBox->show();
+    m_failoverSteps->addItem(step);
+    m_failoverSteps->scrollToBottom();
+}
+
+void DashboardPage::onFailoverFinished(const sdcore::FailoverOutcome &outcome)
+{
+    m_failoverBox->show();
+    m_failoverStatus->setText(outcome.summary());
+    m_failoverStatus->setStyleSheet(QStringLiteral("color: %1;").arg((outcome.ok ? Good : Bad).name()));
+    updateFailoverButton();
+}
+
+bool DashboardPage::exportPng(const QString &path) const
+{
+    return m_chartArea->grab().save(path, "PNG");
+}
+
+void DashboardPage::exportWithDialog()
+{
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export charts"),
+                                                      QStringLiteral("sessiondeck-charts.png"),
+                                                      tr("PNG images (*.png)"));
+    if (path.isEmpty())
+        return;
+    if (!exportPng(path))
+        QMessageBox::warning(this, tr("Export failed"), tr("Could not write %1").arg(path));
 }
 
 } // namespace sdui

@@ -1,18 +1,30 @@
 #pragma once
 
-// The health of the active connection: headline tiles and a live chart of round-trip time and
-// operations per second. Shows what core publishes (NodeStatus); never talks to Redis.
+// The health of the active connection: topology (master, replicas, sentinels with their state
+// and quorum), headline tiles, time charts (sessions, ops/s, memory, round trip, replication
+// lag) with failover and down/up markers, the TTL distribution of the last census, and the
+// manual failover control. Shows what a ClusterMonitor publishes; never talks to Redis.
 
-#include "nodestatus.h"
+#include "clustermonitor.h"
 
 #include <QHash>
+#include <QPointer>
 #include <QWidget>
 
-class QCustomPlot;
+class QComboBox;
 class QGridLayout;
+class QGroupBox;
 class QLabel;
+class QListWidget;
+class QPushButton;
+class QTimer;
+class QTreeWidget;
+class QCustomPlot;
+class QCPBars;
 
 namespace sdui {
+
+class TimeChart;
 
 class DashboardPage final : public QWidget
 {
@@ -20,17 +32,58 @@ class DashboardPage final : public QWidget
 public:
     explicit DashboardPage(QWidget *parent = nullptr);
 
-    void showStatus(const sdcore::NodeStatus &status);
+    // The monitor to show (nullptr: nothing). Its history and timeline are shown at once.
+    void setMonitor(sdcore::ClusterMonitor *monitor);
     void clear();
-    QCustomPlot *chart() const { return m_chart; }
+
     QString tileText(const QString &name) const;
+    QList<TimeChart *> charts() const { return m_charts; }
+    TimeChart *chart(const QString &title) const;
+    QTreeWidget *topology() const { return m_topology; }
+    QPushButton *failoverButton() const { return m_failoverButton; }
+    QComboBox *rangeCombo() const { return m_range; }
+    QString failoverStatus() const;
+    // Saves every chart, stacked, as one PNG.
+    bool exportPng(const QString &path) const;
+    // Seconds shown: 300, 3600 or 86400.
+    int windowSeconds() const;
 
 private:
     QLabel *addTile(QGridLayout *grid, int index, const QString &name, const QString &title);
+    void showSnapshot(const sdcore::ClusterSnapshot &snapshot);
+    void showCensus(const sdcore::CensusResult &census);
+    void rebuildMarkers();
+    void scheduleRefresh();
+    void refreshCharts();
+    void updateSeries();
+    void askForFailover();
+    void onFailoverProgress(const QString &step);
+    void onFailoverFinished(const sdcore::FailoverOutcome &outcome);
+    void exportWithDialog();
+    void updateFailoverButton();
 
+    QPointer<sdcore::ClusterMonitor> m_monitor;
+    QList<QMetaObject::Connection> m_connections;
     QLabel *m_banner = nullptr;
     QHash<QString, QLabel *> m_tiles;
-    QCustomPlot *m_chart = nullptr;
+    QTreeWidget *m_topology = nullptr;
+    QComboBox *m_range = nullptr;
+    QPushButton *m_liveButton = nullptr;
+    QPushButton *m_exportButton = nullptr;
+    QPushButton *m_failoverButton = nullptr;
+    QGroupBox *m_failoverBox = nullptr;
+    QListWidget *m_failoverSteps = nullptr;
+    QLabel *m_failoverStatus = nullptr;
+    QList<TimeChart *> m_charts;
+    QWidget *m_chartArea = nullptr;
+    QCustomPlot *m_ttlChart = nullptr;
+    QCPBars *m_ttlBars = nullptr;
+    QTimer *m_refreshTimer = nullptr;
+    QTimer *m_staleTimer = nullptr;
+    bool m_live = true;
+    double m_viewFrom = 0;
+    double m_viewTo = 0;
+    QStringList m_lagSeries;
 };
 
 } // namespace sdui

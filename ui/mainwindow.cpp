@@ -1,7 +1,9 @@
 #include "mainwindow.h"
 
 #include "dashboardpage.h"
+#include "eventspage.h"
 #include "logview.h"
+#include "pubsubpanel.h"
 #include "welcomepage.h"
 #include "workspace.h"
 
@@ -36,9 +38,13 @@ QIcon badge(const QColor &color)
 
 QColor statusColor(const sdcore::ConnectionEntry &entry)
 {
-    if (!entry.lastStatus)
-        return QColor(0x9e, 0x9e, 0x9e);
-    return entry.lastStatus->reachable ? QColor(0x2e, 0x7d, 0x32) : QColor(0xc6, 0x28, 0x28);
+    switch (entry.health()) {
+    case sdcore::Health::Ok: return QColor(0x2e, 0x7d, 0x32);
+    case sdcore::Health::Degraded: return QColor(0xe6, 0x8a, 0x00);
+    case sdcore::Health::Critical: return QColor(0xc6, 0x28, 0x28);
+    case sdcore::Health::Unknown: break;
+    }
+    return QColor(0x9e, 0x9e, 0x9e);
 }
 
 // A page a later release fills; says plainly what will be there.
@@ -71,10 +77,10 @@ MainWindow::MainWindow(sdcore::Workspace *workspace, QWidget *parent)
                                 tr("Browse, decode and delete sessions with a streaming SCAN. "
                                    "Not built yet.")),
                     tr("Sessions"));
-    m_pages->addTab(plannedPage(tr("Events"),
-                                tr("The Sentinel event timeline: failovers, down and up events. "
-                                   "Not built yet.")),
-                    tr("Events"));
+    m_events = new EventsPage;
+    m_pages->addTab(m_events, tr("Events"));
+    m_pubsub = new PubSubPanel;
+    m_pages->addTab(m_pubsub, tr("Pub/Sub"));
     m_pages->addTab(plannedPage(tr("Connectivity"),
                                 tr("Runs the apps' failover-and-fallback store chain and reports "
                                    "which tier served. Not built yet.")),
@@ -124,7 +130,8 @@ MainWindow::MainWindow(sdcore::Workspace *workspace, QWidget *parent)
     connect(m_workspace, &sdcore::Workspace::connectionsChanged, this,
             &MainWindow::rebuildConnectionList);
     connect(m_workspace, &sdcore::Workspace::activeChanged, this, &MainWindow::onActiveChanged);
-    connect(m_workspace, &sdcore::Workspace::statusUpdated, this, &MainWindow::onStatus);
+    connect(m_workspace, &sdcore::Workspace::snapshotUpdated, this, &MainWindow::onSnapshot);
+    connect(m_workspace, &sdcore::Workspace::healthChanged, this, &MainWindow::updateBadge);
     connect(m_workspace, &sdcore::Workspace::demoProgress, this, [this, demo](const QString &m) {
         demo->setEnabled(false);
         m_welcome->setDemoAvailable(false);
@@ -161,32 +168,51 @@ void MainWindow::onActiveChanged(int index)
     const auto *entry = m_workspace->active();
     if (!entry) {
         m_stack->setCurrentWidget(m_welcome);
+        m_dashboard->setMonitor(nullptr);
+        m_events->setMonitor(nullptr);
+        m_pubsub->setMonitor(nullptr);
         m_state->setText(tr("Not connected"));
         setWindowTitle(tr("SessionDeck"));
         return;
     }
-    m_dashboard->clear();
+    // Each connection keeps its own monitor, history and timeline; switching shows them.
+    m_dashboard->setMonitor(entry->monitor);
+    m_events->setMonitor(entry->monitor);
+    m_pubsub->setMonitor(entry->monitor);
     m_stack->setCurrentWidget(m_pages);
-    m_state->setText(tr("Connecting to %1…").arg(entry->url.toString()));
+    if (entry->monitor && entry->monitor->lastSnapshot())
+        onSnapshot(*entry->monitor->lastSnapshot());
+    else
+        m_state->setText(tr("Connecting to %1…").arg(entry->url.toString()));
     // The title shows the name the user gave, or the redacted URL: never a password.
     setWindowTitle(tr("%1 — SessionDeck").arg(entry->name));
     QSignalBlocker block(m_connectionList);
     m_connectionList->setCurrentRow(index);
 }
 
-void MainWindow::onStatus(const sdcore::NodeStatus &status)
+void MainWindow::onSnapshot(const sdcore::ClusterSnapshot &s)
 {
-    m_dashboard->showStatus(status);
-    if (status.reachable) {
-        m_state->setText(tr("Connected: %1 (%2, Redis %3), round trip %4 ms")
-                             .arg(status.node.toString(), status.role, status.version)
-                             .arg(status.rttMs, 0, 'f', 2));
+    if (s.hasMaster && s.master.up) {
+        m_state->setText(tr("%1: master %2 (Redis %3), round trip %4 ms")
+                             .arg(sdcore::healthName(s.health).toUpper(), s.master.address.toString(),
+                                  s.master.version)
+                             .arg(s.master.rttMs, 0, 'f', 2));
     } else {
-        m_state->setText(tr("Unreachable: %1").arg(status.error));
+        m_state->setText(tr("Unreachable: %1")
+                             .arg(s.problems.isEmpty() ? s.error : s.problems.first()));
     }
-    const int row = m_workspace->activeIndex();
-    if (auto *item = m_connectionList->item(row); item && m_workspace->active())
-        item->setIcon(badge(statusColor(*m_workspace->active())));
+}
+
+void MainWindow::updateBadge(int index)
+{
+    const auto &connections = m_workspace->connections();
+    if (index < 0 || index >= connections.size())
+        return;
+    if (auto *item = m_connectionList->item(index)) {
+        item->setIcon(badge(statusColor(connections.at(index))));
+        item->setToolTip(QStringLiteral("%1 — %2").arg(connections.at(index).url.toString(),
+                                                       sdcore::healthName(connections.at(index).health())));
+    }
 }
 
 void MainWindow::connectTo(const QString &url)

@@ -12,13 +12,15 @@ class QTabWidget;
 
 namespace sdcore {
 class Workspace;
-struct NodeStatus;
+struct ClusterSnapshot;
 }
 
 namespace sdui {
 
 class DashboardPage;
+class EventsPage;
 class LogView;
+class PubSubPanel;
 class WelcomePage;
 
 class MainWindow final : public QMainWindow
@@ -28,13 +30,16 @@ public:
     explicit MainWindow(sdcore::Workspace *workspace, QWidget *parent = nullptr);
 
     DashboardPage *dashboard() const { return m_dashboard; }
+    EventsPage *events() const { return m_events; }
+    PubSubPanel *pubsub() const { return m_pubsub; }
     WelcomePage *welcome() const { return m_welcome; }
     QString connectionStateText() const;
 
 private:
     void rebuildConnectionList();
     void onActiveChanged(int index);
-    void onStatus(const sdcore::NodeStatus &status);
+    void onSnapshot(const sdcore::ClusterSnapshot &snapshot);
+    void updateBadge(int index);
     void connectTo(const QString &url);
     void askForConnection();
 
@@ -43,6 +48,8 @@ private:
     WelcomePage *m_welcome = nullptr;
     QTabWidget *m_pages = nullptr;
     DashboardPage *m_dashboard = nullptr;
+    EventsPage *m_events = nullptr;
+    PubSubPanel *m_pubsub = nullptr;
     QListWidget *m_connectionList = nullptr;
     LogView *m_log = nullptr;
     QLabel *m_state = nullptr;

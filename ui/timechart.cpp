@@ -1,0 +1,144 @@
+#include "timechart.h"
+
+#include <QToolTip>
+
+namespace sdui {
+
+namespace {
+
+const QList<QColor> &lineColors()
+{
+    static const QList<QColor> colors{QColor(0x1f, 0x77, 0xb4), QColor(0xff, 0x7f, 0x0e),
+                                      QColor(0x2c, 0xa0, 0x2c), QColor(0x94, 0x67, 0xbd),
+                                      QColor(0x8c, 0x56, 0x4b), QColor(0xe3, 0x77, 0xc2),
+                                      QColor(0x7f, 0x7f, 0x7f), QColor(0x17, 0xbe, 0xcf)};
+    return colors;
+}
+
+class BytesTicker final : public QCPAxisTicker
+{
+protected:
+    QString getTickLabel(double tick, const QLocale &locale, QChar, int) override
+    {
+        return locale.formattedDataSize(qint64(tick), 1);
+    }
+};
+
+} // namespace
+
+TimeChart::TimeChart(const QString &title, const QString &unit, QWidget *parent)
+    : QCustomPlot(parent), m_title(title)
+{
+    setObjectName(QStringLiteral("chart_") + title.toLower().replace(QLatin1Char(' '), QLatin1Char('_')));
+    setMinimumHeight(150);
+    setMouseTracking(true);
+    plotLayout()->insertRow(0);
+    m_titleElement = new QCPTextElement(this, title, QFont(font().family(), font().pointSize(), QFont::Bold));
+    plotLayout()->addElement(0, 0, m_titleElement);
+    auto ticker = QSharedPointer<QCPAxisTickerDateTime>::create();
+    ticker->setDateTimeFormat(QStringLiteral("HH:mm:ss"));
+    ticker->setDateTimeSpec(Qt::LocalTime);
+    xAxis->setTicker(ticker);
+    yAxis->setLabel(unit);
+    legend->setVisible(false);
+    legend->setFont(QFont(font().family(), qMax(7, font().pointSize() - 1)));
+    axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
+    setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
+    axisRect()->setRangeDrag(Qt::Horizontal);
+    axisRect()->setRangeZoom(Qt::Horizontal);
+    // Only user interaction is forwarded: programmatic range changes come from the owner.
+    connect(this, &QCustomPlot::mouseRelease, this, [this] { Q_EMIT userRangeChanged(xAxis->range()); });
+    connect(this, &QCustomPlot::mouseWheel, this, [this] { Q_EMIT userRangeChanged(xAxis->range()); });
+}
+
+void TimeChart::setSeries(const QList<QPair<QString, const sdcore::MetricSeries *>> &series)
+{
+    m_series = series;
+    while (graphCount() > series.size())
+        removeGraph(graphCount() - 1);
+    while (graphCount() < series.size()) {
+        QCPGraph *g = addGraph();
+        g->setPen(QPen(lineColors().at((graphCount() - 1) % lineColors().size()), 2));
+    }
+    for (int i = 0; i < series.size(); ++i)
+        graph(i)->setName(series.at(i).first);
+    legend->setVisible(series.size() > 1);
+    if (m_bytes)
+        yAxis->setTicker(QSharedPointer<BytesTicker>::create());
+}
+
+void TimeChart::setMarkers(const QList<ChartMarker> &markers)
+{
+    for (QCPItemStraightLine *line : std::as_const(m_markerLines))
+        removeItem(line);
+    for (QCPItemText *text : std::as_const(m_markerLabels))
+        removeItem(text);
+    m_markerLines.clear();
+    m_markerLabels.clear();
+    m_markers = markers;
+    for (const ChartMarker &m : markers) {
+        auto *line = new QCPItemStraightLine(this);
+        line->point1->setTypeX(QCPItemPosition::ptPlotCoords);
+        line->point1->setTypeY(QCPItemPosition::ptAxisRectRatio);
+        line->point2->setTypeX(QCPItemPosition::ptPlotCoords);
+        line->point2->setTypeY(QCPItemPosition::ptAxisRectRatio);
+        line->point1->setCoords(m.time, 0);
+        line->point2->setCoords(m.time, 1);
+        line->setPen(QPen(m.color, 1.5, Qt::DashLine));
+        line->setClipToAxisRect(true);
+        m_markerLines << line;
+        auto *text = new QCPItemText(this);
+        text->position->setTypeX(QCPItemPosition::ptPlotCoords);
+        text->position->setTypeY(QCPItemPosition::ptAxisRectRatio);
+        text->position->setCoords(m.time, 0.02);
+        text->setPositionAlignment(Qt::AlignTop | Qt::AlignLeft);
+        text->setText(m.label);
+        text->setColor(m.color.darker(130));
+        text->setFont(QFont(font().family(), qMax(7, font().pointSize() - 1)));
+        text->setClipToAxisRect(true);
+        text->setPadding(QMargins(3, 0, 0, 0));
+        m_markerLabels << text;
+    }
+}
+
+void TimeChart::refresh(double from, double to)
+{
+    double low = 0, high = 0;
+    bool any = false;
+    QList<double> times, values;
+    for (int i = 0; i < m_series.size(); ++i) {
+        const sdcore::MetricSeries *series = m_series.at(i).second;
+        if (!series) {
+            graph(i)->data()->clear();
+            continue;
+        }
+        series->copyRange(from, to, &times, &values);
+        graph(i)->setData(times, values, true);
+        for (double v : std::as_const(values)) {
+            low = any ? std::min(low, v) : v;
+            high = any ? std::max(high, v) : v;
+            any = true;
+        }
+    }
+    xAxis->setRange(from, to);
+    // From zero, with headroom so a peak is not cut by the frame or hidden by the legend.
+    yAxis->setRange(std::min(0.0, low), any && high > 0 ? high * 1.25 : 1.0);
+    replot(QCustomPlot::rpQueuedReplot);
+}
+
+void TimeChart::mouseMoveEvent(QMouseEvent *event)
+{
+    QCustomPlot::mouseMoveEvent(event);
+    const double x = event->position().x();
+    QStringList tips;
+    for (const ChartMarker &m : std::as_const(m_markers)) {
+        if (std::abs(xAxis->coordToPixel(m.time) - x) <= 4)
+            tips << m.tooltip;
+    }
+    if (tips.isEmpty())
+        QToolTip::hideText();
+    else
+        QToolTip::showText(event->globalPosition().toPoint(), tips.join(QLatin1Char('\n')), this);
+}
+
+} // namespace sdui

@@ -1,0 +1,61 @@
+#pragma once
+
+// A QCustomPlot time chart for metric series: one or more lines over a date-time axis, vertical
+// event markers (failovers, nodes down and up) with a label and a tooltip, and a shared time
+// range so several charts zoom and pan together. Data is copied from MetricSeries when the
+// owner calls refresh(); it never replots on its own per point.
+
+#include "metricseries.h"
+
+#include <QColor>
+#include <QList>
+#include <QString>
+
+#include <qcustomplot.h>
+
+namespace sdui {
+
+struct ChartMarker
+{
+    double time = 0;        // seconds since the epoch
+    QString label;          // short, drawn at the top of the line
+    QString tooltip;        // long, shown on hover
+    QColor color;
+};
+
+class TimeChart final : public QCustomPlot
+{
+    Q_OBJECT
+public:
+    explicit TimeChart(const QString &title, const QString &unit, QWidget *parent = nullptr);
+
+    // Sets the lines: name → series (not owned; read on refresh()). Lines without a series
+    // vanish.
+    void setSeries(const QList<QPair<QString, const sdcore::MetricSeries *>> &series);
+    void setMarkers(const QList<ChartMarker> &markers);
+    int markerCount() const { return int(m_markerLines.size()); }
+    // Copies the visible window of every series and replots (queued: calls in one event-loop
+    // pass make one replot).
+    void refresh(double from, double to);
+    // When set, values are shown as bytes (axis ticks as KiB/MiB).
+    void setBytes(bool bytes) { m_bytes = bytes; }
+    QString title() const { return m_title; }
+
+Q_SIGNALS:
+    // The user dragged or zoomed the time axis.
+    void userRangeChanged(const QCPRange &range);
+
+protected:
+    void mouseMoveEvent(QMouseEvent *event) override;
+
+private:
+    QString m_title;
+    bool m_bytes = false;
+    QList<QPair<QString, const sdcore::MetricSeries *>> m_series;
+    QList<ChartMarker> m_markers;
+    QList<QCPItemStraightLine *> m_markerLines;
+    QList<QCPItemText *> m_markerLabels;
+    QCPTextElement *m_titleElement = nullptr;
+};
+
+} // namespace sdui
