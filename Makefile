@@ -52,6 +52,7 @@ demo: build
 
 bench: build
 	$(BUILD_DIR)/tests/bench/bench_connection
+	$(BUILD_DIR)/tests/bench/bench_cluster
 
 clean:
 	rm -rf $(BUILD_DIR)
