@@ -113,6 +113,13 @@ void ClusterMonitor::requestFailover(int timeoutMs)
         Q_EMIT failoverFinished(outcome);
         return;
     }
+    if (m_readOnly) {
+        FailoverOutcome outcome;
+        outcome.masterName = m_url.masterName();
+        outcome.error = tr("This connection is marked read-only; failover is a write");
+        Q_EMIT failoverFinished(outcome);
+        return;
+    }
     if (m_failoverRunning)
         return;
     m_failoverRunning = true;

@@ -65,6 +65,9 @@ public:
     const EventTimeline &timeline() const { return m_timeline; }
     std::optional<CensusResult> lastCensus(const QString &prefix) const;
     bool failoverRunning() const { return m_failoverRunning; }
+    // A read-only connection refuses every write SessionDeck could make, failover included.
+    void setReadOnly(bool readOnly) { m_readOnly = readOnly; }
+    bool isReadOnly() const { return m_readOnly; }
 
     void setPollIntervalMs(int ms);
     void setCensusEnabled(bool enabled);
@@ -113,6 +116,7 @@ private:
     EventTimeline m_timeline;
     QMap<QString, CensusResult> m_census;
     bool m_failoverRunning = false;
+    bool m_readOnly = false;
 };
 
 } // namespace sdcore

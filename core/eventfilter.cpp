@@ -25,15 +25,15 @@ EventFilter::Kind EventFilter::kindOf(const SentinelEvent &event)
         return Kind::DownUp;
     // The leader reconfiguring replicas after a promotion (+slave-reconf-*) reads as a topology
     // change on the timeline, although SentinelEvent::isFailoverStep() counts it as a step.
-    if (type.startsWith(QLatin1String("+slave-reconf-"))
-        || isOneOf(type, {QLatin1String("+slave"), QLatin1String("+sentinel"),
-                          QLatin1String("+convert-to-slave"), QLatin1String("+reboot"),
-                          QLatin1String("+role-change"), QLatin1String("-role-change"),
-                          QLatin1String("+config-update-from"), QLatin1String("+fix-slave-config")}))
+    if (type.startsWith(QLatin1String("+slave-reconf-")) ||
+        isOneOf(type, {QLatin1String("+slave"), QLatin1String("+sentinel"),
+                       QLatin1String("+convert-to-slave"), QLatin1String("+reboot"),
+                       QLatin1String("+role-change"), QLatin1String("-role-change"),
+                       QLatin1String("+config-update-from"), QLatin1String("+fix-slave-config")}))
         return Kind::Topology;
     // A new epoch and the votes are how sentinels elect the leader that runs a failover.
-    if (event.isFailoverStep()
-        || isOneOf(type, {QLatin1String("+new-epoch"), QLatin1String("+vote-for-leader")}))
+    if (event.isFailoverStep() ||
+        isOneOf(type, {QLatin1String("+new-epoch"), QLatin1String("+vote-for-leader")}))
         return Kind::Failover;
     return Kind::Other;
 }
@@ -41,11 +41,16 @@ EventFilter::Kind EventFilter::kindOf(const SentinelEvent &event)
 QString EventFilter::kindName(Kind kind)
 {
     switch (kind) {
-    case Kind::Failover: return QStringLiteral("Failover");
-    case Kind::DownUp: return QStringLiteral("Down/Up");
-    case Kind::Topology: return QStringLiteral("Topology");
-    case Kind::Local: return QStringLiteral("SessionDeck");
-    case Kind::Other: break;
+    case Kind::Failover:
+        return QStringLiteral("Failover");
+    case Kind::DownUp:
+        return QStringLiteral("Down/Up");
+    case Kind::Topology:
+        return QStringLiteral("Topology");
+    case Kind::Local:
+        return QStringLiteral("SessionDeck");
+    case Kind::Other:
+        break;
     }
     return QStringLiteral("Other");
 }
@@ -57,10 +62,10 @@ bool EventFilter::accepts(const SentinelEvent &event) const
     if (m_search.isEmpty())
         return true;
     // Cheapest first: instanceText() formats a string.
-    return event.type.contains(m_search, Qt::CaseInsensitive)
-        || event.detail.contains(m_search, Qt::CaseInsensitive)
-        || event.payload.contains(m_search, Qt::CaseInsensitive)
-        || event.instanceText().contains(m_search, Qt::CaseInsensitive);
+    return event.type.contains(m_search, Qt::CaseInsensitive) ||
+           event.detail.contains(m_search, Qt::CaseInsensitive) ||
+           event.payload.contains(m_search, Qt::CaseInsensitive) ||
+           event.instanceText().contains(m_search, Qt::CaseInsensitive);
 }
 
 } // namespace sdcore

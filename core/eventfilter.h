@@ -16,11 +16,11 @@ class EventFilter
 {
 public:
     enum class Kind {
-        Failover = 0x01,   // the failover itself: election, promotion, +switch-master, aborts
-        DownUp = 0x02,     // ±sdown, ±odown
-        Topology = 0x04,   // instances and configuration: +slave, +sentinel, ±role-change, …
-        Local = 0x08,      // SessionDeck's own entries (event stream lost, manual failover, …)
-        Other = 0x10,      // everything else: ±tilt, +monitor, +set, -dup-sentinel, …
+        Failover = 0x01, // the failover itself: election, promotion, +switch-master, aborts
+        DownUp = 0x02,   // ±sdown, ±odown
+        Topology = 0x04, // instances and configuration: +slave, +sentinel, ±role-change, …
+        Local = 0x08,    // SessionDeck's own entries (event stream lost, manual failover, …)
+        Other = 0x10,    // everything else: ±tilt, +monitor, +set, -dup-sentinel, …
     };
     Q_DECLARE_FLAGS(Kinds, Kind)
     static constexpr Kinds AllKinds{Kind::Failover, Kind::DownUp, Kind::Topology, Kind::Local,

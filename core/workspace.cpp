@@ -83,6 +83,19 @@ void Workspace::removeConnection(int index)
     Q_EMIT connectionsChanged();
 }
 
+void Workspace::setReadOnly(int index, bool readOnly)
+{
+    if (index < 0 || index >= m_connections.size())
+        return;
+    ConnectionEntry &entry = m_connections[index];
+    entry.readOnly = readOnly;
+    if (entry.monitor)
+        entry.monitor->setReadOnly(readOnly);
+    spdlog::info("{} is now {}", entry.url.toString().toStdString(), readOnly ? "read-only" : "writable");
+    save();
+    Q_EMIT connectionsChanged();
+}
+
 void Workspace::activate(int index)
 {
     if (index < 0 || index >= m_connections.size())
@@ -94,6 +107,7 @@ void Workspace::activate(int index)
         MonitorOptions options = m_monitorOptions;
         options.poller.intervalMs = m_pollIntervalMs;
         entry.monitor = new ClusterMonitor(entry.url, options, this);
+        entry.monitor->setReadOnly(entry.readOnly);
         ClusterMonitor *monitor = entry.monitor;
         connect(monitor, &ClusterMonitor::snapshotUpdated, this, [this, monitor](const ClusterSnapshot &s) {
             if (activeMonitor() == monitor)
@@ -163,6 +177,7 @@ void Workspace::load()
         ConnectionEntry entry;
         entry.url = *url;
         entry.name = settings.value(QStringLiteral("name"), defaultName(*url)).toString();
+        entry.readOnly = settings.value(QStringLiteral("readOnly"), false).toBool();
         m_connections << entry;
     }
     settings.endArray();
@@ -184,6 +199,7 @@ void Workspace::save() const
         settings.setArrayIndex(i++);
         settings.setValue(QStringLiteral("name"), entry.name);
         settings.setValue(QStringLiteral("url"), url.toString());
+        settings.setValue(QStringLiteral("readOnly"), entry.readOnly);
     }
     settings.endArray();
 }

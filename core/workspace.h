@@ -22,6 +22,7 @@ struct ConnectionEntry
     QString name;
     RedisUrl url;
     bool demo = false;
+    bool readOnly = false;               // no writes: delete, failover
     ClusterMonitor *monitor = nullptr;   // owned by the Workspace; null until first activated
 
     Health health() const
@@ -45,6 +46,7 @@ public:
     // Parses `urlText`; on success adds (or finds) the connection and returns its index.
     Result<int> addConnection(const QString &urlText, const QString &name = {});
     void removeConnection(int index);
+    void setReadOnly(int index, bool readOnly);
     void activate(int index);
     void startDemo(DemoOptions options = {});
     bool demoRunning() const { return m_demo != nullptr; }

@@ -90,6 +90,14 @@ private Q_SLOTS:
         };
         QTRY_COMPARE_WITH_TIMEOUT(linksUp(), 3, 20000);
         QVERIFY(dash->failoverButton()->isEnabled());
+        // Read-only: the button is disabled and says why.
+        workspace.setReadOnly(0, true);
+        dash->refreshControls();
+        QVERIFY(!dash->failoverButton()->isEnabled());
+        QVERIFY(dash->failoverButton()->toolTip().contains("read-only"));
+        workspace.setReadOnly(0, false);
+        dash->refreshControls();
+        QVERIFY(dash->failoverButton()->isEnabled());
         for (sdui::TimeChart *chart : dash->charts())
             QCOMPARE(chart->markerCount(), 0);
 

@@ -359,6 +359,10 @@ void DashboardPage::updateFailoverButton()
     if (!m_monitor) {
         m_failoverButton->setEnabled(false);
         m_failoverButton->setToolTip(tr("No connection"));
+    } else if (m_monitor->isReadOnly()) {
+        m_failoverButton->setEnabled(false);
+        m_failoverButton->setToolTip(tr("This connection is marked read-only (connection list, right "
+                                        "click): failover and every other write are disabled"));
     } else if (!m_monitor->url().isSentinel()) {
         m_failoverButton->setEnabled(false);
         m_failoverButton->setToolTip(tr("Manual failover needs a Sentinel connection "

@@ -35,6 +35,8 @@ public:
     // The monitor to show (nullptr: nothing). Its history and timeline are shown at once.
     void setMonitor(sdcore::ClusterMonitor *monitor);
     void clear();
+    // Re-reads what enables the controls (read-only flag, connection kind).
+    void refreshControls() { updateFailoverButton(); }
 
     QString tileText(const QString &name) const;
     QList<TimeChart *> charts() const { return m_charts; }

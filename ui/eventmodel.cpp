@@ -48,9 +48,12 @@ QString seenByToolTip(const TimelineEntry &entry)
 QVariant background(SentinelEvent::Severity severity)
 {
     switch (severity) {
-    case SentinelEvent::Severity::Failover: return QBrush(QColor(255, 214, 196));
-    case SentinelEvent::Severity::Warning: return QBrush(QColor(255, 245, 196));
-    case SentinelEvent::Severity::Info: break;
+    case SentinelEvent::Severity::Failover:
+        return QBrush(QColor(255, 214, 196));
+    case SentinelEvent::Severity::Warning:
+        return QBrush(QColor(255, 245, 196));
+    case SentinelEvent::Severity::Info:
+        break;
     }
     return QVariant();
 }
@@ -78,33 +81,44 @@ QVariant EventModel::data(const QModelIndex &index, int role) const
     switch (role) {
     case Qt::DisplayRole:
         switch (index.column()) {
-        case TimeColumn: return timeText(entry.firstSeen, QDate::currentDate());
-        case EventColumn: return event.type;
-        case InstanceColumn: return event.instanceText();
-        case DetailColumn: return event.detail;
-        case SeenByColumn: return seenByText(entry);
+        case TimeColumn:
+            return timeText(entry.firstSeen, QDate::currentDate());
+        case EventColumn:
+            return event.type;
+        case InstanceColumn:
+            return event.instanceText();
+        case DetailColumn:
+            return event.detail;
+        case SeenByColumn:
+            return seenByText(entry);
         }
         break;
     case Qt::ToolTipRole:
         switch (index.column()) {
         case TimeColumn:
-            return entry.firstSeen.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz t"));
+            return entry.firstSeen.toLocalTime().toString(
+                QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz t"));
         case EventColumn:
         case InstanceColumn:
         case DetailColumn:
             return event.local ? event.summary()
                                : QStringLiteral("%1 %2").arg(event.type, event.payload);
-        case SeenByColumn: return seenByToolTip(entry);
+        case SeenByColumn:
+            return seenByToolTip(entry);
         }
         break;
-    case Qt::BackgroundRole: return background(event.severity());
+    case Qt::BackgroundRole:
+        return background(event.severity());
     case Qt::ForegroundRole:
         if (event.severity() != SentinelEvent::Severity::Info)
             return QBrush(Qt::black);
         break;
-    case EntryIdRole: return qulonglong(entry.id);
-    case SeverityRole: return int(event.severity());
-    case KindRole: return int(sdcore::EventFilter::kindOf(event));
+    case EntryIdRole:
+        return qulonglong(entry.id);
+    case SeverityRole:
+        return int(event.severity());
+    case KindRole:
+        return int(sdcore::EventFilter::kindOf(event));
     }
     return QVariant();
 }
@@ -114,11 +128,16 @@ QVariant EventModel::headerData(int section, Qt::Orientation orientation, int ro
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return QAbstractTableModel::headerData(section, orientation, role);
     switch (section) {
-    case TimeColumn: return tr("Time");
-    case EventColumn: return tr("Event");
-    case InstanceColumn: return tr("Instance");
-    case DetailColumn: return tr("Detail");
-    case SeenByColumn: return tr("Seen by");
+    case TimeColumn:
+        return tr("Time");
+    case EventColumn:
+        return tr("Event");
+    case InstanceColumn:
+        return tr("Instance");
+    case DetailColumn:
+        return tr("Detail");
+    case SeenByColumn:
+        return tr("Seen by");
     }
     return QVariant();
 }

@@ -19,11 +19,18 @@ class EventModel final : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column { TimeColumn, EventColumn, InstanceColumn, DetailColumn, SeenByColumn, ColumnCount };
+    enum Column {
+        TimeColumn,
+        EventColumn,
+        InstanceColumn,
+        DetailColumn,
+        SeenByColumn,
+        ColumnCount
+    };
     enum Role {
-        EntryIdRole = Qt::UserRole,   // qulonglong: TimelineEntry::id
-        SeverityRole,                 // int: SentinelEvent::Severity
-        KindRole,                     // int: EventFilter::Kind
+        EntryIdRole = Qt::UserRole, // qulonglong: TimelineEntry::id
+        SeverityRole,               // int: SentinelEvent::Severity
+        KindRole,                   // int: EventFilter::Kind
     };
     static constexpr int DefaultCapacity = 20000;
 

@@ -29,16 +29,19 @@ EventsPage::EventsPage(QWidget *parent) : QWidget(parent)
     bar->setSpacing(4);
     addKindToggle(EventFilter::Kind::Failover,
                   tr("Failover steps: leader election, promotion, +switch-master, aborts"));
-    addKindToggle(EventFilter::Kind::DownUp, tr("Instances going down and coming back: ±sdown, ±odown"));
+    addKindToggle(EventFilter::Kind::DownUp,
+                  tr("Instances going down and coming back: ±sdown, ±odown"));
     addKindToggle(EventFilter::Kind::Topology,
                   tr("Instances and configuration: +slave, +sentinel, ±role-change, +reboot, "
                      "+convert-to-slave, +slave-reconf-*, +config-update-from"));
-    addKindToggle(EventFilter::Kind::Local,
-                  tr("SessionDeck's own entries: event streams lost and restored, manual failovers"));
-    addKindToggle(EventFilter::Kind::Other, tr("Everything else: ±tilt, +monitor, -dup-sentinel, …"));
-    for (const auto kind : {EventFilter::Kind::Failover, EventFilter::Kind::DownUp,
-                            EventFilter::Kind::Topology, EventFilter::Kind::Local,
-                            EventFilter::Kind::Other})
+    addKindToggle(
+        EventFilter::Kind::Local,
+        tr("SessionDeck's own entries: event streams lost and restored, manual failovers"));
+    addKindToggle(EventFilter::Kind::Other,
+                  tr("Everything else: ±tilt, +monitor, -dup-sentinel, …"));
+    for (const auto kind :
+         {EventFilter::Kind::Failover, EventFilter::Kind::DownUp, EventFilter::Kind::Topology,
+          EventFilter::Kind::Local, EventFilter::Kind::Other})
         bar->addWidget(m_kindToggles.value(int(kind)));
     bar->addSpacing(8);
 
@@ -65,8 +68,8 @@ EventsPage::EventsPage(QWidget *parent) : QWidget(parent)
     QHeaderView *header = m_table->horizontalHeader();
     header->setSectionResizeMode(EventModel::TimeColumn, QHeaderView::ResizeToContents);
     header->setStretchLastSection(true);
-    header->resizeSection(EventModel::EventColumn, fontMetrics().horizontalAdvance(
-                                                       QStringLiteral("+failover-state-reconf-slaves")));
+    header->resizeSection(EventModel::EventColumn, fontMetrics().horizontalAdvance(QStringLiteral(
+                                                       "+failover-state-reconf-slaves")));
     header->resizeSection(EventModel::InstanceColumn,
                           fontMetrics().horizontalAdvance(QStringLiteral("x")) * 48);
     header->resizeSection(EventModel::DetailColumn,
@@ -80,8 +83,8 @@ EventsPage::EventsPage(QWidget *parent) : QWidget(parent)
         if (m_followBottom)
             m_table->scrollToBottom();
     });
-    for (QAbstractItemModel *model : {static_cast<QAbstractItemModel *>(m_model),
-                                      static_cast<QAbstractItemModel *>(m_proxy)}) {
+    for (QAbstractItemModel *model :
+         {static_cast<QAbstractItemModel *>(m_model), static_cast<QAbstractItemModel *>(m_proxy)}) {
         connect(model, &QAbstractItemModel::rowsInserted, this, &EventsPage::updateCount);
         connect(model, &QAbstractItemModel::rowsRemoved, this, &EventsPage::updateCount);
         connect(model, &QAbstractItemModel::modelReset, this, &EventsPage::updateCount);
@@ -93,7 +96,8 @@ EventsPage::EventsPage(QWidget *parent) : QWidget(parent)
 void EventsPage::addKindToggle(EventFilter::Kind kind, const QString &toolTip)
 {
     auto *button = new QToolButton(this);
-    button->setObjectName(QStringLiteral("eventKind") + EventFilter::kindName(kind).remove(QLatin1Char('/')));
+    button->setObjectName(QStringLiteral("eventKind") +
+                          EventFilter::kindName(kind).remove(QLatin1Char('/')));
     button->setText(EventFilter::kindName(kind));
     button->setToolTip(toolTip);
     button->setCheckable(true);
@@ -123,7 +127,8 @@ void EventsPage::setMonitor(sdcore::ClusterMonitor *monitor)
         return;
     }
     m_model->setEntries(monitor->timeline().entries());
-    connect(monitor, &sdcore::ClusterMonitor::timelineUpdated, this, &EventsPage::onTimelineUpdated);
+    connect(monitor, &sdcore::ClusterMonitor::timelineUpdated, this,
+            &EventsPage::onTimelineUpdated);
     connect(monitor, &QObject::destroyed, this, [this] { m_model->clear(); });
     m_table->scrollToBottom();
 }

@@ -53,11 +53,11 @@ private:
     QPointer<sdcore::ClusterMonitor> m_monitor;
     EventModel *m_model = nullptr;
     EventFilterProxy *m_proxy = nullptr;
-    QHash<int, QAbstractButton *> m_kindToggles;   // by EventFilter::Kind
+    QHash<int, QAbstractButton *> m_kindToggles; // by EventFilter::Kind
     QLineEdit *m_search = nullptr;
     QLabel *m_count = nullptr;
     QTableView *m_table = nullptr;
-    bool m_followBottom = true;   // the view was at the bottom before rows came in
+    bool m_followBottom = true; // the view was at the bottom before rows came in
 };
 
 } // namespace sdui

@@ -129,6 +129,21 @@ MainWindow::MainWindow(sdcore::Workspace *workspace, QWidget *parent)
     });
     connect(m_workspace, &sdcore::Workspace::connectionsChanged, this,
             &MainWindow::rebuildConnectionList);
+    m_connectionList->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_connectionList, &QListWidget::customContextMenuRequested, this, [this](const QPoint &pos) {
+        const int row = m_connectionList->indexAt(pos).row();
+        if (row < 0)
+            return;
+        QMenu menu;
+        QAction *readOnly = menu.addAction(tr("Read-only (no delete, no failover)"));
+        readOnly->setCheckable(true);
+        readOnly->setChecked(m_workspace->connections().at(row).readOnly);
+        connect(readOnly, &QAction::toggled, this, [this, row](bool on) {
+            m_workspace->setReadOnly(row, on);
+            m_dashboard->refreshControls();
+        });
+        menu.exec(m_connectionList->viewport()->mapToGlobal(pos));
+    });
     connect(m_workspace, &sdcore::Workspace::activeChanged, this, &MainWindow::onActiveChanged);
     connect(m_workspace, &sdcore::Workspace::snapshotUpdated, this, &MainWindow::onSnapshot);
     connect(m_workspace, &sdcore::Workspace::healthChanged, this, &MainWindow::updateBadge);
@@ -156,7 +171,8 @@ void MainWindow::rebuildConnectionList()
     QSignalBlocker block(m_connectionList);
     m_connectionList->clear();
     for (const auto &entry : m_workspace->connections()) {
-        auto *item = new QListWidgetItem(badge(statusColor(entry)), entry.name);
+        auto *item = new QListWidgetItem(badge(statusColor(entry)),
+                                         entry.readOnly ? tr("%1 (read-only)").arg(entry.name) : entry.name);
         item->setToolTip(entry.url.toString());
         m_connectionList->addItem(item);
     }

@@ -40,10 +40,14 @@ QVariant PubSubModel::data(const QModelIndex &index, int role) const
                 .arg(row.subscribers);
         }
         break;
-    case ChannelRole: return row.channel;
-    case SubscribersRole: return qlonglong(row.subscribers);
-    case PreviousSubscribersRole: return qlonglong(row.previous);
-    case DroppedRole: return row.dropped();
+    case ChannelRole:
+        return row.channel;
+    case SubscribersRole:
+        return qlonglong(row.subscribers);
+    case PreviousSubscribersRole:
+        return qlonglong(row.previous);
+    case DroppedRole:
+        return row.dropped();
     }
     return QVariant();
 }
@@ -53,8 +57,10 @@ QVariant PubSubModel::headerData(int section, Qt::Orientation orientation, int r
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return QAbstractTableModel::headerData(section, orientation, role);
     switch (section) {
-    case ChannelColumn: return tr("Channel");
-    case SubscribersColumn: return tr("Subscribers");
+    case ChannelColumn:
+        return tr("Channel");
+    case SubscribersColumn:
+        return tr("Subscribers");
     }
     return QVariant();
 }

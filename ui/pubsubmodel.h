@@ -22,17 +22,17 @@ class PubSubModel final : public QAbstractTableModel
 public:
     enum Column { ChannelColumn, SubscribersColumn, ColumnCount };
     enum Role {
-        ChannelRole = Qt::UserRole,   // QString
-        SubscribersRole,              // qlonglong
-        PreviousSubscribersRole,      // qlonglong, -1 when the channel is new
-        DroppedRole,                  // bool: fewer subscribers than in the previous snapshot
+        ChannelRole = Qt::UserRole, // QString
+        SubscribersRole,            // qlonglong
+        PreviousSubscribersRole,    // qlonglong, -1 when the channel is new
+        DroppedRole,                // bool: fewer subscribers than in the previous snapshot
     };
 
     struct Row
     {
         QString channel;
         qint64 subscribers = 0;
-        qint64 previous = -1;   // in the previous snapshot; -1: not there
+        qint64 previous = -1; // in the previous snapshot; -1: not there
         bool dropped() const { return previous >= 0 && subscribers < previous; }
     };
 

@@ -22,8 +22,8 @@ namespace {
 QColor graphColour(int i)
 {
     static const QColor colours[] = {
-        QColor(31, 119, 180), QColor(255, 127, 14), QColor(44, 160, 44), QColor(214, 39, 40),
-        QColor(148, 103, 189), QColor(140, 86, 75), QColor(227, 119, 194), QColor(23, 190, 207),
+        QColor(31, 119, 180),  QColor(255, 127, 14), QColor(44, 160, 44),   QColor(214, 39, 40),
+        QColor(148, 103, 189), QColor(140, 86, 75),  QColor(227, 119, 194), QColor(23, 190, 207),
     };
     return colours[i % int(std::size(colours))];
 }
@@ -39,7 +39,8 @@ PubSubPanel::PubSubPanel(QWidget *parent) : QWidget(parent)
     layout->setContentsMargins(0, 0, 0, 0);
     m_patterns = new QLabel(this);
     m_patterns->setObjectName(QStringLiteral("pubsubPatterns"));
-    m_patterns->setToolTip(tr("Clients subscribed to channel patterns (PSUBSCRIBE), PUBSUB NUMPAT"));
+    m_patterns->setToolTip(
+        tr("Clients subscribed to channel patterns (PSUBSCRIBE), PUBSUB NUMPAT"));
     layout->addWidget(m_patterns);
     m_error = new QLabel(this);
     m_error->setObjectName(QStringLiteral("pubsubError"));

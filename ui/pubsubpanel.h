@@ -43,7 +43,7 @@ public:
     QTableView *table() const { return m_table; }
     QCustomPlot *chart() const { return m_chart; }
     QString patternsText() const;
-    QString errorText() const;   // empty when no error is shown
+    QString errorText() const; // empty when no error is shown
     // The channels drawn on the chart, most subscribers first (the patterns graph aside).
     QStringList chartedChannels() const { return m_charted; }
 
