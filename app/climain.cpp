@@ -291,15 +291,22 @@ int runStatus(const QCommandLineParser &parser)
     return code;
 }
 
-void installInterruptHandler()
+// The first Ctrl-C (or SIGTERM) quits `app`'s event loop, so the command ends in order; a
+// second one ends the program at once.
+void quitOnInterrupt(QCoreApplication &app)
 {
-    // The first Ctrl-C ends the command in order; a second one ends the program at once.
     auto onSignal = [](int sig) {
         g_interrupted = true;
         std::signal(sig, SIG_DFL);
     };
     std::signal(SIGINT, onSignal);
     std::signal(SIGTERM, onSignal);
+    auto *check = new QTimer(&app);
+    QObject::connect(check, &QTimer::timeout, &app, [&app] {
+        if (g_interrupted)
+            app.quit();
+    });
+    check->start(100);
 }
 
 QJsonObject eventJson(const SentinelEvent &e)
@@ -329,7 +336,7 @@ int runEvents(QCoreApplication &app, const QCommandLineParser &parser)
         if (!ok || seconds <= 0)
             return usage(QStringLiteral("--seconds wants a positive number"));
     }
-    installInterruptHandler();
+    quitOnInterrupt(app);
     EventTimeline timeline;
     SentinelEventStream stream(target.url);
     int linksUp = 0;
@@ -367,12 +374,6 @@ int runEvents(QCoreApplication &app, const QCommandLineParser &parser)
         err() << "sessiondeck-cli: no sentinel reachable: " << snapshot.error << "\n";
         return ExitUnreachable;
     }
-    QTimer interruptCheck;
-    QObject::connect(&interruptCheck, &QTimer::timeout, [&] {
-        if (g_interrupted)
-            app.quit();
-    });
-    interruptCheck.start(100);
     if (seconds > 0)
         QTimer::singleShot(seconds * 1000, &app, &QCoreApplication::quit);
     app.exec();
@@ -400,7 +401,7 @@ int runFailover(QCoreApplication &app, const QCommandLineParser &parser)
             return usage(QStringLiteral("--timeout wants a positive number of seconds"));
         target.options = ConnectionOptions();
     }
-    installInterruptHandler();
+    quitOnInterrupt(app);
 
     // Listen first, so the whole sequence of events is seen.
     SentinelEventStream stream(target.url);
@@ -424,12 +425,6 @@ int runFailover(QCoreApplication &app, const QCommandLineParser &parser)
         done = true;
         app.quit();
     });
-    QTimer interruptCheck;
-    QObject::connect(&interruptCheck, &QTimer::timeout, [&] {
-        if (g_interrupted)
-            app.quit();
-    });
-    interruptCheck.start(100);
     // Give the subscriptions a moment to be in place (they connect within milliseconds on a
     // healthy network), then start.
     QTimer::singleShot(stream.connectedCount() == stream.linkCount() ? 0 : 300, &app, [&] {
@@ -482,7 +477,7 @@ int runDemo(QCoreApplication &app, const QCommandLineParser &parser)
         if (!ok || options.operationsPerSecond <= 0)
             return usage(QStringLiteral("--rate wants a positive number of operations per second"));
     }
-    installInterruptHandler();
+    quitOnInterrupt(app);
 
     int exitCode = ExitOk;
     DemoCluster demo(options);
@@ -504,12 +499,6 @@ int runDemo(QCoreApplication &app, const QCommandLineParser &parser)
         if (seconds > 0)
             QTimer::singleShot(seconds * 1000, &app, &QCoreApplication::quit);
     });
-    QTimer interruptCheck;
-    QObject::connect(&interruptCheck, &QTimer::timeout, [&] {
-        if (g_interrupted)
-            app.quit();
-    });
-    interruptCheck.start(100);
     demo.start();
     app.exec();
     return exitCode;
