@@ -125,6 +125,25 @@ RedisConnection *ClusterPoller::connection(const QString &key, const RedisUrl &u
     return raw;
 }
 
+RedisConnection *ClusterPoller::ping(const QString &key, const RedisUrl &url, bool sentinel,
+                                     const QDeadlineTimer &deadline, double *rttMs, Error *error)
+{
+    RedisConnection *conn = connection(key, url, sentinel, deadline, error);
+    if (!conn)
+        return nullptr;
+    QElapsedTimer rtt;
+    rtt.start();
+    auto pong = conn->command(Command{"PING"});
+    if (!pong) {
+        *error = pong.error();
+        if (pong.error().isConnectionFailure())
+            forget(key);
+        return nullptr;
+    }
+    *rttMs = double(rtt.nsecsElapsed()) / 1e6;
+    return conn;
+}
+
 RedisNodeState ClusterPoller::pollNode(const HostPort &address, const RedisUrl &url,
                                        const QDeadlineTimer &deadline, QByteArray *infoText)
 {
@@ -132,21 +151,11 @@ RedisNodeState ClusterPoller::pollNode(const HostPort &address, const RedisUrl &
     n.address = address;
     const QString key = QStringLiteral("redis ") + address.toString();
     Error error;
-    RedisConnection *conn = connection(key, url, false, deadline, &error);
+    RedisConnection *conn = ping(key, url, false, deadline, &n.rttMs, &error);
     if (!conn) {
         n.reason = error.message;
         return n;
     }
-    QElapsedTimer rtt;
-    rtt.start();
-    auto pong = conn->command(Command{"PING"});
-    if (!pong) {
-        n.reason = pong.errorMessage();
-        if (pong.error().isConnectionFailure())
-            forget(key);
-        return n;
-    }
-    n.rttMs = double(rtt.nsecsElapsed()) / 1e6;
     conn->setCommandTimeout(qMax(MinTimeoutMs, timeoutFor(deadline)));
     auto reply = conn->command(Command{"INFO"});
     if (!reply) {
@@ -185,22 +194,10 @@ SentinelState ClusterPoller::pollSentinel(const HostPort &address, const QDeadli
     s.address = address;
     const QString key = QStringLiteral("sentinel ") + address.toString();
     Error error;
-    RedisConnection *conn =
-        connection(key, RedisUrl::tcp(address.host, address.port), true, deadline, &error);
-    if (!conn) {
+    if (!ping(key, RedisUrl::tcp(address.host, address.port), true, deadline, &s.rttMs, &error)) {
         s.reason = error.message;
         return s;
     }
-    QElapsedTimer rtt;
-    rtt.start();
-    auto pong = conn->command(Command{"PING"});
-    if (!pong) {
-        s.reason = pong.errorMessage();
-        if (pong.error().isConnectionFailure())
-            forget(key);
-        return s;
-    }
-    s.rttMs = double(rtt.nsecsElapsed()) / 1e6;
     s.up = true;
     return s;
 }

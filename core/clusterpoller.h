@@ -62,6 +62,9 @@ private:
     void pollPubSub(ClusterSnapshot &s, const QDeadlineTimer &deadline);
     RedisConnection *connection(const QString &key, const RedisUrl &url, bool sentinel,
                                 const QDeadlineTimer &deadline, Error *error);
+    // The cached (or a new) connection after a timed PING; null with `error` set on failure.
+    RedisConnection *ping(const QString &key, const RedisUrl &url, bool sentinel,
+                          const QDeadlineTimer &deadline, double *rttMs, Error *error);
     int timeoutFor(const QDeadlineTimer &deadline) const;
     void forget(const QString &key);
 
