@@ -3,6 +3,7 @@
 // Exit codes: 0 success, 1 degraded (status), 2 target unreachable, critical or the operation
 // failed, 64 bad arguments.
 
+#include "clicommon.h"
 #include "clusterpoller.h"
 #include "democluster.h"
 #include "eventtimeline.h"
@@ -28,124 +29,9 @@
 #include <csignal>
 
 using namespace sdcore;
+using namespace cli;
 
 namespace {
-
-constexpr int ExitOk = 0;
-constexpr int ExitDegraded = 1;
-constexpr int ExitUnreachable = 2;
-constexpr int ExitUsage = 64;
-
-std::atomic_bool g_interrupted{false};
-
-QTextStream &out()
-{
-    static QTextStream s(stdout);
-    return s;
-}
-
-QTextStream &err()
-{
-    static QTextStream s(stderr);
-    return s;
-}
-
-const char *usageText =
-    "Usage: sessiondeck-cli [--log-level LEVEL] <command> [options]\n"
-    "\n"
-    "Commands:\n"
-    "  ping   --url URL [--json] [--count N] [--timeout MS]\n"
-    "         Connect (through the sentinels for a redis-sentinel:// URL) and print the node's\n"
-    "         role, Redis version and PING round-trip time.\n"
-    "  status --url URL [--json] [--timeout MS]\n"
-    "         Topology and health: master, replicas, sentinels, quorum. Exit 0 healthy,\n"
-    "         1 degraded (a replica or sentinel down, quorum met), 2 critical (no reachable\n"
-    "         master, or quorum not met).\n"
-    "  events --url URL [--json] [--seconds N]\n"
-    "         Stream the sentinels' events (failovers, down/up) as they happen, one line each,\n"
-    "         until Ctrl-C (or N seconds). Needs a redis-sentinel:// URL.\n"
-    "  failover --url URL --yes [--timeout S] [--json]\n"
-    "         Ask Sentinel to fail over the master and follow it to its end; prints the old\n"
-    "         and new master. Refuses without --yes.\n"
-    "  demo   [--seconds N] [--rate OPS]\n"
-    "         Start a local demo Sentinel cluster with session traffic; print its URL and run\n"
-    "         until Ctrl-C (or N seconds).\n"
-    "\n"
-    "URLs: redis://[user[:password]@]host[:port][/db]\n"
-    "      unix:///path/redis.sock[?db=N]\n"
-    "      redis-sentinel://[user[:password]@]host[:port][,host2[:port2]...][/db]#masterName\n"
-    "A password not in the URL is taken from the REDISCLI_AUTH environment variable.\n"
-    "\n"
-    "Exit codes: 0 ok, 1 degraded (status), 2 unreachable, critical or failed, 64 bad arguments.\n";
-
-int usage(const QString &problem)
-{
-    if (!problem.isEmpty())
-        err() << "sessiondeck-cli: " << problem << "\n\n";
-    err() << usageText;
-    err().flush();
-    return ExitUsage;
-}
-
-struct Target
-{
-    RedisUrl url;
-    ConnectionOptions options;
-    bool json = false;
-};
-
-// Parses --url/--timeout/--json; returns an exit code on failure.
-std::optional<int> parseTarget(const QCommandLineParser &parser, Target &target)
-{
-    if (!parser.isSet(QStringLiteral("url"))) {
-        usage(QStringLiteral("--url is required"));
-        return ExitUsage;
-    }
-    auto url = RedisUrl::parse(parser.value(QStringLiteral("url")));
-    if (!url) {
-        err() << "sessiondeck-cli: " << url.errorMessage() << "\n";
-        return ExitUsage;
-    }
-    target.url = *url;
-    if (!target.url.hasPassword()) {
-        const QString env = qEnvironmentVariable("REDISCLI_AUTH");
-        if (!env.isEmpty())
-            target.url.setPassword(env);
-    }
-    if (parser.isSet(QStringLiteral("timeout"))) {
-        bool ok = false;
-        const int ms = parser.value(QStringLiteral("timeout")).toInt(&ok);
-        if (!ok || ms <= 0) {
-            usage(QStringLiteral("--timeout wants a positive number of milliseconds"));
-            return ExitUsage;
-        }
-        target.options.connectTimeoutMs = target.options.commandTimeoutMs = ms;
-    } else if (target.url.timeoutMs() > 0) {
-        target.options.connectTimeoutMs = target.options.commandTimeoutMs = target.url.timeoutMs();
-    }
-    target.options.clientName = "sessiondeck-cli";
-    target.json = parser.isSet(QStringLiteral("json"));
-    return std::nullopt;
-}
-
-void printJson(const QJsonObject &object)
-{
-    out() << QJsonDocument(object).toJson(QJsonDocument::Indented);
-    out().flush();
-}
-
-int fail(const Target &target, const Error &error)
-{
-    if (target.json) {
-        printJson(QJsonObject{{"ok", false},
-                              {"url", target.url.toString()},
-                              {"error", error.message},
-                              {"kind", errorKindName(error.kind)}});
-    }
-    err() << "sessiondeck-cli: " << error.message << "\n";
-    err().flush();
-    return ExitUnreachable;
-}
 
 int runPing(const QCommandLineParser &parser)
 {
@@ -289,24 +175,6 @@ int runStatus(const QCommandLineParser &parser)
     out() << lines.join(QLatin1Char('\n')) << "\n";
     out().flush();
     return code;
-}
-
-// The first Ctrl-C (or SIGTERM) quits `app`'s event loop, so the command ends in order; a
-// second one ends the program at once.
-void quitOnInterrupt(QCoreApplication &app)
-{
-    auto onSignal = [](int sig) {
-        g_interrupted = true;
-        std::signal(sig, SIG_DFL);
-    };
-    std::signal(SIGINT, onSignal);
-    std::signal(SIGTERM, onSignal);
-    auto *check = new QTimer(&app);
-    QObject::connect(check, &QTimer::timeout, &app, [&app] {
-        if (g_interrupted)
-            app.quit();
-    });
-    check->start(100);
 }
 
 QJsonObject eventJson(const SentinelEvent &e)
@@ -520,13 +388,19 @@ int main(int argc, char *argv[])
         {"count", "Number of PINGs.", "n"},
         {"timeout", "Connect and command timeout in ms (default 2000).", "ms"},
         {"seconds", "Run the demo for this many seconds.", "n"},
-        {"rate", "Demo traffic, operations per second.", "ops"},
+        {"rate", "Demo traffic in operations per second; for sessions, a keys-per-second limit.", "n"},
         {"log-level", "trace, debug, info, warn (default), error, off.", "level"},
-        {"yes", "Confirm a failover."},
+        {"yes", "Confirm a failover or a multi-key delete."},
+        {"prefix", "Session key prefix (default sess:).", "prefix"},
+        {"replica", "Read from a healthy replica (Sentinel URLs)."},
+        {"match", "Glob for session ids (after the prefix).", "glob"},
+        {"limit", "List at most this many sessions.", "n"},
+        {"dry-run", "Show what would be deleted, delete nothing."},
+        {"whole", "Show the whole value, however large."},
     });
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addPositionalArgument("command", "ping, status, events, failover or demo");
+    parser.addPositionalArgument("command", "ping, status, events, failover, sessions or demo");
     if (!parser.parse(app.arguments()))
         return usage(parser.errorText());
     if (parser.isSet(QStringLiteral("help"))) {
@@ -549,6 +423,8 @@ int main(int argc, char *argv[])
     const QStringList positional = parser.positionalArguments();
     if (positional.isEmpty())
         return usage(QStringLiteral("no command given"));
+    if (positional.first() == QLatin1String("sessions"))
+        return runSessions(parser, positional.mid(1));
     if (positional.size() > 1)
         return usage(QStringLiteral("unexpected argument '%1'").arg(positional.at(1)));
     const QString command = positional.first();

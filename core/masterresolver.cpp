@@ -1,5 +1,7 @@
 #include "masterresolver.h"
 
+#include "sentinelclient.h"
+
 #include <spdlog/spdlog.h>
 
 namespace sdcore {
@@ -100,6 +102,45 @@ Result<ConnectedNode> MasterResolver::connect(const RedisUrl &url, const Connect
                              .arg(out.node.toString(), url.masterName(),
                                   QString::fromUtf8(out.role)));
     }
+    out.connection = std::move(*conn);
+    return out;
+}
+
+Result<ConnectedNode> MasterResolver::connectReplica(const RedisUrl &url, const ConnectionOptions &options)
+{
+    if (!url.isSentinel()) {
+        return makeError(ErrorKind::Unsupported,
+                         QStringLiteral("Reading from a replica needs a Sentinel URL (redis+sentinel://…): "
+                                        "Sentinel is what lists the replicas"));
+    }
+    QStringList why;
+    auto sentinel = SentinelClient::connectAny(url, url.hosts(), options, &why);
+    if (!sentinel)
+        return sentinel.error();
+    auto replicas = sentinel->replicas(url.masterName());
+    if (!replicas)
+        return replicas.error();
+    std::optional<SentinelReplicaInfo> best;
+    for (const SentinelReplicaInfo &r : std::as_const(*replicas)) {
+        const bool down = r.flags.contains(QStringLiteral("s_down")) || r.flags.contains(QStringLiteral("o_down"))
+            || r.flags.contains(QStringLiteral("disconnected"));
+        if (down || r.masterLinkStatus != QStringLiteral("ok"))
+            continue;
+        if (!best || r.replOffset > best->replOffset)
+            best = r;
+    }
+    if (!best) {
+        return makeError(ErrorKind::NotFound,
+                         QStringLiteral("Sentinel lists no healthy replica of '%1' (%2 known)")
+                             .arg(url.masterName())
+                             .arg(replicas->size()));
+    }
+    ConnectedNode out;
+    out.node = best->address;
+    auto conn = RedisConnection::open(url.withNode(best->address), options);
+    if (!conn)
+        return conn.error();
+    out.role = "slave";
     out.connection = std::move(*conn);
     return out;
 }

@@ -39,6 +39,10 @@ public:
     // read ROLE. `requireMaster` makes a node that is not a master an error.
     static Result<ConnectedNode> connect(const RedisUrl &url, const ConnectionOptions &options = {},
                                          bool requireMaster = true);
+    // For reads that should spare the master: a replica Sentinel lists as healthy (link to the
+    // master ok, not down or disconnected), the one with the highest replication offset. Only
+    // for Sentinel URLs; the error says when no replica qualifies.
+    static Result<ConnectedNode> connectReplica(const RedisUrl &url, const ConnectionOptions &options = {});
 };
 
 } // namespace sdcore

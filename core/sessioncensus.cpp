@@ -1,7 +1,5 @@
 #include "sessioncensus.h"
 
-#include <QElapsedTimer>
-#include <QSet>
 
 namespace sdcore {
 
@@ -46,87 +44,37 @@ int CensusResult::sizeBucketOf(qint64 bytes)
 }
 
 CensusResult SessionCensus::run(RedisConnection &connection, const QString &prefix,
-                                const std::atomic_bool *cancel, CensusOptions options,
+                                const std::atomic_bool *cancel, ScanOptions options,
                                 const Progress &progress)
 {
-    QElapsedTimer elapsed;
-    elapsed.start();
     CensusResult r;
     r.prefix = prefix;
-    const QByteArray pattern = prefix.toUtf8() + '*';
-    QByteArray cursor = "0";
-    int count = qBound(options.minScanCount, options.scanCount, options.maxScanCount);
-    // 64-bit hashes of the keys seen: SCAN may return a key twice while the keyspace rehashes.
-    QSet<quint64> seen;
-    qint64 keysSeen = 0;
-    do {
-        if (cancel && cancel->load()) {
-            r.error = QStringLiteral("cancelled");
-            break;
-        }
-        QElapsedTimer batch;
-        batch.start();
-        auto scan = connection.command(
-            Command{"SCAN", cursor, "MATCH", pattern, "COUNT", QByteArray::number(count)});
-        if (!scan) {
-            r.error = scan.errorMessage();
-            break;
-        }
-        if (scan->size() != 2) {
-            r.error = QStringLiteral("unexpected SCAN reply: %1").arg(scan->debugString().left(200));
-            break;
-        }
-        cursor = scan->at(0).bytes();
-        QList<QByteArray> keys;
-        for (const RedisValue &k : scan->at(1).elements()) {
-            const QByteArray &key = k.bytes();
-            const quint64 h = (quint64(qHash(key, 0x9e3779b9u)) << 32) ^ quint64(qHash(key, 0x85ebca6bu));
-            if (seen.contains(h))
-                continue;
-            seen.insert(h);
-            keys << key;
-        }
-        keysSeen += keys.size();
-        if (!keys.isEmpty()) {
-            QList<Command> details;
-            details.reserve(keys.size() * 2);
-            for (const QByteArray &key : std::as_const(keys)) {
-                details << Command{"PTTL", key} << Command{"STRLEN", key};
-            }
-            auto replies = connection.pipeline(details);
-            if (!replies) {
-                r.error = replies.errorMessage();
-                break;
-            }
-            for (qsizetype i = 0; i < keys.size(); ++i) {
-                const qint64 pttl = replies->at(2 * i).toInteger();
-                if (replies->at(2 * i).isInteger() && pttl == -2)
-                    continue;   // expired or deleted since SCAN saw it
-                ++r.count;
-                ++r.ttl[CensusResult::ttlBucketOf(pttl)];
-                const RedisValue &len = replies->at(2 * i + 1);
-                if (len.isInteger()) {
-                    r.totalBytes += len.toInteger();
-                    ++r.sizes[CensusResult::sizeBucketOf(len.toInteger())];
-                } else {
-                    ++r.otherTypes;   // WRONGTYPE: a hash or other type under the prefix
-                }
+    options.prefix = prefix.toUtf8();
+    options.match.clear();
+    options.previewBytes = 0;
+    options.limit = 0;
+    const ScanSummary summary = SessionScanner::scan(connection, options, cancel, [&](ScanBatch &&batch) {
+        for (const SessionRow &row : std::as_const(batch.rows)) {
+            ++r.count;
+            ++r.ttl[CensusResult::ttlBucketOf(row.pttlMs)];
+            if (row.type == SessionRow::String) {
+                r.totalBytes += row.size;
+                ++r.sizes[CensusResult::sizeBucketOf(row.size)];
+            } else {
+                ++r.otherTypes;
             }
         }
         if (progress)
-            progress(keysSeen);
-        // Adapt COUNT so each round trip stays short: a busy server answers slower, and then
-        // gets smaller batches.
-        const qint64 ms = batch.elapsed();
-        if (ms < options.targetBatchMs / 2)
-            count = qMin(options.maxScanCount, count * 2);
-        else if (ms > options.targetBatchMs * 2)
-            count = qMax(options.minScanCount, count / 2);
-    } while (cursor != "0");
-    r.complete = cursor == "0" && r.error.isEmpty();
-    r.node = connection.url().hosts().value(0);
+            progress(batch.keysSeen);
+        return true;
+    });
+    r.complete = summary.complete;
+    r.error = summary.error;
+    r.vanished = summary.vanished;
+    r.pausedMs = summary.pausedMs;
+    r.node = summary.node;
     r.at = QDateTime::currentDateTimeUtc();
-    r.durationMs = elapsed.elapsed();
+    r.durationMs = summary.durationMs;
     return r;
 }
 

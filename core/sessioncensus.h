@@ -1,11 +1,11 @@
 #pragma once
 
-// Counts the sessions under a key prefix without keeping them: SCAN MATCH <prefix>* in batches,
-// each batch's PTTL and STRLEN pipelined in one round trip, duplicates that SCAN may return
-// removed. Produces the exact count, a TTL histogram, a size histogram and the total bytes.
-// Blocking; runs on a worker thread, cancellable through an atomic flag.
+// Counts the sessions under a key prefix without keeping them: the SessionScanner's batches
+// (SCAN with each batch's PTTL and STRLEN pipelined, duplicates removed, paced) folded into the
+// exact count, a TTL histogram, a size histogram and the total bytes; no row outlives its
+// batch. Blocking; runs on a worker thread, cancellable through an atomic flag.
 
-#include "redisconnection.h"
+#include "sessionscanner.h"
 
 #include <QDateTime>
 #include <QMetaType>
@@ -30,6 +30,8 @@ struct CensusResult
     qint64 count = 0;               // distinct keys that still existed when looked at
     qint64 totalBytes = 0;          // of string values (STRLEN)
     qint64 otherTypes = 0;          // keys under the prefix that are not strings
+    qint64 vanished = 0;            // expired or deleted between SCAN and PTTL
+    qint64 pausedMs = 0;            // waited for the rate limit or a backoff
     std::array<qint64, TtlBuckets> ttl{};
     std::array<qint64, SizeBuckets> sizes{};
 
@@ -39,20 +41,13 @@ struct CensusResult
     static int sizeBucketOf(qint64 bytes);
 };
 
-struct CensusOptions
-{
-    int scanCount = 1000;           // SCAN COUNT to start with; adapts between min and max
-    int minScanCount = 100;
-    int maxScanCount = 10000;
-    int targetBatchMs = 20;         // aim for round trips about this long
-};
-
 class SessionCensus
 {
 public:
     using Progress = std::function<void(qint64 keysSeen)>;
+    // options.prefix is replaced by `prefix`; no value bytes are read (previewBytes 0).
     static CensusResult run(RedisConnection &connection, const QString &prefix,
-                            const std::atomic_bool *cancel = nullptr, CensusOptions options = {},
+                            const std::atomic_bool *cancel = nullptr, ScanOptions options = {},
                             const Progress &progress = {});
 };
 

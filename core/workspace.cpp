@@ -96,6 +96,15 @@ void Workspace::setReadOnly(int index, bool readOnly)
     Q_EMIT connectionsChanged();
 }
 
+void Workspace::setProduction(int index, bool production)
+{
+    if (index < 0 || index >= m_connections.size())
+        return;
+    m_connections[index].production = production;
+    save();
+    Q_EMIT connectionsChanged();
+}
+
 void Workspace::activate(int index)
 {
     if (index < 0 || index >= m_connections.size())
@@ -178,6 +187,7 @@ void Workspace::load()
         entry.url = *url;
         entry.name = settings.value(QStringLiteral("name"), defaultName(*url)).toString();
         entry.readOnly = settings.value(QStringLiteral("readOnly"), false).toBool();
+        entry.production = settings.value(QStringLiteral("production"), false).toBool();
         m_connections << entry;
     }
     settings.endArray();
@@ -200,6 +210,7 @@ void Workspace::save() const
         settings.setValue(QStringLiteral("name"), entry.name);
         settings.setValue(QStringLiteral("url"), url.toString());
         settings.setValue(QStringLiteral("readOnly"), entry.readOnly);
+        settings.setValue(QStringLiteral("production"), entry.production);
     }
     settings.endArray();
 }

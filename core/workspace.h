@@ -23,6 +23,7 @@ struct ConnectionEntry
     RedisUrl url;
     bool demo = false;
     bool readOnly = false;               // no writes: delete, failover
+    bool production = false;             // multi-key deletes are confirmed by typing the name
     ClusterMonitor *monitor = nullptr;   // owned by the Workspace; null until first activated
 
     Health health() const
@@ -47,6 +48,7 @@ public:
     Result<int> addConnection(const QString &urlText, const QString &name = {});
     void removeConnection(int index);
     void setReadOnly(int index, bool readOnly);
+    void setProduction(int index, bool production);
     void activate(int index);
     void startDemo(DemoOptions options = {});
     bool demoRunning() const { return m_demo != nullptr; }

@@ -1,6 +1,7 @@
 #include "dashboardpage.h"
 
 #include "timechart.h"
+#include "ttlchart.h"
 
 #include <QComboBox>
 #include <QDateTime>
@@ -153,21 +154,8 @@ DashboardPage::DashboardPage(QWidget *parent) : QWidget(parent)
     m_topology->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_topology->setMinimumWidth(330);
 
-    m_ttlChart = new QCustomPlot;
+    m_ttlChart = new TtlChart(tr("Session TTLs (last census)"));
     m_ttlChart->setObjectName(QStringLiteral("ttlChart"));
-    m_ttlChart->setMinimumHeight(170);
-    m_ttlChart->plotLayout()->insertRow(0);
-    m_ttlChart->plotLayout()->addElement(0, 0, new QCPTextElement(m_ttlChart, tr("Session TTLs (last census)"),
-                                                                  QFont(font().family(), font().pointSize(), QFont::Bold)));
-    m_ttlBars = new QCPBars(m_ttlChart->xAxis, m_ttlChart->yAxis);
-    m_ttlBars->setBrush(QColor(0x1f, 0x77, 0xb4, 170));
-    m_ttlBars->setPen(QPen(QColor(0x1f, 0x77, 0xb4)));
-    auto ttlTicker = QSharedPointer<QCPAxisTickerText>::create();
-    for (int b = 0; b < sdcore::CensusResult::TtlBuckets; ++b)
-        ttlTicker->addTick(b, sdcore::CensusResult::ttlBucketName(b));
-    m_ttlChart->xAxis->setTicker(ttlTicker);
-    m_ttlChart->xAxis->setTickLabelRotation(30);
-    m_ttlChart->xAxis->setRange(-0.6, double(sdcore::CensusResult::TtlBuckets) - 0.4);
 
     auto *left = new QWidget;
     auto *leftLayout = new QVBoxLayout(left);
@@ -342,8 +330,7 @@ void DashboardPage::clear()
     m_banner->setStyleSheet(QString());
     m_topology->clear();
     m_lagSeries.clear();
-    m_ttlBars->data()->clear();
-    m_ttlChart->replot();
+    m_ttlChart->clearHistogram();
     m_failoverBox->hide();
     m_failoverSteps->clear();
     for (TimeChart *c : std::as_const(m_charts)) {
@@ -482,16 +469,7 @@ void DashboardPage::showCensus(const sdcore::CensusResult &c)
     tile->setToolTip(tr("%1 keys under '%2', %3 of string values, counted by SCAN on %4 in %5 ms")
                          .arg(QLocale().toString(c.count), c.prefix, bytesText(c.totalBytes), c.node.toString())
                          .arg(c.durationMs));
-    QList<double> keys, values;
-    double top = 1;
-    for (int b = 0; b < sdcore::CensusResult::TtlBuckets; ++b) {
-        keys << b;
-        values << double(c.ttl[b]);
-        top = std::max(top, double(c.ttl[b]));
-    }
-    m_ttlBars->setData(keys, values, true);
-    m_ttlChart->yAxis->setRange(0, top * 1.15);
-    m_ttlChart->replot(QCustomPlot::rpQueuedReplot);
+    m_ttlChart->setHistogram(c.ttl);
 }
 
 void DashboardPage::updateSeries()

@@ -25,6 +25,7 @@ class QCPBars;
 namespace sdui {
 
 class TimeChart;
+class TtlChart;
 
 class DashboardPage final : public QWidget
 {
@@ -78,8 +79,7 @@ private:
     QLabel *m_failoverStatus = nullptr;
     QList<TimeChart *> m_charts;
     QWidget *m_chartArea = nullptr;
-    QCustomPlot *m_ttlChart = nullptr;
-    QCPBars *m_ttlBars = nullptr;
+    TtlChart *m_ttlChart = nullptr;
     QTimer *m_refreshTimer = nullptr;
     QTimer *m_staleTimer = nullptr;
     bool m_live = true;

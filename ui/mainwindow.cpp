@@ -4,6 +4,8 @@
 #include "eventspage.h"
 #include "logview.h"
 #include "pubsubpanel.h"
+#include "sessionbrowser.h"
+#include "sessionspage.h"
 #include "welcomepage.h"
 #include "workspace.h"
 
@@ -73,10 +75,9 @@ MainWindow::MainWindow(sdcore::Workspace *workspace, QWidget *parent)
     m_pages = new QTabWidget;
     m_pages->setObjectName(QStringLiteral("pages"));
     m_pages->addTab(m_dashboard, tr("Dashboard"));
-    m_pages->addTab(plannedPage(tr("Sessions"),
-                                tr("Browse, decode and delete sessions with a streaming SCAN. "
-                                   "Not built yet.")),
-                    tr("Sessions"));
+    m_browser = new sdcore::SessionBrowser(this);
+    m_sessions = new SessionsPage;
+    m_pages->addTab(m_sessions, tr("Sessions"));
     m_events = new EventsPage;
     m_pages->addTab(m_events, tr("Events"));
     m_pubsub = new PubSubPanel;
@@ -138,9 +139,23 @@ MainWindow::MainWindow(sdcore::Workspace *workspace, QWidget *parent)
         QAction *readOnly = menu.addAction(tr("Read-only (no delete, no failover)"));
         readOnly->setCheckable(true);
         readOnly->setChecked(m_workspace->connections().at(row).readOnly);
-        connect(readOnly, &QAction::toggled, this, [this, row](bool on) {
-            m_workspace->setReadOnly(row, on);
+        QAction *production = menu.addAction(tr("Production (type the name to confirm deletes)"));
+        production->setCheckable(true);
+        production->setChecked(m_workspace->connections().at(row).production);
+        const auto apply = [this, row] {
             m_dashboard->refreshControls();
+            if (row == m_workspace->activeIndex()) {
+                const auto &entry = m_workspace->connections().at(row);
+                m_sessions->setReadOnly(entry.readOnly, entry.production);
+            }
+        };
+        connect(readOnly, &QAction::toggled, this, [this, row, apply](bool on) {
+            m_workspace->setReadOnly(row, on);
+            apply();
+        });
+        connect(production, &QAction::toggled, this, [this, row, apply](bool on) {
+            m_workspace->setProduction(row, on);
+            apply();
         });
         menu.exec(m_connectionList->viewport()->mapToGlobal(pos));
     });
@@ -187,6 +202,7 @@ void MainWindow::onActiveChanged(int index)
         m_dashboard->setMonitor(nullptr);
         m_events->setMonitor(nullptr);
         m_pubsub->setMonitor(nullptr);
+        m_sessions->setBrowser(nullptr, QString(), false, false);
         m_state->setText(tr("Not connected"));
         setWindowTitle(tr("SessionDeck"));
         return;
@@ -195,6 +211,8 @@ void MainWindow::onActiveChanged(int index)
     m_dashboard->setMonitor(entry->monitor);
     m_events->setMonitor(entry->monitor);
     m_pubsub->setMonitor(entry->monitor);
+    m_browser->setTarget(entry->url, entry->name);
+    m_sessions->setBrowser(m_browser, entry->name, entry->readOnly, entry->production);
     m_stack->setCurrentWidget(m_pages);
     if (entry->monitor && entry->monitor->lastSnapshot())
         onSnapshot(*entry->monitor->lastSnapshot());

@@ -11,6 +11,7 @@ class QStackedWidget;
 class QTabWidget;
 
 namespace sdcore {
+class SessionBrowser;
 class Workspace;
 struct ClusterSnapshot;
 }
@@ -21,6 +22,7 @@ class DashboardPage;
 class EventsPage;
 class LogView;
 class PubSubPanel;
+class SessionsPage;
 class WelcomePage;
 
 class MainWindow final : public QMainWindow
@@ -32,6 +34,8 @@ public:
     DashboardPage *dashboard() const { return m_dashboard; }
     EventsPage *events() const { return m_events; }
     PubSubPanel *pubsub() const { return m_pubsub; }
+    SessionsPage *sessions() const { return m_sessions; }
+    QTabWidget *pages() const { return m_pages; }
     WelcomePage *welcome() const { return m_welcome; }
     QString connectionStateText() const;
 
@@ -50,6 +54,8 @@ private:
     DashboardPage *m_dashboard = nullptr;
     EventsPage *m_events = nullptr;
     PubSubPanel *m_pubsub = nullptr;
+    SessionsPage *m_sessions = nullptr;
+    sdcore::SessionBrowser *m_browser = nullptr;
     QListWidget *m_connectionList = nullptr;
     LogView *m_log = nullptr;
     QLabel *m_state = nullptr;

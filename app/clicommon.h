@@ -1,0 +1,56 @@
+#pragma once
+
+// What the command-line mode's commands share: output streams, the usage text, the target
+// (URL, password, timeouts) parsed from the options, JSON printing, failure reporting and
+// Ctrl-C handling. Exit codes: 0 success, 1 degraded (status), 2 target unreachable, critical
+// or the operation failed, 64 bad arguments.
+
+#include "redisconnection.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QJsonObject>
+#include <QTextStream>
+
+#include <atomic>
+#include <optional>
+
+namespace cli {
+
+constexpr int ExitOk = 0;
+constexpr int ExitDegraded = 1;
+constexpr int ExitUnreachable = 2;
+constexpr int ExitUsage = 64;
+
+// Set by the first Ctrl-C or SIGTERM once quitOnInterrupt() or cancelOnInterrupt() ran.
+extern std::atomic_bool g_interrupted;
+
+QTextStream &out();
+QTextStream &err();
+extern const char *usageText;
+int usage(const QString &problem);
+
+struct Target
+{
+    sdcore::RedisUrl url;
+    sdcore::ConnectionOptions options;
+    bool json = false;
+};
+
+// Parses --url/--timeout/--json; a password not in the URL comes from REDISCLI_AUTH. Returns an
+// exit code on failure.
+std::optional<int> parseTarget(const QCommandLineParser &parser, Target &target);
+// Asks for the password on the terminal, without echo; false when stdin is not a terminal.
+bool promptPassword(Target &target);
+void printJson(const QJsonObject &object);
+int fail(const Target &target, const sdcore::Error &error);
+
+// The first Ctrl-C (or SIGTERM) quits `app`'s event loop, so the command ends in order; a
+// second one ends the program at once.
+void quitOnInterrupt(QCoreApplication &app);
+// For blocking commands: the first Ctrl-C only sets g_interrupted, which they poll.
+void cancelOnInterrupt();
+
+int runSessions(const QCommandLineParser &parser, const QStringList &arguments);
+
+} // namespace cli

@@ -1,0 +1,949 @@
+#include "sessiondecoder.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QLocale>
+#include <QVarLengthArray>
+
+#include <algorithm>
+#include <cstring>
+#include <initializer_list>
+#include <limits>
+
+namespace sdcore {
+
+namespace {
+
+// The detail pane shows text, not megabytes: longer pretty texts and field values are cut.
+constexpr qsizetype MaxPrettyBytes = 1 << 20;
+constexpr qsizetype MaxFieldChars = 1024;
+constexpr int HashHexPreviewBytes = 32;
+// A truncated value counts as connect-redis when "cookie" appears this early (it is the first key
+// express-session writes).
+constexpr qsizetype CookieSearchBytes = 1024;
+
+bool isJsonSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+qsizetype firstNonSpace(QByteArrayView bytes)
+{
+    qsizetype i = 0;
+    while (i < bytes.size() && isJsonSpace(bytes[i]))
+        ++i;
+    return i;
+}
+
+// The longest prefix of at most maxBytes that does not end inside a UTF-8 sequence.
+qsizetype utf8Boundary(QByteArrayView bytes, qsizetype maxBytes)
+{
+    if (bytes.size() <= maxBytes)
+        return bytes.size();
+    qsizetype n = maxBytes;
+    while (n > 0 && n > maxBytes - 4 && (uchar(bytes[n]) & 0xC0) == 0x80)
+        --n;
+    return n;
+}
+
+// Text for a view: the whole bytes as UTF-8, or their first MaxPrettyBytes and a closing line.
+QString displayText(QByteArrayView bytes)
+{
+    const qsizetype n = utf8Boundary(bytes, MaxPrettyBytes);
+    QString text = QString::fromUtf8(bytes.first(n));
+    if (n < bytes.size())
+        text += QStringLiteral("\n… %1 more bytes").arg(bytes.size() - n);
+    return text;
+}
+
+QString cutField(QString text)
+{
+    if (text.size() > MaxFieldChars) {
+        text.truncate(MaxFieldChars);
+        text += QChar(0x2026);
+    }
+    return text;
+}
+
+QByteArray compactJsonBytes(const QJsonValue &value)
+{
+    // QJsonDocument holds only objects and arrays: wrap, then drop the brackets.
+    const QByteArray json = QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact);
+    return json.mid(1, json.size() - 2);
+}
+
+QString compactJson(const QJsonValue &value) { return QString::fromUtf8(compactJsonBytes(value)); }
+
+// A cookie attribute as a person reads it: strings without quotes.
+QString plainJson(const QJsonValue &value)
+{
+    return value.isString() ? value.toString() : compactJson(value);
+}
+
+QString numberText(const QJsonValue &value)
+{
+    constexpr qint64 NotIntegral = std::numeric_limits<qint64>::min();
+    const qint64 i = value.toInteger(NotIntegral);
+    if (i != NotIntegral)
+        return QString::number(i);
+    return QString::number(value.toDouble(), 'g', QLocale::FloatingPointShortest);
+}
+
+// A user from a string or number; "" for anything else.
+QString userText(const QJsonValue &value)
+{
+    if (value.isString())
+        return value.toString();
+    if (value.isDouble())
+        return numberText(value);
+    return {};
+}
+
+enum class TextProblem { None, Nul, BadUtf8, Control };
+
+// Checks UTF-8 strictly (no overlongs, surrogates or code points past U+10FFFF). With
+// allowCutEnd a sequence cut off by the end of the bytes is fine: a truncated value ends anywhere.
+TextProblem textProblem(QByteArrayView bytes, bool allowCutEnd)
+{
+    const auto *p = reinterpret_cast<const uchar *>(bytes.data());
+    const qsizetype n = bytes.size();
+    if (n > 0 && std::memchr(p, 0, size_t(n)))
+        return TextProblem::Nul;
+    TextProblem control = TextProblem::None;
+    qsizetype i = 0;
+    while (i < n) {
+        const uchar c = p[i];
+        if (c < 0x80) {
+            if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F)
+                control = TextProblem::Control;
+            ++i;
+            continue;
+        }
+        int len;
+        char32_t cp;
+        char32_t min;
+        if (c >= 0xC2 && c <= 0xDF) {
+            len = 2;
+            cp = c & 0x1F;
+            min = 0x80;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            len = 3;
+            cp = c & 0x0F;
+            min = 0x800;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            len = 4;
+            cp = c & 0x07;
+            min = 0x10000;
+        } else {
+            return TextProblem::BadUtf8;
+        }
+        for (int k = 1; k < len; ++k) {
+            if (i + k >= n)
+                return allowCutEnd ? control : TextProblem::BadUtf8;
+            const uchar cc = p[i + k];
+            if ((cc & 0xC0) != 0x80)
+                return TextProblem::BadUtf8;
+            cp = (cp << 6) | (cc & 0x3F);
+            // Reject overlongs and out-of-range values as soon as the second byte says so, so
+            // that a cut sequence is only accepted when it could still become valid.
+            if (k == 1) {
+                const char32_t lowest = cp << (6 * (len - 2));
+                const char32_t highest = lowest | ((1u << (6 * (len - 2))) - 1);
+                if (highest < min || lowest > 0x10FFFF || (lowest >= 0xD800 && highest <= 0xDFFF))
+                    return TextProblem::BadUtf8;
+            }
+        }
+        if (cp >= 0x80 && cp <= 0x9F)
+            control = TextProblem::Control;
+        i += len;
+    }
+    return control;
+}
+
+QString textProblemNote(TextProblem problem)
+{
+    switch (problem) {
+    case TextProblem::Nul:
+        return QStringLiteral("binary: contains NUL bytes");
+    case TextProblem::BadUtf8:
+        return QStringLiteral("binary: not valid UTF-8");
+    case TextProblem::Control:
+        return QStringLiteral("binary: contains control characters");
+    case TextProblem::None:
+        break;
+    }
+    return {};
+}
+
+void addNote(QString &note, const QString &more)
+{
+    if (more.isEmpty())
+        return;
+    if (!note.isEmpty())
+        note += QStringLiteral("; ");
+    note += more;
+}
+
+QByteArray idOf(const QByteArray &key, const QByteArray &prefix)
+{
+    return !prefix.isEmpty() && key.startsWith(prefix) ? key.mid(prefix.size()) : key;
+}
+
+// ---- A forgiving, allocation-free JSON scanner for quickUser and for cut values ----------------
+
+struct Span
+{
+    const char *begin = nullptr;
+    qsizetype size = 0;
+    bool isString = false;
+    bool escaped = false;   // a string with backslash escapes: decode before use
+    bool set = false;
+};
+
+class Scanner
+{
+public:
+    enum class Step { Ok, End, Error };
+
+    Scanner(const char *begin, const char *end) : m_p(begin), m_end(end) {}
+
+    const char *pos() const { return m_p; }
+    bool atEnd() const { return m_p == m_end; }
+    char peek() const { return *m_p; }   // only when !atEnd()
+    void advance() { ++m_p; }
+
+    void skipSpace()
+    {
+        while (m_p != m_end && isJsonSpace(*m_p))
+            ++m_p;
+    }
+
+    // At '"': the string's contents without the quotes.
+    Step string(Span *out)
+    {
+        ++m_p;
+        const char *start = m_p;
+        bool escaped = false;
+        while (m_p != m_end) {
+            const char c = *m_p;
+            if (c == '"') {
+                *out = Span{start, m_p - start, true, escaped, true};
+                ++m_p;
+                return Step::Ok;
+            }
+            if (c == '\\') {
+                escaped = true;
+                ++m_p;
+                if (m_p == m_end)
+                    return Step::End;
+            }
+            ++m_p;
+        }
+        return Step::End;
+    }
+
+    // A number, true, false or null. Reaching the end means it may have been cut: End.
+    Step bareWord(Span *out)
+    {
+        const char *start = m_p;
+        while (m_p != m_end && isWordChar(*m_p))
+            ++m_p;
+        if (m_p == m_end)
+            return Step::End;
+        if (m_p == start)
+            return Step::Error;
+        *out = Span{start, m_p - start, false, false, true};
+        return Step::Ok;
+    }
+
+    // Any value; nested containers by bracket depth without recursion, so deep nesting is safe.
+    Step skipValue()
+    {
+        if (m_p == m_end)
+            return Step::End;
+        const char c = *m_p;
+        Span ignored;
+        if (c == '"')
+            return string(&ignored);
+        if (c != '{' && c != '[')
+            return bareWord(&ignored);
+        qsizetype depth = 0;
+        while (m_p != m_end) {
+            const char d = *m_p;
+            if (d == '"') {
+                if (string(&ignored) != Step::Ok)
+                    return Step::End;
+                continue;
+            }
+            if (d == '{' || d == '[') {
+                ++depth;
+            } else if (d == '}' || d == ']') {
+                if (--depth == 0) {
+                    ++m_p;
+                    return Step::Ok;
+                }
+            }
+            ++m_p;
+        }
+        return Step::End;
+    }
+
+    // At '{': calls member(key, *this) with the scanner at each member's value, which must consume
+    // the value. Stops at the closing '}'.
+    template <typename Member>
+    Step object(Member &&member)
+    {
+        ++m_p;
+        skipSpace();
+        if (m_p == m_end)
+            return Step::End;
+        if (*m_p == '}') {
+            ++m_p;
+            return Step::Ok;
+        }
+        for (;;) {
+            skipSpace();
+            if (m_p == m_end)
+                return Step::End;
+            if (*m_p != '"')
+                return Step::Error;
+            Span key;
+            if (string(&key) != Step::Ok)
+                return Step::End;
+            skipSpace();
+            if (m_p == m_end)
+                return Step::End;
+            if (*m_p != ':')
+                return Step::Error;
+            ++m_p;
+            skipSpace();
+            if (m_p == m_end)
+                return Step::End;
+            const Step s = member(key, *this);
+            if (s != Step::Ok)
+                return s;
+            skipSpace();
+            if (m_p == m_end)
+                return Step::End;
+            if (*m_p == '}') {
+                ++m_p;
+                return Step::Ok;
+            }
+            if (*m_p != ',')
+                return Step::Error;
+            ++m_p;
+        }
+    }
+
+private:
+    static bool isWordChar(char c)
+    {
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+            || c == '-' || c == '+' || c == '.';
+    }
+
+    const char *m_p;
+    const char *m_end;
+};
+
+bool keyIs(const Span &key, const char *name)
+{
+    const qsizetype n = qsizetype(std::strlen(name));
+    return !key.escaped && key.size == n && std::memcmp(key.begin, name, size_t(n)) == 0;
+}
+
+// userOf's order, as slots: the lowest filled slot wins.
+enum UserSlot {
+    SlotUser,
+    SlotUserId,
+    SlotUser_id,
+    SlotUsername,
+    SlotEmail,
+    SlotPassportUser,
+    SlotUserDotId,
+    SlotUserDotEmail,
+    SlotUserDotName,
+    SlotUserDotUsername,
+    SlotCount
+};
+
+// A string or number value for a slot; anything else is skipped and leaves the slot empty.
+Scanner::Step readCandidate(Scanner &s, Span *slot)
+{
+    const char c = s.peek();
+    Span value;
+    Scanner::Step step;
+    if (c == '"')
+        step = s.string(&value);
+    else if (c == '-' || c == '.' || (c >= '0' && c <= '9'))   // QJsonDocument takes .5
+        step = s.bareWord(&value);
+    else
+        return s.skipValue();
+    if (step == Scanner::Step::Ok && value.size > 0)
+        *slot = value;
+    return step;
+}
+
+void appendUtf8(QVarLengthArray<char, 256> &out, char32_t cp)
+{
+    if (cp < 0x80) {
+        out.append(char(cp));
+    } else if (cp < 0x800) {
+        out.append(char(0xC0 | (cp >> 6)));
+        out.append(char(0x80 | (cp & 0x3F)));
+    } else if (cp < 0x10000) {
+        out.append(char(0xE0 | (cp >> 12)));
+        out.append(char(0x80 | ((cp >> 6) & 0x3F)));
+        out.append(char(0x80 | (cp & 0x3F)));
+    } else {
+        out.append(char(0xF0 | (cp >> 18)));
+        out.append(char(0x80 | ((cp >> 12) & 0x3F)));
+        out.append(char(0x80 | ((cp >> 6) & 0x3F)));
+        out.append(char(0x80 | (cp & 0x3F)));
+    }
+}
+
+// Four hex digits at p (bounds checked by the caller); -1 when not hex.
+int hex4(const char *p)
+{
+    int v = 0;
+    for (int i = 0; i < 4; ++i) {
+        const char c = p[i];
+        int d;
+        if (c >= '0' && c <= '9')
+            d = c - '0';
+        else if (c >= 'a' && c <= 'f')
+            d = c - 'a' + 10;
+        else if (c >= 'A' && c <= 'F')
+            d = c - 'A' + 10;
+        else
+            return -1;
+        v = v * 16 + d;
+    }
+    return v;
+}
+
+// The text of a JSON string's contents, escapes decoded; short ones on the stack.
+QString decodeJsonString(const Span &span)
+{
+    if (!span.escaped)
+        return QString::fromUtf8(span.begin, span.size);
+    QVarLengthArray<char, 256> out;
+    const char *p = span.begin;
+    const char *end = span.begin + span.size;
+    while (p < end) {
+        if (*p != '\\') {
+            out.append(*p++);
+            continue;
+        }
+        ++p;
+        if (p == end)
+            break;
+        const char e = *p++;
+        switch (e) {
+        case 'b': out.append('\b'); break;
+        case 'f': out.append('\f'); break;
+        case 'n': out.append('\n'); break;
+        case 'r': out.append('\r'); break;
+        case 't': out.append('\t'); break;
+        case 'u': {
+            if (end - p < 4)
+                return QString::fromUtf8(out.constData(), out.size());
+            const int unit = hex4(p);
+            char32_t cp = unit < 0 ? 0xFFFD : char32_t(unit);
+            p += 4;
+            if (cp >= 0xD800 && cp <= 0xDBFF) {
+                const int low = end - p >= 6 && p[0] == '\\' && p[1] == 'u' ? hex4(p + 2) : -1;
+                if (low >= 0xDC00 && low <= 0xDFFF) {
+                    cp = 0x10000 + ((cp - 0xD800) << 10) + char32_t(low - 0xDC00);
+                    p += 6;
+                } else {
+                    cp = 0xFFFD;
+                }
+            } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
+                cp = 0xFFFD;
+            }
+            appendUtf8(out, cp);
+            break;
+        }
+        default: appendUtf8(out, uchar(e)); break;   // \" \\ \/, and others as QJsonDocument does
+        }
+    }
+    return QString::fromUtf8(out.constData(), out.size());
+}
+
+// Where the complete top-level members of a cut JSON object end: bytes up to there plus '}' make
+// a whole object. 0 when there is none.
+qsizetype completeMembersEnd(QByteArrayView bytes)
+{
+    const qsizetype start = firstNonSpace(bytes);
+    if (start >= bytes.size() || bytes[start] != '{')
+        return 0;
+    Scanner s(bytes.data() + start, bytes.data() + bytes.size());
+    const char *lastEnd = nullptr;
+    s.object([&](const Span &, Scanner &sc) {
+        const Scanner::Step step = sc.skipValue();
+        if (step == Scanner::Step::Ok)
+            lastEnd = sc.pos();
+        return step;
+    });
+    return lastEnd ? lastEnd - bytes.data() : 0;
+}
+
+// Cookie fields in the order a person looks for them; unknown ones follow, sorted.
+const char *const CookieOrder[] = {"originalMaxAge", "expires", "httpOnly", "secure",
+                                   "sameSite",       "path",    "domain"};
+
+// Fills kind, user, fields, cookie data and notes from a JSON object.
+void describeObject(DecodedSession &d, const QJsonObject &object)
+{
+    d.user = SessionDecoder::userOf(object);
+    const QJsonValue cookieValue = object.value(QLatin1String("cookie"));
+    const bool connectRedis = cookieValue.isObject();
+    d.kind = connectRedis ? DecodedSession::Kind::ConnectRedis : DecodedSession::Kind::Json;
+    if (connectRedis) {
+        const QJsonObject cookie = cookieValue.toObject();
+        for (const char *name : CookieOrder) {
+            const auto it = cookie.constFind(QLatin1String(name));
+            if (it != cookie.constEnd())
+                d.fields.append({QStringLiteral("cookie.") + QLatin1String(name), cutField(plainJson(*it))});
+        }
+        for (auto it = cookie.constBegin(); it != cookie.constEnd(); ++it) {
+            if (std::find_if(std::begin(CookieOrder), std::end(CookieOrder), [&](const char *n) {
+                    return it.key() == QLatin1String(n);
+                }) == std::end(CookieOrder))
+                d.fields.append({QStringLiteral("cookie.") + it.key(), cutField(plainJson(*it))});
+        }
+        const QJsonValue maxAge = cookie.value(QLatin1String("originalMaxAge"));
+        if (maxAge.isDouble())
+            d.cookieMaxAgeMs = qint64(maxAge.toDouble());
+        const QJsonValue expires = cookie.value(QLatin1String("expires"));
+        if (expires.isString()) {
+            d.cookieExpires = QDateTime::fromString(expires.toString(), Qt::ISODateWithMs).toUTC();
+            if (!d.cookieExpires.isValid())
+                addNote(d.note, QStringLiteral("cookie.expires is not a date"));
+        }
+    }
+    for (auto it = object.constBegin(); it != object.constEnd(); ++it) {
+        if (connectRedis && it.key() == QLatin1String("cookie"))
+            continue;
+        d.fields.append({it.key(), cutField(compactJson(*it))});
+    }
+}
+
+QString jsonErrorNote(const QJsonParseError &error, int offsetShift)
+{
+    return QStringLiteral("not JSON: %1 at offset %2")
+        .arg(error.errorString())
+        .arg(qMax(0, error.offset - offsetShift));
+}
+
+QString truncationNote(qsizetype have, qint64 fullSize)
+{
+    if (fullSize < 0)
+        return QStringLiteral("value truncated to first %1 bytes").arg(have);
+    return QStringLiteral("value truncated to first %1 of %2 bytes").arg(have).arg(fullSize);
+}
+
+void decodeTruncated(DecodedSession &d, const QByteArray &value, qint64 fullSize)
+{
+    const TextProblem problem = textProblem(value, true);
+    if (problem != TextProblem::None) {
+        d.kind = DecodedSession::Kind::Binary;
+        d.pretty = SessionDecoder::hexDump(value);
+        d.note = textProblemNote(problem);
+        addNote(d.note, truncationNote(value.size(), fullSize));
+        return;
+    }
+    d.pretty = displayText(value);
+    const qsizetype start = firstNonSpace(value);
+    if (start < value.size() && value[start] == '{') {
+        // The members that arrived whole still make an object: decode those.
+        const qsizetype end = completeMembersEnd(value);
+        QJsonParseError error{};
+        const QJsonDocument partial =
+            end > 0 ? QJsonDocument::fromJson(value.left(end) + '}', &error) : QJsonDocument();
+        if (end > 0 && error.error == QJsonParseError::NoError && partial.isObject()) {
+            describeObject(d, partial.object());
+        } else {
+            d.user = SessionDecoder::quickUser(value);
+            d.kind = QByteArrayView(value).first(qMin(value.size(), CookieSearchBytes)).contains(
+                         QByteArrayView("\"cookie\""))
+                ? DecodedSession::Kind::ConnectRedis
+                : DecodedSession::Kind::Json;
+        }
+    } else {
+        d.kind = DecodedSession::Kind::Text;
+    }
+    addNote(d.note, truncationNote(value.size(), fullSize));
+}
+
+QString hashValueText(const QByteArray &value)
+{
+    if (SessionDecoder::isText(value))
+        return cutField(QString::fromUtf8(value));
+    QString hex;
+    const qsizetype n = qMin<qsizetype>(value.size(), HashHexPreviewBytes);
+    hex.reserve(n * 3 + 24);
+    hex += QStringLiteral("hex:");
+    for (qsizetype i = 0; i < n; ++i) {
+        hex += QLatin1Char(' ');
+        hex += QString::number(uchar(value[i]), 16).rightJustified(2, QLatin1Char('0'));
+    }
+    if (n < value.size())
+        hex += QStringLiteral(" … (%1 bytes)").arg(value.size());
+    return hex;
+}
+
+QByteArray unquote(QByteArray value)
+{
+    if (value.size() >= 2 && value.startsWith('"') && value.endsWith('"'))
+        return value.mid(1, value.size() - 2);
+    return value;
+}
+
+// "s:<id>.<signature>" -> id
+QByteArray signedCookieId(const QByteArray &decoded)
+{
+    const QByteArray body = decoded.mid(2);
+    const qsizetype dot = body.lastIndexOf('.');
+    return dot >= 0 ? body.left(dot) : body;
+}
+
+} // namespace
+
+QString DecodedSession::kindName(Kind kind)
+{
+    switch (kind) {
+    case Kind::ConnectRedis:
+        return QStringLiteral("connect-redis");
+    case Kind::Json:
+        return QStringLiteral("JSON");
+    case Kind::Text:
+        return QStringLiteral("text");
+    case Kind::Binary:
+        return QStringLiteral("binary");
+    case Kind::Hash:
+        return QStringLiteral("hash");
+    case Kind::OtherType:
+        return QStringLiteral("other type");
+    case Kind::Missing:
+        return QStringLiteral("missing");
+    }
+    return {};
+}
+
+DecodedSession SessionDecoder::decodeString(const QByteArray &key, const QByteArray &prefix,
+                                            const QByteArray &value, qint64 fullSize,
+                                            bool truncated)
+{
+    DecodedSession d;
+    d.key = key;
+    d.id = idOf(key, prefix);
+    d.redisType = "string";
+    d.size = fullSize >= 0 ? fullSize : (truncated ? -1 : value.size());
+    d.truncated = truncated;
+    d.raw = value;
+
+    if (value.isEmpty()) {
+        d.kind = DecodedSession::Kind::Text;
+        d.note = truncated ? truncationNote(0, fullSize) : QStringLiteral("empty value");
+        return d;
+    }
+    if (truncated) {
+        decodeTruncated(d, value, fullSize);
+        return d;
+    }
+
+    const qsizetype start = firstNonSpace(value);
+    const char first = start < value.size() ? value[start] : '\0';
+    const TextProblem problem = textProblem(value, false);
+    QString jsonNote;
+    if (first == '{' || first == '[') {
+        QJsonParseError error{};
+        const QJsonDocument doc = QJsonDocument::fromJson(value, &error);
+        if (error.error == QJsonParseError::NoError) {
+            if (doc.isObject()) {
+                describeObject(d, doc.object());
+            } else {
+                d.kind = DecodedSession::Kind::Json;
+            }
+            const QByteArray indented = doc.toJson(QJsonDocument::Indented);
+            d.pretty = displayText(QByteArrayView(indented).chopped(1));   // final newline
+            return d;
+        }
+        jsonNote = jsonErrorNote(error, 0);
+    } else if (problem == TextProblem::None) {
+        if (start == value.size()) {
+            jsonNote = QStringLiteral("whitespace only");
+        } else if (!std::strchr("\"-0123456789tfn", first)) {
+            QJsonParseError error{};
+            error.error = QJsonParseError::IllegalValue;
+            error.offset = int(start);
+            jsonNote = jsonErrorNote(error, 0);
+        } else {
+            // A scalar ("text", 42, true): QJsonDocument wants an array around it.
+            QByteArray wrapped;
+            wrapped.reserve(value.size() + 2);
+            wrapped.append('[').append(value).append(']');
+            QJsonParseError error{};
+            const QJsonDocument doc = QJsonDocument::fromJson(wrapped, &error);
+            if (error.error == QJsonParseError::NoError && doc.array().size() == 1) {
+                d.kind = DecodedSession::Kind::Json;
+                d.pretty = displayText(compactJsonBytes(doc.array().first()));
+                return d;
+            }
+            jsonNote = error.error == QJsonParseError::NoError
+                ? QStringLiteral("not JSON: more than one value")
+                : jsonErrorNote(error, 1);
+        }
+    }
+
+    if (problem == TextProblem::None) {
+        d.kind = DecodedSession::Kind::Text;
+        d.pretty = displayText(value);
+        d.note = jsonNote;
+    } else {
+        d.kind = DecodedSession::Kind::Binary;
+        d.pretty = hexDump(value);
+        d.note = textProblemNote(problem);
+    }
+    return d;
+}
+
+DecodedSession SessionDecoder::decodeHash(const QByteArray &key, const QByteArray &prefix,
+                                          const QList<QByteArray> &flat)
+{
+    DecodedSession d;
+    d.key = key;
+    d.id = idOf(key, prefix);
+    d.redisType = "hash";
+    d.kind = DecodedSession::Kind::Hash;
+    d.note = QStringLiteral("hash");
+    const qsizetype pairs = flat.size() / 2;
+    d.size = pairs;
+    if (flat.size() % 2)
+        addNote(d.note, QStringLiteral("odd reply length, last field dropped"));
+
+    // Hash sessions keep the user in a field too; JSON-looking fields count as nested objects
+    // so that passport.user is found.
+    QJsonObject asObject;
+    QStringList lines;
+    lines.reserve(pairs);
+    d.fields.reserve(pairs);
+    for (qsizetype i = 0; i < pairs; ++i) {
+        const QString field = QString::fromUtf8(flat.at(2 * i));
+        const QByteArray &value = flat.at(2 * i + 1);
+        const QString shown = hashValueText(value);
+        d.fields.append({field, shown});
+        lines << field + QStringLiteral(": ") + shown;
+        if (!isText(value))
+            continue;
+        const qsizetype start = firstNonSpace(value);
+        if (start < value.size() && value[start] == '{') {
+            const QJsonDocument doc = QJsonDocument::fromJson(value);
+            if (doc.isObject()) {
+                asObject.insert(field, doc.object());
+                continue;
+            }
+        }
+        asObject.insert(field, QString::fromUtf8(value));
+    }
+    d.user = userOf(asObject);
+    d.pretty = lines.join(QLatin1Char('\n'));
+    return d;
+}
+
+DecodedSession SessionDecoder::otherType(const QByteArray &key, const QByteArray &prefix,
+                                         const QByteArray &type)
+{
+    DecodedSession d;
+    d.key = key;
+    d.id = idOf(key, prefix);
+    d.redisType = type;
+    if (type == "none") {
+        d.kind = DecodedSession::Kind::Missing;
+        d.note = QStringLiteral("key does not exist (expired or deleted)");
+    } else {
+        d.kind = DecodedSession::Kind::OtherType;
+        d.note = QString::fromUtf8(type) + QStringLiteral(": not decoded");
+    }
+    return d;
+}
+
+QString SessionDecoder::userOf(const QJsonObject &session)
+{
+    for (const char *name : {"user", "userId", "user_id", "username", "email"}) {
+        const QString user = userText(session.value(QLatin1String(name)));
+        if (!user.isEmpty())
+            return user;
+    }
+    const QJsonValue passport = session.value(QLatin1String("passport"));
+    if (passport.isObject()) {
+        const QString user = userText(passport.toObject().value(QLatin1String("user")));
+        if (!user.isEmpty())
+            return user;
+    }
+    const QJsonValue userValue = session.value(QLatin1String("user"));
+    if (userValue.isObject()) {
+        const QJsonObject user = userValue.toObject();
+        for (const char *name : {"id", "email", "name", "username"}) {
+            const QString text = userText(user.value(QLatin1String(name)));
+            if (!text.isEmpty())
+                return text;
+        }
+    }
+    return {};
+}
+
+QString SessionDecoder::quickUser(QByteArrayView bytes)
+{
+    const qsizetype start = firstNonSpace(bytes);
+    if (start >= bytes.size() || bytes[start] != '{')
+        return {};
+    // One slot per field userOf looks at. A key seen again replaces what it set before, as the
+    // last duplicate wins in QJsonObject.
+    Span found[SlotCount];
+    using Step = Scanner::Step;
+    const auto nested = [&found](Scanner &s, UserSlot first, std::initializer_list<const char *> names) {
+        return s.object([&](const Span &key, Scanner &sc) {
+            int slot = first;
+            for (const char *name : names) {
+                if (keyIs(key, name)) {
+                    found[slot] = Span();
+                    return readCandidate(sc, &found[slot]);
+                }
+                ++slot;
+            }
+            return sc.skipValue();
+        });
+    };
+    Scanner scanner(bytes.data() + start, bytes.data() + bytes.size());
+    const Step step = scanner.object([&](const Span &key, Scanner &s) {
+        if (keyIs(key, "user")) {
+            found[SlotUser] = Span();
+            for (int i = SlotUserDotId; i <= SlotUserDotUsername; ++i)
+                found[i] = Span();
+            if (s.peek() == '{')
+                return nested(s, SlotUserDotId, {"id", "email", "name", "username"});
+            return readCandidate(s, &found[SlotUser]);
+        }
+        if (keyIs(key, "passport")) {
+            found[SlotPassportUser] = Span();
+            if (s.peek() == '{')
+                return nested(s, SlotPassportUser, {"user"});
+            return s.skipValue();
+        }
+        int slot = SlotUserId;
+        for (const char *name : {"userId", "user_id", "username", "email"}) {
+            if (keyIs(key, name)) {
+                found[slot] = Span();
+                return readCandidate(s, &found[slot]);
+            }
+            ++slot;
+        }
+        return s.skipValue();
+    });
+    if (step == Step::Error)
+        return {};
+    scanner.skipSpace();
+    if (step == Step::Ok && !scanner.atEnd())
+        return {};   // something after the object: not JSON
+    for (const Span &slot : found) {
+        if (slot.set)
+            return slot.isString ? decodeJsonString(slot) : QString::fromLatin1(slot.begin, slot.size);
+    }
+    return {};
+}
+
+QString SessionDecoder::hexDump(const QByteArray &bytes, int maxBytes)
+{
+    static const char digits[] = "0123456789abcdef";
+    const qsizetype n = qMin<qsizetype>(bytes.size(), qMax(0, maxBytes));
+    const qsizetype lines = (n + 15) / 16;
+    QByteArray out;
+    out.reserve(lines * 68 + 32);
+    for (qsizetype line = 0; line < lines; ++line) {
+        const qsizetype offset = line * 16;
+        for (int shift = 28; shift >= 0; shift -= 4)
+            out.append(digits[(quint64(offset) >> shift) & 0xF]);
+        out.append(':');
+        for (qsizetype i = 0; i < 16; ++i) {
+            if (i % 2 == 0)
+                out.append(' ');
+            if (offset + i < n) {
+                const uchar c = uchar(bytes[offset + i]);
+                out.append(digits[c >> 4]).append(digits[c & 0xF]);
+            } else {
+                out.append("  ");
+            }
+        }
+        out.append("  ");
+        for (qsizetype i = offset; i < qMin(n, offset + 16); ++i) {
+            const uchar c = uchar(bytes[i]);
+            out.append(c >= 0x20 && c < 0x7F ? char(c) : '.');
+        }
+        if (line + 1 < lines)
+            out.append('\n');
+    }
+    QString text = QString::fromLatin1(out);
+    if (n < bytes.size()) {
+        if (!text.isEmpty())
+            text += QLatin1Char('\n');
+        text += QStringLiteral("… %1 more bytes").arg(bytes.size() - n);
+    }
+    return text;
+}
+
+bool SessionDecoder::isText(QByteArrayView bytes)
+{
+    return textProblem(bytes, false) == TextProblem::None;
+}
+
+QByteArray SessionDecoder::sessionIdFromInput(const QString &input, const QByteArray &prefix)
+{
+    QByteArray s = input.toUtf8().trimmed();
+    for (const QByteArrayView header : {QByteArrayView("cookie:"), QByteArrayView("set-cookie:")}) {
+        if (s.toLower().startsWith(header)) {
+            s = s.mid(header.size()).trimmed();
+            break;
+        }
+    }
+    if (s.isEmpty())
+        return {};
+
+    const auto plain = [&prefix](const QByteArray &value) {
+        const QByteArray decoded = QByteArray::fromPercentEncoding(unquote(value));
+        if (!prefix.isEmpty() && decoded.startsWith(prefix))
+            return decoded.mid(prefix.size());
+        if (decoded.startsWith("s:"))
+            return signedCookieId(decoded);
+        return decoded;
+    };
+
+    // An id may end in base64 padding ("abc=="); anything else with '=' is a cookie list.
+    QByteArray unpadded = s;
+    while (unpadded.endsWith('='))
+        unpadded.chop(1);
+    if (!unpadded.contains('=') && !unpadded.contains(';'))
+        return plain(s);
+
+    QByteArray firstSigned;
+    QByteArray unsignedSid;
+    for (const QByteArray &part : s.split(';')) {
+        const qsizetype eq = part.indexOf('=');
+        if (eq < 0)
+            continue;
+        const QByteArray name = part.left(eq).trimmed();
+        const QByteArray value = unquote(part.mid(eq + 1).trimmed());
+        const QByteArray decoded = QByteArray::fromPercentEncoding(value);
+        if (decoded.startsWith("s:")) {
+            if (name == "connect.sid")
+                return signedCookieId(decoded);
+            if (firstSigned.isEmpty())
+                firstSigned = signedCookieId(decoded);
+        } else if (name == "connect.sid" && unsignedSid.isEmpty()) {
+            unsignedSid = plain(value);
+        }
+    }
+    return !firstSigned.isEmpty() ? firstSigned : unsignedSid;
+}
+
+} // namespace sdcore

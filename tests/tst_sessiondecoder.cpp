@@ -1,0 +1,624 @@
+// SessionDecoder on what express-session + connect-redis write and on everything else a session
+// key may hold: other JSON, text, binary, cut values, hashes, other types. quickUser must agree
+// with userOf on common shapes, stay inside its bytes and survive random input; a 20 MB value
+// must decode; pasted cookies must give the session id.
+
+#include "sessiondecoder.h"
+
+#include <QJsonDocument>
+#include <QRandomGenerator>
+#include <QTest>
+
+using namespace sdcore;
+using Kind = DecodedSession::Kind;
+
+namespace {
+
+const QByteArray Prefix = "sess:";
+
+const QByteArray Session =
+    "{\"cookie\":{\"originalMaxAge\":86400000,\"expires\":\"2026-11-25T10:00:00.000Z\",\"secure\":false,"
+    "\"httpOnly\":true,\"path\":\"/\",\"sameSite\":\"lax\",\"domain\":\"example.com\"},"
+    "\"passport\":{\"user\":\"u123\"},\"cart\":[1,2],\"views\":3}";
+
+QString fieldValue(const DecodedSession &d, const QString &name)
+{
+    for (const auto &f : d.fields) {
+        if (f.first == name)
+            return f.second;
+    }
+    return QStringLiteral("<absent>");
+}
+
+QStringList fieldNames(const DecodedSession &d)
+{
+    QStringList names;
+    for (const auto &f : d.fields)
+        names << f.first;
+    return names;
+}
+
+QString userOfJson(const QByteArray &json)
+{
+    QJsonParseError error{};
+    const QJsonDocument doc = QJsonDocument::fromJson(json, &error);
+    if (error.error != QJsonParseError::NoError)
+        qFatal("test JSON does not parse: %s: %s", json.constData(), qPrintable(error.errorString()));
+    return SessionDecoder::userOf(doc.object());
+}
+
+} // namespace
+
+class TestSessionDecoder : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void kindNames()
+    {
+        QCOMPARE(DecodedSession::kindName(Kind::ConnectRedis), QStringLiteral("connect-redis"));
+        QCOMPARE(DecodedSession::kindName(Kind::Json), QStringLiteral("JSON"));
+        QCOMPARE(DecodedSession::kindName(Kind::Text), QStringLiteral("text"));
+        QCOMPARE(DecodedSession::kindName(Kind::Binary), QStringLiteral("binary"));
+        QCOMPARE(DecodedSession::kindName(Kind::Hash), QStringLiteral("hash"));
+        QCOMPARE(DecodedSession::kindName(Kind::OtherType), QStringLiteral("other type"));
+        QCOMPARE(DecodedSession::kindName(Kind::Missing), QStringLiteral("missing"));
+    }
+
+    void connectRedisSession()
+    {
+        const DecodedSession d =
+            SessionDecoder::decodeString("sess:abc", Prefix, Session, Session.size(), false);
+        QCOMPARE(d.kind, Kind::ConnectRedis);
+        QCOMPARE(d.key, QByteArray("sess:abc"));
+        QCOMPARE(d.id, QByteArray("abc"));
+        QCOMPARE(d.redisType, QByteArray("string"));
+        QCOMPARE(d.size, qint64(Session.size()));
+        QCOMPARE(d.raw, Session);
+        QVERIFY(!d.truncated);
+        QCOMPARE(d.user, QStringLiteral("u123"));
+        QCOMPARE(d.note, QString());
+        QCOMPARE(d.cookieMaxAgeMs, std::optional<qint64>(86400000));
+        QCOMPARE(d.cookieExpires, QDateTime(QDate(2026, 11, 25), QTime(10, 0), Qt::UTC));
+        QCOMPARE(d.cookieExpires.timeSpec(), Qt::UTC);
+        const QStringList expected{"cookie.originalMaxAge", "cookie.expires", "cookie.httpOnly",
+                                   "cookie.secure",         "cookie.sameSite", "cookie.path",
+                                   "cookie.domain",         "cart",            "passport",
+                                   "views"};
+        QCOMPARE(fieldNames(d), expected);
+        QCOMPARE(fieldValue(d, "cookie.originalMaxAge"), QStringLiteral("86400000"));
+        QCOMPARE(fieldValue(d, "cookie.expires"), QStringLiteral("2026-11-25T10:00:00.000Z"));
+        QCOMPARE(fieldValue(d, "cookie.httpOnly"), QStringLiteral("true"));
+        QCOMPARE(fieldValue(d, "cookie.secure"), QStringLiteral("false"));
+        QCOMPARE(fieldValue(d, "cookie.sameSite"), QStringLiteral("lax"));
+        QCOMPARE(fieldValue(d, "cookie.domain"), QStringLiteral("example.com"));
+        QCOMPARE(fieldValue(d, "passport"), QStringLiteral("{\"user\":\"u123\"}"));
+        QCOMPARE(fieldValue(d, "cart"), QStringLiteral("[1,2]"));
+        QCOMPARE(fieldValue(d, "views"), QStringLiteral("3"));
+        QVERIFY(d.pretty.contains(QStringLiteral("\n    \"cookie\": {")));
+        QCOMPARE(QJsonDocument::fromJson(d.pretty.toUtf8()), QJsonDocument::fromJson(Session));
+    }
+
+    void cookieWithoutMaxAge()
+    {
+        const QByteArray v = "{\"cookie\":{\"originalMaxAge\":null,\"path\":\"/\",\"priority\":\"high\"},\"n\":1}";
+        const DecodedSession d = SessionDecoder::decodeString("sess:x", Prefix, v, v.size(), false);
+        QCOMPARE(d.kind, Kind::ConnectRedis);
+        QVERIFY(!d.cookieMaxAgeMs);
+        QVERIFY(!d.cookieExpires.isValid());
+        const QStringList expected{"cookie.originalMaxAge", "cookie.path", "cookie.priority", "n"};
+        QCOMPARE(fieldNames(d), expected);
+        QCOMPARE(fieldValue(d, "cookie.originalMaxAge"), QStringLiteral("null"));
+        QCOMPARE(d.user, QString());
+    }
+
+    void sessionUser_data()
+    {
+        QTest::addColumn<QByteArray>("value");
+        QTest::addColumn<int>("kind");
+        QTest::addColumn<QString>("user");
+        const int cr = int(Kind::ConnectRedis);
+        QTest::newRow("passport.user")
+            << QByteArray("{\"cookie\":{\"path\":\"/\"},\"passport\":{\"user\":\"u123\"}}") << cr << "u123";
+        QTest::newRow("passport.user number")
+            << QByteArray("{\"cookie\":{},\"passport\":{\"user\":4711}}") << cr << "4711";
+        QTest::newRow("user object")
+            << QByteArray("{\"cookie\":{},\"user\":{\"name\":\"Ann\",\"email\":\"ann@example.com\"}}") << cr
+            << "ann@example.com";
+        QTest::newRow("user object id")
+            << QByteArray("{\"cookie\":{},\"user\":{\"id\":17,\"name\":\"Ann\"}}") << cr << "17";
+        QTest::newRow("numeric userId")
+            << QByteArray("{\"cookie\":{},\"userId\":12345}") << cr << "12345";
+        QTest::newRow("no cookie: JSON")
+            << QByteArray("{\"username\":\"bob\"}") << int(Kind::Json) << "bob";
+        QTest::newRow("none") << QByteArray("{\"cookie\":{},\"views\":1}") << cr << "";
+    }
+
+    void sessionUser()
+    {
+        QFETCH(QByteArray, value);
+        QFETCH(int, kind);
+        QFETCH(QString, user);
+        const DecodedSession d = SessionDecoder::decodeString("sess:a", Prefix, value, value.size(), false);
+        QCOMPARE(int(d.kind), kind);
+        QCOMPARE(d.user, user);
+        QCOMPARE(SessionDecoder::quickUser(value), user);
+    }
+
+    void otherJson_data()
+    {
+        QTest::addColumn<QByteArray>("value");
+        QTest::addColumn<QString>("pretty");
+        QTest::newRow("array") << QByteArray("[1,2]") << "[\n    1,\n    2\n]";
+        QTest::newRow("empty object") << QByteArray("{}") << "{\n}";
+        QTest::newRow("string") << QByteArray("\"hello\"") << "\"hello\"";
+        QTest::newRow("number") << QByteArray(" 42 ") << "42";
+        QTest::newRow("true") << QByteArray("true") << "true";
+        QTest::newRow("null") << QByteArray("null") << "null";
+    }
+
+    void otherJson()
+    {
+        QFETCH(QByteArray, value);
+        QFETCH(QString, pretty);
+        const DecodedSession d = SessionDecoder::decodeString("sess:j", Prefix, value, value.size(), false);
+        QCOMPARE(d.kind, Kind::Json);
+        QCOMPARE(d.pretty, pretty);
+        QCOMPARE(d.note, QString());
+        QCOMPARE(d.user, QString());
+    }
+
+    void text_data()
+    {
+        QTest::addColumn<QByteArray>("value");
+        QTest::addColumn<QString>("note");
+        QTest::newRow("words") << QByteArray("hello world") << "not JSON: illegal value at offset ";
+        QTest::newRow("invalid JSON") << QByteArray("{\"a\":") << "not JSON: unterminated object at offset 5";
+        QTest::newRow("two values") << QByteArray("1,2") << "not JSON: more than one value";
+        QTest::newRow("utf-8 and tabs") << QByteArray("Grüße\tfrom\r\nZürich 🎉") << "not JSON: ";
+        QTest::newRow("whitespace") << QByteArray(" \n ") << "whitespace only";
+    }
+
+    void text()
+    {
+        QFETCH(QByteArray, value);
+        QFETCH(QString, note);
+        const DecodedSession d = SessionDecoder::decodeString("sess:t", Prefix, value, value.size(), false);
+        QCOMPARE(d.kind, Kind::Text);
+        QCOMPARE(d.pretty, QString::fromUtf8(value));
+        QVERIFY2(d.note.startsWith(note), qPrintable(d.note));
+    }
+
+    void binary_data()
+    {
+        QTest::addColumn<QByteArray>("value");
+        QTest::addColumn<QString>("note");
+        QTest::newRow("NUL bytes") << QByteArray("ab\0cd\x01\xff", 7) << "binary: contains NUL bytes";
+        QTest::newRow("invalid UTF-8") << QByteArray("caf\xe9 au lait") << "binary: not valid UTF-8";
+        QTest::newRow("overlong") << QByteArray("\xc0\xaf") << "binary: not valid UTF-8";
+        QTest::newRow("surrogate") << QByteArray("\xed\xa0\x80") << "binary: not valid UTF-8";
+        QTest::newRow("control") << QByteArray("bell\x07") << "binary: contains control characters";
+        QTest::newRow("JSON-looking") << QByteArray("{\"a\":\"\xff\"}") << "binary: not valid UTF-8";
+        QTest::newRow("java serialized") << QByteArray("\xac\xed\x00\x05", 4) + "sr" + QByteArray("\x00\x11", 2) + "java.util.HashMap"
+                                         << "binary: contains NUL bytes";
+    }
+
+    void binary()
+    {
+        QFETCH(QByteArray, value);
+        QFETCH(QString, note);
+        const DecodedSession d = SessionDecoder::decodeString("sess:b", Prefix, value, value.size(), false);
+        QCOMPARE(d.kind, Kind::Binary);
+        QCOMPARE(d.note, note);
+        QCOMPARE(d.pretty, SessionDecoder::hexDump(value));
+        QCOMPARE(d.user, QString());
+    }
+
+    void hexDump()
+    {
+        const QByteArray bytes = QByteArray("{\"cookie\":{\"orig") + QByteArray("\0\x01\xffZ", 4);
+        QCOMPARE(SessionDecoder::hexDump(bytes),
+                 QStringLiteral("00000000: 7b22 636f 6f6b 6965 223a 7b22 6f72 6967  {\"cookie\":{\"orig\n"
+                                "00000010: 0001 ff5a                                ...Z"));
+        QCOMPARE(SessionDecoder::hexDump(QByteArray()), QString());
+        QCOMPARE(SessionDecoder::hexDump(QByteArray(40, 'a'), 16),
+                 QStringLiteral("00000000: 6161 6161 6161 6161 6161 6161 6161 6161  aaaaaaaaaaaaaaaa\n"
+                                "… 24 more bytes"));
+        const QString big = SessionDecoder::hexDump(QByteArray(100000, 'x'));
+        QCOMPARE(big.count(QLatin1Char('\n')), 4096 / 16);
+        QVERIFY(big.endsWith(QStringLiteral("… 95904 more bytes")));
+        QCOMPARE(SessionDecoder::hexDump(QByteArray(3, 'x'), -5), QStringLiteral("… 3 more bytes"));
+    }
+
+    void isText_data()
+    {
+        QTest::addColumn<QByteArray>("bytes");
+        QTest::addColumn<bool>("text");
+        QTest::newRow("empty") << QByteArray() << true;
+        QTest::newRow("ascii") << QByteArray("hello") << true;
+        QTest::newRow("tab cr lf") << QByteArray("a\tb\r\nc") << true;
+        QTest::newRow("2-3-4 byte UTF-8") << QByteArray("é€😀") << true;
+        QTest::newRow("NUL") << QByteArray("a\0b", 3) << false;
+        QTest::newRow("ESC") << QByteArray("\x1b[0m") << false;
+        QTest::newRow("DEL") << QByteArray("\x7f") << false;
+        QTest::newRow("C1 control") << QByteArray("\xc2\x85") << false;
+        QTest::newRow("lone continuation") << QByteArray("\x80") << false;
+        QTest::newRow("cut sequence") << QByteArray("\xe2\x82") << false;
+        QTest::newRow("above U+10FFFF") << QByteArray("\xf4\x90\x80\x80") << false;
+        QTest::newRow("overlong 3-byte") << QByteArray("\xe0\x80\xaf") << false;
+        QTest::newRow("latin-1") << QByteArray("\xe9t\xe9") << false;
+    }
+
+    void isText()
+    {
+        QFETCH(QByteArray, bytes);
+        QFETCH(bool, text);
+        QCOMPARE(SessionDecoder::isText(bytes), text);
+    }
+
+    void truncated()
+    {
+        // A connect-redis session with a large cart, of which the first 300 bytes arrived.
+        QByteArray full = "{\"cookie\":{\"originalMaxAge\":3600000,\"expires\":\"2026-01-02T03:04:05.678Z\","
+                          "\"httpOnly\":true,\"path\":\"/\"},\"passport\":{\"user\":\"u-77\"},\"cart\":[";
+        for (int i = 0; i < 5000; ++i)
+            full += QByteArray::number(i) + ',';
+        full += "0]}";
+        const QByteArray head = full.left(300);
+        const DecodedSession d = SessionDecoder::decodeString("sess:big", Prefix, head, full.size(), true);
+        QCOMPARE(d.kind, Kind::ConnectRedis);
+        QVERIFY(d.truncated);
+        QCOMPARE(d.size, qint64(full.size()));
+        QCOMPARE(d.raw, head);
+        QCOMPARE(d.user, QStringLiteral("u-77"));
+        QCOMPARE(d.pretty, QString::fromUtf8(head));
+        QCOMPARE(d.note, QStringLiteral("value truncated to first 300 of %1 bytes").arg(full.size()));
+        // The members that arrived whole are decoded; the cut cart is not.
+        QCOMPARE(d.cookieMaxAgeMs, std::optional<qint64>(3600000));
+        QCOMPARE(d.cookieExpires, QDateTime(QDate(2026, 1, 2), QTime(3, 4, 5, 678), Qt::UTC));
+        QCOMPARE(fieldValue(d, "passport"), QStringLiteral("{\"user\":\"u-77\"}"));
+        QCOMPARE(fieldValue(d, "cart"), QStringLiteral("<absent>"));
+
+        // Cut inside the cookie: nothing whole, but "cookie" near the start says connect-redis.
+        const QByteArray early = full.left(40);
+        const DecodedSession e = SessionDecoder::decodeString("sess:big", Prefix, early, full.size(), true);
+        QCOMPARE(e.kind, Kind::ConnectRedis);
+        QVERIFY(e.fields.isEmpty());
+        QVERIFY(e.note.contains(QStringLiteral("truncated")));
+
+        const QByteArray plain = "{\"userId\":\"x9\",\"data\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+        const DecodedSession j = SessionDecoder::decodeString("sess:j", Prefix, plain, 99999, true);
+        QCOMPARE(j.kind, Kind::Json);
+        QCOMPARE(j.user, QStringLiteral("x9"));
+
+        // Cut in the middle of "€" (3 bytes): still text.
+        const QByteArray text = QByteArray("price: 10 €").chopped(1);
+        const DecodedSession t = SessionDecoder::decodeString("sess:t", Prefix, text, 1000, true);
+        QCOMPARE(t.kind, Kind::Text);
+        QCOMPARE(t.note, QStringLiteral("value truncated to first %1 of 1000 bytes").arg(text.size()));
+
+        const QByteArray bin("\x00\x01\x02\x03", 4);
+        const DecodedSession b = SessionDecoder::decodeString("sess:b", Prefix, bin, 1 << 20, true);
+        QCOMPARE(b.kind, Kind::Binary);
+        QVERIFY(b.note.contains(QStringLiteral("NUL")));
+        QVERIFY(b.note.contains(QStringLiteral("truncated")));
+    }
+
+    void empty()
+    {
+        const DecodedSession d = SessionDecoder::decodeString("sess:e", Prefix, QByteArray(), 0, false);
+        QCOMPARE(d.kind, Kind::Text);
+        QCOMPARE(d.note, QStringLiteral("empty value"));
+        QCOMPARE(d.size, qint64(0));
+        QCOMPARE(d.pretty, QString());
+        QCOMPARE(d.user, QString());
+    }
+
+    void keyWithoutPrefix()
+    {
+        const DecodedSession d = SessionDecoder::decodeString("other:1", Prefix, "x", 1, false);
+        QCOMPARE(d.id, QByteArray("other:1"));
+        const DecodedSession e = SessionDecoder::decodeString("sess:1", QByteArray(), "x", 1, false);
+        QCOMPARE(e.id, QByteArray("sess:1"));
+    }
+
+    void hash()
+    {
+        const QList<QByteArray> flat{"userId",   "42",
+                                     "passport", "{\"user\":\"p1\"}",
+                                     "blob",     QByteArray("\x00\x01\xfe", 3),
+                                     "created",  "2026-01-01"};
+        const DecodedSession d = SessionDecoder::decodeHash("sess:h", Prefix, flat);
+        QCOMPARE(d.kind, Kind::Hash);
+        QCOMPARE(d.redisType, QByteArray("hash"));
+        QCOMPARE(d.id, QByteArray("h"));
+        QCOMPARE(d.size, qint64(4));
+        QCOMPARE(d.note, QStringLiteral("hash"));
+        QCOMPARE(d.user, QStringLiteral("42"));
+        const QStringList names{"userId", "passport", "blob", "created"};
+        QCOMPARE(fieldNames(d), names);
+        QCOMPARE(fieldValue(d, "blob"), QStringLiteral("hex: 00 01 fe"));
+        QCOMPARE(fieldValue(d, "passport"), QStringLiteral("{\"user\":\"p1\"}"));
+        QCOMPARE(d.pretty, QStringLiteral("userId: 42\npassport: {\"user\":\"p1\"}\nblob: hex: 00 01 fe\n"
+                                          "created: 2026-01-01"));
+
+        const DecodedSession p = SessionDecoder::decodeHash("sess:h", Prefix, {"passport", "{\"user\":\"p1\"}"});
+        QCOMPARE(p.user, QStringLiteral("p1"));
+
+        const DecodedSession odd = SessionDecoder::decodeHash("sess:o", Prefix, {"a", "1", "b"});
+        QCOMPARE(odd.size, qint64(1));
+        QVERIFY(odd.note.contains(QStringLiteral("odd")));
+
+        const DecodedSession longBinary =
+            SessionDecoder::decodeHash("sess:l", Prefix, {"f", QByteArray(100, '\0')});
+        QCOMPARE(fieldValue(longBinary, "f"), QStringLiteral("hex:") + QStringLiteral(" 00").repeated(32)
+                                                  + QStringLiteral(" … (100 bytes)"));
+
+        const DecodedSession none = SessionDecoder::decodeHash("sess:n", Prefix, {});
+        QCOMPARE(none.size, qint64(0));
+        QVERIFY(none.fields.isEmpty());
+    }
+
+    void otherType()
+    {
+        const DecodedSession l = SessionDecoder::otherType("sess:l", Prefix, "list");
+        QCOMPARE(l.kind, Kind::OtherType);
+        QCOMPARE(l.redisType, QByteArray("list"));
+        QCOMPARE(l.id, QByteArray("l"));
+        QCOMPARE(l.note, QStringLiteral("list: not decoded"));
+        const DecodedSession m = SessionDecoder::otherType("sess:m", Prefix, "none");
+        QCOMPARE(m.kind, Kind::Missing);
+        QCOMPARE(m.pttlMs, qint64(-2));
+    }
+
+    void quickUserAgreesWithUserOf_data()
+    {
+        QTest::addColumn<QByteArray>("json");
+        QTest::addColumn<QString>("user");
+        QTest::newRow("user string") << QByteArray("{\"user\":\"alice\"}") << "alice";
+        QTest::newRow("userId number") << QByteArray("{\"userId\":42}") << "42";
+        QTest::newRow("user_id") << QByteArray("{\"user_id\":\"u-1\"}") << "u-1";
+        QTest::newRow("username before email") << QByteArray("{\"email\":\"c@x.io\",\"username\":\"carol\"}")
+                                               << "carol";
+        QTest::newRow("user beats userId written first") << QByteArray("{\"userId\":1,\"user\":\"first\"}")
+                                                         << "first";
+        QTest::newRow("connect-redis passport") << Session << "u123";
+        QTest::newRow("passport with strategy") << QByteArray("{\"passport\":{\"strategy\":\"x\",\"user\":\"p\"}}")
+                                                << "p";
+        QTest::newRow("passport number") << QByteArray("{\"passport\":{\"user\":12345}}") << "12345";
+        QTest::newRow("user object id") << QByteArray("{\"user\":{\"name\":\"dan\",\"id\":7}}") << "7";
+        QTest::newRow("user object email") << QByteArray("{\"user\":{\"name\":\"Eve\",\"email\":\"e@x\"}}")
+                                           << "e@x";
+        QTest::newRow("user object nested") << QByteArray("{\"user\":{\"profile\":{\"id\":1},\"username\":\"zed\"}}")
+                                            << "zed";
+        QTest::newRow("userId beats user object") << QByteArray("{\"user\":{\"id\":7},\"userId\":3}") << "3";
+        QTest::newRow("passport beats user object")
+            << QByteArray("{\"user\":{\"id\":7},\"passport\":{\"user\":\"pp\"}}") << "pp";
+        QTest::newRow("escaped quotes before")
+            << QByteArray("{\"note\":\"say \\\"user\\\":\\\"mallory\\\"\",\"user\":\"real\"}") << "real";
+        QTest::newRow("escaped value") << QByteArray("{\"user\":\"a\\\"b\\\\c\\/d\"}") << "a\"b\\c/d";
+        QTest::newRow("unicode escapes") << QByteArray("{\"username\":\"J\\u00fcrgen \\ud83d\\ude00\"}")
+                                         << QString::fromUtf8("Jürgen 😀");
+        QTest::newRow("raw UTF-8") << QByteArray("{\"username\":\"Zoë\"}") << QString::fromUtf8("Zoë");
+        QTest::newRow("nested objects before")
+            << QByteArray("{\"prefs\":{\"user\":\"nested\",\"deep\":{\"userId\":1}},\"list\":[{\"user\":\"x\"}],\"email\":\"top@x\"}")
+            << "top@x";
+        QTest::newRow("whitespace")
+            << QByteArray("\n {\r\n  \"cart\" : [ 1 , { } ] ,\n  \"user\"\t:\t\"spaced\" \n}\n ") << "spaced";
+        QTest::newRow("user as a value") << QByteArray("{\"role\":\"user\",\"kind\":\"userId\",\"userId\":\"9\"}")
+                                         << "9";
+        QTest::newRow("user as a key in an array") << QByteArray("{\"list\":[\"user\",{\"user\":\"x\"}],\"email\":\"e\"}")
+                                                   << "e";
+        QTest::newRow("null user") << QByteArray("{\"user\":null,\"email\":\"n@x\"}") << "n@x";
+        QTest::newRow("empty user") << QByteArray("{\"user\":\"\",\"user_id\":5}") << "5";
+        QTest::newRow("bool user") << QByteArray("{\"user\":true,\"username\":\"t\"}") << "t";
+        QTest::newRow("array user") << QByteArray("{\"user\":[\"a\"],\"email\":\"arr@x\"}") << "arr@x";
+        QTest::newRow("negative decimal") << QByteArray("{\"userId\":-3.5}") << "-3.5";
+        QTest::newRow("duplicate key: last wins") << QByteArray("{\"user\":\"a\",\"user\":\"b\"}") << "b";
+        QTest::newRow("duplicate key: later non-string")
+            << QByteArray("{\"user\":\"a\",\"email\":\"m\",\"user\":false}") << "m";
+        QTest::newRow("none") << QByteArray("{\"cookie\":{\"path\":\"/\"},\"views\":3}") << "";
+        QTest::newRow("empty object") << QByteArray("{}") << "";
+        QTest::newRow("top-level array") << QByteArray("[{\"user\":\"x\"}]") << "";
+    }
+
+    void quickUserAgreesWithUserOf()
+    {
+        QFETCH(QByteArray, json);
+        QFETCH(QString, user);
+        QCOMPARE(userOfJson(json), user);
+        QCOMPARE(SessionDecoder::quickUser(json), user);
+    }
+
+    void quickUserOnCutAndBrokenInput_data()
+    {
+        QTest::addColumn<QByteArray>("bytes");
+        QTest::addColumn<QString>("user");
+        QTest::newRow("cut after the value") << QByteArray("{\"user\":\"alice\"") << "alice";
+        QTest::newRow("cut in a later value") << QByteArray("{\"email\":\"a@x\",\"user\":\"bo") << "a@x";
+        QTest::newRow("cut number") << QByteArray("{\"userId\":12") << "";
+        QTest::newRow("number then comma") << QByteArray("{\"userId\":12,") << "12";
+        QTest::newRow("cut in passport") << QByteArray("{\"cookie\":{},\"passport\":{\"user\":\"p1\"") << "p1";
+        QTest::newRow("cut in an array") << QByteArray("{\"cart\":[1,2,{\"user\":\"x\"") << "";
+        QTest::newRow("cut in an escape") << QByteArray("{\"user\":\"a\\") << "";
+        QTest::newRow("cut in a key") << QByteArray("{\"email\":\"e\",\"use") << "e";
+        QTest::newRow("cut after colon") << QByteArray("{\"email\":\"e\",\"user\":") << "e";
+        QTest::newRow("empty") << QByteArray() << "";
+        QTest::newRow("spaces") << QByteArray("   ") << "";
+        QTest::newRow("brace") << QByteArray("{") << "";
+        QTest::newRow("not JSON") << QByteArray("user=alice") << "";
+        QTest::newRow("array") << QByteArray("[1,2]") << "";
+        QTest::newRow("syntax error") << QByteArray("{\"user\":\"a\" \"x\"}") << "";
+        QTest::newRow("garbage after") << QByteArray("{\"user\":\"a\"} x") << "";
+        QTest::newRow("unquoted key") << QByteArray("{user:\"a\"}") << "";
+    }
+
+    void quickUserOnCutAndBrokenInput()
+    {
+        QFETCH(QByteArray, bytes);
+        QFETCH(QString, user);
+        QCOMPARE(SessionDecoder::quickUser(bytes), user);
+    }
+
+    // Every prefix of a session, seen through a view into the whole: if quickUser looked past the
+    // view's end it would see more than the exactly sized copy does.
+    void quickUserStaysInsideItsBytes()
+    {
+        const QByteArray docs[] = {
+            Session,
+            "{\"a\":\"x\\\"y\",\"user\":{\"profile\":{\"n\":[1,{\"q\":\"}\"}]},\"email\":\"e\\u0041\"},\"userId\":-12.5e3}",
+        };
+        for (const QByteArray &doc : docs) {
+            for (qsizetype n = 0; n <= doc.size(); ++n) {
+                const QByteArrayView view(doc.constData(), n);
+                const QByteArray copy = doc.left(n);
+                QCOMPARE(SessionDecoder::quickUser(view), SessionDecoder::quickUser(copy));
+            }
+        }
+    }
+
+    void fuzz()
+    {
+        QRandomGenerator rng(20260101);
+        const QByteArray alphabet = "{}[]\":,\\ user userId email passport 0123456789.-eE truefalsenull";
+        const QByteArray seeds[] = {
+            Session,
+            "{\"user\":{\"id\":7,\"email\":\"a@b\"},\"passport\":{\"user\":\"x\\\"y\"},\"userId\":12}",
+            "{\"cookie\":{\"path\":\"/\"},\"email\":\"J\\u00fcrgen\",\"list\":[{\"user\":[1,{\"a\":\"}\"}]}]}",
+        };
+        int agreements = 0;
+        for (int round = 0; round < 20000; ++round) {
+            QByteArray buf;
+            const int mode = round % 4;
+            if (mode == 0) {
+                buf.resize(rng.bounded(301));
+                for (char &c : buf)
+                    c = char(rng.bounded(256));
+            } else if (mode == 1) {
+                buf.resize(rng.bounded(301));
+                for (char &c : buf)
+                    c = alphabet.at(rng.bounded(alphabet.size()));
+                buf.prepend('{');
+            } else {
+                buf = seeds[rng.bounded(int(std::size(seeds)))];
+                const int mutations = 1 + rng.bounded(4);
+                for (int m = 0; m < mutations && !buf.isEmpty(); ++m) {
+                    const int at = rng.bounded(int(buf.size()));
+                    switch (rng.bounded(4)) {
+                    case 0: buf[at] = char(rng.bounded(256)); break;
+                    case 1: buf[at] = alphabet.at(rng.bounded(alphabet.size())); break;
+                    case 2: buf.remove(at, 1 + rng.bounded(4)); break;
+                    default: buf.insert(at, alphabet.at(rng.bounded(alphabet.size()))); break;
+                    }
+                }
+                if (mode == 3)
+                    buf.truncate(rng.bounded(int(buf.size()) + 1));
+                buf.truncate(300);
+            }
+            // As an exactly sized heap block, and as a view followed by more bytes.
+            const QString user = SessionDecoder::quickUser(QByteArray(buf.constData(), buf.size()));
+            const QByteArray padded = buf + ",\"user\":\"LEAK\"}";
+            QCOMPARE(SessionDecoder::quickUser(QByteArrayView(padded.constData(), buf.size())), user);
+            QJsonParseError error{};
+            const QJsonDocument doc = QJsonDocument::fromJson(buf, &error);
+            if (error.error == QJsonParseError::NoError && doc.isObject() && !buf.contains("\\u")) {
+                // Still valid after mutation: must still agree, but for a number written another
+                // way (1e3, 1.0) and keys spelled with \u escapes.
+                const QString expected = SessionDecoder::userOf(doc.object());
+                bool quickIsNumber = false;
+                bool expectedIsNumber = false;
+                const double quickNumber = user.toDouble(&quickIsNumber);
+                const double expectedNumber = expected.toDouble(&expectedIsNumber);
+                if (!(quickIsNumber && expectedIsNumber && quickNumber == expectedNumber))
+                    QCOMPARE(user, expected);
+                ++agreements;
+            }
+            const DecodedSession d = SessionDecoder::decodeString("sess:f", Prefix, buf, buf.size(), false);
+            QCOMPARE(d.size, qint64(buf.size()));
+            const DecodedSession t = SessionDecoder::decodeString("sess:f", Prefix, buf, 1000, true);
+            QVERIFY(t.note.contains(QStringLiteral("truncated")));
+            SessionDecoder::sessionIdFromInput(QString::fromUtf8(buf), Prefix);
+        }
+        QVERIFY2(agreements > 100, qPrintable(QString::number(agreements)));
+    }
+
+    void hugeValue()
+    {
+        // A 20 MB session (a huge cart), 20 MB of text and 20 MB of noise.
+        QByteArray json = "{\"cookie\":{\"path\":\"/\"},\"userId\":\"big\",\"cart\":[";
+        while (json.size() < 20 * 1024 * 1024)
+            json += "1234567,";
+        json += "0],\"blob\":\"" + QByteArray(1 << 20, 'z') + "\"}";
+        const DecodedSession d = SessionDecoder::decodeString("sess:h", Prefix, json, json.size(), false);
+        QCOMPARE(d.kind, Kind::ConnectRedis);
+        QCOMPARE(d.user, QStringLiteral("big"));
+        QCOMPARE(d.size, qint64(json.size()));
+        QVERIFY(d.pretty.size() < 2 * 1024 * 1024);
+        QVERIFY(d.pretty.endsWith(QStringLiteral("more bytes")));
+        QVERIFY(fieldValue(d, "cart").size() <= 1025);
+        QCOMPARE(SessionDecoder::quickUser(json), QStringLiteral("big"));
+
+        const QByteArray text(20 * 1024 * 1024, 'a');
+        const DecodedSession t = SessionDecoder::decodeString("sess:t", Prefix, text, text.size(), false);
+        QCOMPARE(t.kind, Kind::Text);
+        QVERIFY(t.pretty.size() < 2 * 1024 * 1024);
+
+        QByteArray noise(20 * 1024 * 1024, Qt::Uninitialized);
+        QRandomGenerator rng(7);
+        rng.fillRange(reinterpret_cast<quint32 *>(noise.data()), noise.size() / 4);
+        noise[0] = '{';
+        const DecodedSession n = SessionDecoder::decodeString("sess:n", Prefix, noise, noise.size(), false);
+        QCOMPARE(n.kind, Kind::Binary);
+        QVERIFY(n.pretty.endsWith(QStringLiteral("more bytes")));
+        QCOMPARE(SessionDecoder::quickUser(noise), QString());
+    }
+
+    void sessionIdFromInput_data()
+    {
+        QTest::addColumn<QString>("input");
+        QTest::addColumn<QByteArray>("prefix");
+        QTest::addColumn<QByteArray>("id");
+        QTest::newRow("plain id") << "abc" << Prefix << QByteArray("abc");
+        QTest::newRow("uid-safe id") << "kZ-9_xQ2wErT5yU7iO0pAsDfGhJkLzXc" << Prefix
+                                     << QByteArray("kZ-9_xQ2wErT5yU7iO0pAsDfGhJkLzXc");
+        QTest::newRow("whitespace") << "  abc \n" << Prefix << QByteArray("abc");
+        QTest::newRow("full key") << "sess:abc" << Prefix << QByteArray("abc");
+        QTest::newRow("full key, other prefix") << "myapp:sess:abc" << QByteArray("myapp:sess:")
+                                                << QByteArray("abc");
+        QTest::newRow("no prefix configured") << "sess:abc" << QByteArray() << QByteArray("sess:abc");
+        QTest::newRow("cookie encoded") << "connect.sid=s%3Aabc.SIGNATURE" << Prefix << QByteArray("abc");
+        QTest::newRow("cookie unencoded") << "connect.sid=s:abc.SIGNATURE" << Prefix << QByteArray("abc");
+        QTest::newRow("value encoded") << "s%3Aabc.SIG" << Prefix << QByteArray("abc");
+        QTest::newRow("value lower-case escape") << "s%3aabc.SIG" << Prefix << QByteArray("abc");
+        QTest::newRow("value unencoded") << "s:abc.SIG" << Prefix << QByteArray("abc");
+        QTest::newRow("signature with escapes") << "s%3Aabc.Xy%2Fz%2Bw" << Prefix << QByteArray("abc");
+        QTest::newRow("dots in id") << "s:a.b.c.SIG" << Prefix << QByteArray("a.b.c");
+        QTest::newRow("unsigned") << "s:abc" << Prefix << QByteArray("abc");
+        QTest::newRow("header") << "Cookie: a=b; connect.sid=s%3Aabc.sig; c=d" << Prefix << QByteArray("abc");
+        QTest::newRow("several cookies") << "a=b; connect.sid=s%3Aabc.sig; c=d" << Prefix << QByteArray("abc");
+        QTest::newRow("header lower case") << "cookie:connect.sid=s%3Aabc.sig" << Prefix << QByteArray("abc");
+        QTest::newRow("set-cookie") << "Set-Cookie: connect.sid=s%3Aabc.sig; Path=/; HttpOnly" << Prefix
+                                    << QByteArray("abc");
+        QTest::newRow("other cookie name") << "theme=dark; my.sid=s%3Axyz.sig" << Prefix << QByteArray("xyz");
+        QTest::newRow("connect.sid preferred") << "x.sid=s%3Aother.sig; connect.sid=s%3Aabc.sig" << Prefix
+                                               << QByteArray("abc");
+        QTest::newRow("quoted") << "connect.sid=\"s%3Aabc.sig\"" << Prefix << QByteArray("abc");
+        QTest::newRow("spaces around") << "\t connect.sid = s%3Aabc.sig ;  " << Prefix << QByteArray("abc");
+        QTest::newRow("unsigned cookie") << "connect.sid=abc" << Prefix << QByteArray("abc");
+        QTest::newRow("padded id") << "abc==" << Prefix << QByteArray("abc==");
+        QTest::newRow("no session cookie") << "a=b; c=d" << Prefix << QByteArray();
+        QTest::newRow("empty") << "" << Prefix << QByteArray();
+        QTest::newRow("blank") << "   " << Prefix << QByteArray();
+        QTest::newRow("header only") << "Cookie: " << Prefix << QByteArray();
+    }
+
+    void sessionIdFromInput()
+    {
+        QFETCH(QString, input);
+        QFETCH(QByteArray, prefix);
+        QFETCH(QByteArray, id);
+        QCOMPARE(SessionDecoder::sessionIdFromInput(input, prefix), id);
+    }
+};
+
+QTEST_APPLESS_MAIN(TestSessionDecoder)
+#include "tst_sessiondecoder.moc"
