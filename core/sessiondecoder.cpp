@@ -22,7 +22,10 @@ constexpr int HashHexPreviewBytes = 32;
 // express-session writes).
 constexpr qsizetype CookieSearchBytes = 1024;
 
-bool isJsonSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+bool isJsonSpace(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
 
 qsizetype firstNonSpace(QByteArrayView bytes)
 {
@@ -69,7 +72,10 @@ QByteArray compactJsonBytes(const QJsonValue &value)
     return json.mid(1, json.size() - 2);
 }
 
-QString compactJson(const QJsonValue &value) { return QString::fromUtf8(compactJsonBytes(value)); }
+QString compactJson(const QJsonValue &value)
+{
+    return QString::fromUtf8(compactJsonBytes(value));
+}
 
 // A cookie attribute as a person reads it: strings without quotes.
 QString plainJson(const QJsonValue &value)
@@ -193,7 +199,7 @@ struct Span
     const char *begin = nullptr;
     qsizetype size = 0;
     bool isString = false;
-    bool escaped = false;   // a string with backslash escapes: decode before use
+    bool escaped = false; // a string with backslash escapes: decode before use
     bool set = false;
 };
 
@@ -206,7 +212,7 @@ public:
 
     const char *pos() const { return m_p; }
     bool atEnd() const { return m_p == m_end; }
-    char peek() const { return *m_p; }   // only when !atEnd()
+    char peek() const { return *m_p; } // only when !atEnd()
     void advance() { ++m_p; }
 
     void skipSpace()
@@ -287,8 +293,7 @@ public:
 
     // At '{': calls member(key, *this) with the scanner at each member's value, which must consume
     // the value. Stops at the closing '}'.
-    template <typename Member>
-    Step object(Member &&member)
+    template <typename Member> Step object(Member &&member)
     {
         ++m_p;
         skipSpace();
@@ -335,8 +340,8 @@ public:
 private:
     static bool isWordChar(char c)
     {
-        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
-            || c == '-' || c == '+' || c == '.';
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+               c == '-' || c == '+' || c == '.';
     }
 
     const char *m_p;
@@ -372,7 +377,7 @@ Scanner::Step readCandidate(Scanner &s, Span *slot)
     Scanner::Step step;
     if (c == '"')
         step = s.string(&value);
-    else if (c == '-' || c == '.' || (c >= '0' && c <= '9'))   // QJsonDocument takes .5
+    else if (c == '-' || c == '.' || (c >= '0' && c <= '9')) // QJsonDocument takes .5
         step = s.bareWord(&value);
     else
         return s.skipValue();
@@ -438,11 +443,21 @@ QString decodeJsonString(const Span &span)
             break;
         const char e = *p++;
         switch (e) {
-        case 'b': out.append('\b'); break;
-        case 'f': out.append('\f'); break;
-        case 'n': out.append('\n'); break;
-        case 'r': out.append('\r'); break;
-        case 't': out.append('\t'); break;
+        case 'b':
+            out.append('\b');
+            break;
+        case 'f':
+            out.append('\f');
+            break;
+        case 'n':
+            out.append('\n');
+            break;
+        case 'r':
+            out.append('\r');
+            break;
+        case 't':
+            out.append('\t');
+            break;
         case 'u': {
             if (end - p < 4)
                 return QString::fromUtf8(out.constData(), out.size());
@@ -463,7 +478,9 @@ QString decodeJsonString(const Span &span)
             appendUtf8(out, cp);
             break;
         }
-        default: appendUtf8(out, uchar(e)); break;   // \" \\ \/, and others as QJsonDocument does
+        default:
+            appendUtf8(out, uchar(e));
+            break; // \" \\ \/, and others as QJsonDocument does
         }
     }
     return QString::fromUtf8(out.constData(), out.size());
@@ -503,7 +520,8 @@ void describeObject(DecodedSession &d, const QJsonObject &object)
         for (const char *name : CookieOrder) {
             const auto it = cookie.constFind(QLatin1String(name));
             if (it != cookie.constEnd())
-                d.fields.append({QStringLiteral("cookie.") + QLatin1String(name), cutField(plainJson(*it))});
+                d.fields.append(
+                    {QStringLiteral("cookie.") + QLatin1String(name), cutField(plainJson(*it))});
         }
         for (auto it = cookie.constBegin(); it != cookie.constEnd(); ++it) {
             if (std::find_if(std::begin(CookieOrder), std::end(CookieOrder), [&](const char *n) {
@@ -564,10 +582,11 @@ void decodeTruncated(DecodedSession &d, const QByteArray &value, qint64 fullSize
             describeObject(d, partial.object());
         } else {
             d.user = SessionDecoder::quickUser(value);
-            d.kind = QByteArrayView(value).first(qMin(value.size(), CookieSearchBytes)).contains(
-                         QByteArrayView("\"cookie\""))
-                ? DecodedSession::Kind::ConnectRedis
-                : DecodedSession::Kind::Json;
+            d.kind = QByteArrayView(value)
+                             .first(qMin(value.size(), CookieSearchBytes))
+                             .contains(QByteArrayView("\"cookie\""))
+                         ? DecodedSession::Kind::ConnectRedis
+                         : DecodedSession::Kind::Json;
         }
     } else {
         d.kind = DecodedSession::Kind::Text;
@@ -666,14 +685,14 @@ DecodedSession SessionDecoder::decodeString(const QByteArray &key, const QByteAr
                 d.kind = DecodedSession::Kind::Json;
             }
             const QByteArray indented = doc.toJson(QJsonDocument::Indented);
-            d.pretty = displayText(QByteArrayView(indented).chopped(1));   // final newline
+            d.pretty = displayText(QByteArrayView(indented).chopped(1)); // final newline
             return d;
         }
         jsonNote = jsonErrorNote(error, 0);
     } else if (problem == TextProblem::None) {
         if (start == value.size()) {
             jsonNote = QStringLiteral("whitespace only");
-        } else if (!std::strchr("\"-0123456789tfn", first)) {
+        } else if (!std::strchr("\"-.0123456789tfn", first)) {
             QJsonParseError error{};
             error.error = QJsonParseError::IllegalValue;
             error.offset = int(start);
@@ -691,8 +710,8 @@ DecodedSession SessionDecoder::decodeString(const QByteArray &key, const QByteAr
                 return d;
             }
             jsonNote = error.error == QJsonParseError::NoError
-                ? QStringLiteral("not JSON: more than one value")
-                : jsonErrorNote(error, 1);
+                           ? QStringLiteral("not JSON: more than one value")
+                           : jsonErrorNote(error, 1);
         }
     }
 
@@ -802,7 +821,8 @@ QString SessionDecoder::quickUser(QByteArrayView bytes)
     // last duplicate wins in QJsonObject.
     Span found[SlotCount];
     using Step = Scanner::Step;
-    const auto nested = [&found](Scanner &s, UserSlot first, std::initializer_list<const char *> names) {
+    const auto nested = [&found](Scanner &s, UserSlot first,
+                                 std::initializer_list<const char *> names) {
         return s.object([&](const Span &key, Scanner &sc) {
             int slot = first;
             for (const char *name : names) {
@@ -845,10 +865,11 @@ QString SessionDecoder::quickUser(QByteArrayView bytes)
         return {};
     scanner.skipSpace();
     if (step == Step::Ok && !scanner.atEnd())
-        return {};   // something after the object: not JSON
+        return {}; // something after the object: not JSON
     for (const Span &slot : found) {
         if (slot.set)
-            return slot.isString ? decodeJsonString(slot) : QString::fromLatin1(slot.begin, slot.size);
+            return slot.isString ? decodeJsonString(slot)
+                                 : QString::fromLatin1(slot.begin, slot.size);
     }
     return {};
 }

@@ -25,7 +25,7 @@ struct DecodedSession
     QByteArray id;                 // key without the prefix
     QByteArray redisType;          // "string", "hash", "list", "none", ...
     qint64 pttlMs = -2;            // as PTTL returned: -1 no TTL, -2 missing
-    qint64 size = -1;              // full value length in bytes (STRLEN) or field count (hash); -1 unknown
+    qint64 size = -1;              // value length in bytes (STRLEN), field count (hash), -1 unknown
     qint64 memoryUsage = -1;       // MEMORY USAGE if known
     bool truncated = false;        // raw holds only the first bytes of the value
     QByteArray raw;                // the bytes fetched (string), or empty
@@ -34,11 +34,11 @@ struct DecodedSession
     // (with a closing "… N more bytes" line) past about 1 MiB so a view can show it.
     QString pretty;
     // For the detail pane, in a stable order. connect-redis: the cookie's fields ("cookie.expires",
-    // strings unquoted) in a fixed order, then the app's top-level fields, sorted by name, as compact
-    // JSON; other JSON objects: their top-level fields; a hash: its fields, text or a hex preview.
-    // Values past about 1,000 characters are cut with "…".
+    // strings unquoted) in a fixed order, then the app's top-level fields, sorted by name, as
+    // compact JSON; other JSON objects: their top-level fields; a hash: its fields, text or a hex
+    // preview. Values past about 1,000 characters are cut with "…".
     QList<QPair<QString, QString>> fields;
-    QString note;                  // why it is shown raw or anything odd ("not JSON: ... at offset N")
+    QString note;                  // why shown raw, or what is odd: "not JSON: ... at offset N"
     std::optional<qint64> cookieMaxAgeMs;
     QDateTime cookieExpires;       // UTC, invalid if absent or unparsable
 

@@ -17,7 +17,8 @@ namespace {
 const QByteArray Prefix = "sess:";
 
 const QByteArray Session =
-    "{\"cookie\":{\"originalMaxAge\":86400000,\"expires\":\"2026-11-25T10:00:00.000Z\",\"secure\":false,"
+    "{\"cookie\":{\"originalMaxAge\":86400000,\"expires\":\"2026-11-25T10:00:00.000Z\",\"secure\":"
+    "false,"
     "\"httpOnly\":true,\"path\":\"/\",\"sameSite\":\"lax\",\"domain\":\"example.com\"},"
     "\"passport\":{\"user\":\"u123\"},\"cart\":[1,2],\"views\":3}";
 
@@ -43,7 +44,8 @@ QString userOfJson(const QByteArray &json)
     QJsonParseError error{};
     const QJsonDocument doc = QJsonDocument::fromJson(json, &error);
     if (error.error != QJsonParseError::NoError)
-        qFatal("test JSON does not parse: %s: %s", json.constData(), qPrintable(error.errorString()));
+        qFatal("test JSON does not parse: %s: %s", json.constData(),
+               qPrintable(error.errorString()));
     return SessionDecoder::userOf(doc.object());
 }
 
@@ -80,9 +82,15 @@ private Q_SLOTS:
         QCOMPARE(d.cookieMaxAgeMs, std::optional<qint64>(86400000));
         QCOMPARE(d.cookieExpires, QDateTime(QDate(2026, 11, 25), QTime(10, 0), Qt::UTC));
         QCOMPARE(d.cookieExpires.timeSpec(), Qt::UTC);
-        const QStringList expected{"cookie.originalMaxAge", "cookie.expires", "cookie.httpOnly",
-                                   "cookie.secure",         "cookie.sameSite", "cookie.path",
-                                   "cookie.domain",         "cart",            "passport",
+        const QStringList expected{"cookie.originalMaxAge",
+                                   "cookie.expires",
+                                   "cookie.httpOnly",
+                                   "cookie.secure",
+                                   "cookie.sameSite",
+                                   "cookie.path",
+                                   "cookie.domain",
+                                   "cart",
+                                   "passport",
                                    "views"};
         QCOMPARE(fieldNames(d), expected);
         QCOMPARE(fieldValue(d, "cookie.originalMaxAge"), QStringLiteral("86400000"));
@@ -100,7 +108,8 @@ private Q_SLOTS:
 
     void cookieWithoutMaxAge()
     {
-        const QByteArray v = "{\"cookie\":{\"originalMaxAge\":null,\"path\":\"/\",\"priority\":\"high\"},\"n\":1}";
+        const QByteArray v =
+            "{\"cookie\":{\"originalMaxAge\":null,\"path\":\"/\",\"priority\":\"high\"},\"n\":1}";
         const DecodedSession d = SessionDecoder::decodeString("sess:x", Prefix, v, v.size(), false);
         QCOMPARE(d.kind, Kind::ConnectRedis);
         QVERIFY(!d.cookieMaxAgeMs);
@@ -118,12 +127,14 @@ private Q_SLOTS:
         QTest::addColumn<QString>("user");
         const int cr = int(Kind::ConnectRedis);
         QTest::newRow("passport.user")
-            << QByteArray("{\"cookie\":{\"path\":\"/\"},\"passport\":{\"user\":\"u123\"}}") << cr << "u123";
+            << QByteArray("{\"cookie\":{\"path\":\"/\"},\"passport\":{\"user\":\"u123\"}}") << cr
+            << "u123";
         QTest::newRow("passport.user number")
             << QByteArray("{\"cookie\":{},\"passport\":{\"user\":4711}}") << cr << "4711";
         QTest::newRow("user object")
-            << QByteArray("{\"cookie\":{},\"user\":{\"name\":\"Ann\",\"email\":\"ann@example.com\"}}") << cr
-            << "ann@example.com";
+            << QByteArray(
+                   "{\"cookie\":{},\"user\":{\"name\":\"Ann\",\"email\":\"ann@example.com\"}}")
+            << cr << "ann@example.com";
         QTest::newRow("user object id")
             << QByteArray("{\"cookie\":{},\"user\":{\"id\":17,\"name\":\"Ann\"}}") << cr << "17";
         QTest::newRow("numeric userId")
@@ -138,7 +149,8 @@ private Q_SLOTS:
         QFETCH(QByteArray, value);
         QFETCH(int, kind);
         QFETCH(QString, user);
-        const DecodedSession d = SessionDecoder::decodeString("sess:a", Prefix, value, value.size(), false);
+        const DecodedSession d =
+            SessionDecoder::decodeString("sess:a", Prefix, value, value.size(), false);
         QCOMPARE(int(d.kind), kind);
         QCOMPARE(d.user, user);
         QCOMPARE(SessionDecoder::quickUser(value), user);
@@ -160,7 +172,8 @@ private Q_SLOTS:
     {
         QFETCH(QByteArray, value);
         QFETCH(QString, pretty);
-        const DecodedSession d = SessionDecoder::decodeString("sess:j", Prefix, value, value.size(), false);
+        const DecodedSession d =
+            SessionDecoder::decodeString("sess:j", Prefix, value, value.size(), false);
         QCOMPARE(d.kind, Kind::Json);
         QCOMPARE(d.pretty, pretty);
         QCOMPARE(d.note, QString());
@@ -172,7 +185,8 @@ private Q_SLOTS:
         QTest::addColumn<QByteArray>("value");
         QTest::addColumn<QString>("note");
         QTest::newRow("words") << QByteArray("hello world") << "not JSON: illegal value at offset ";
-        QTest::newRow("invalid JSON") << QByteArray("{\"a\":") << "not JSON: unterminated object at offset 5";
+        QTest::newRow("invalid JSON")
+            << QByteArray("{\"a\":") << "not JSON: unterminated object at offset 5";
         QTest::newRow("two values") << QByteArray("1,2") << "not JSON: more than one value";
         QTest::newRow("utf-8 and tabs") << QByteArray("Grüße\tfrom\r\nZürich 🎉") << "not JSON: ";
         QTest::newRow("whitespace") << QByteArray(" \n ") << "whitespace only";
@@ -182,7 +196,8 @@ private Q_SLOTS:
     {
         QFETCH(QByteArray, value);
         QFETCH(QString, note);
-        const DecodedSession d = SessionDecoder::decodeString("sess:t", Prefix, value, value.size(), false);
+        const DecodedSession d =
+            SessionDecoder::decodeString("sess:t", Prefix, value, value.size(), false);
         QCOMPARE(d.kind, Kind::Text);
         QCOMPARE(d.pretty, QString::fromUtf8(value));
         QVERIFY2(d.note.startsWith(note), qPrintable(d.note));
@@ -192,13 +207,17 @@ private Q_SLOTS:
     {
         QTest::addColumn<QByteArray>("value");
         QTest::addColumn<QString>("note");
-        QTest::newRow("NUL bytes") << QByteArray("ab\0cd\x01\xff", 7) << "binary: contains NUL bytes";
-        QTest::newRow("invalid UTF-8") << QByteArray("caf\xe9 au lait") << "binary: not valid UTF-8";
+        QTest::newRow("NUL bytes")
+            << QByteArray("ab\0cd\x01\xff", 7) << "binary: contains NUL bytes";
+        QTest::newRow("invalid UTF-8")
+            << QByteArray("caf\xe9 au lait") << "binary: not valid UTF-8";
         QTest::newRow("overlong") << QByteArray("\xc0\xaf") << "binary: not valid UTF-8";
         QTest::newRow("surrogate") << QByteArray("\xed\xa0\x80") << "binary: not valid UTF-8";
         QTest::newRow("control") << QByteArray("bell\x07") << "binary: contains control characters";
-        QTest::newRow("JSON-looking") << QByteArray("{\"a\":\"\xff\"}") << "binary: not valid UTF-8";
-        QTest::newRow("java serialized") << QByteArray("\xac\xed\x00\x05", 4) + "sr" + QByteArray("\x00\x11", 2) + "java.util.HashMap"
+        QTest::newRow("JSON-looking")
+            << QByteArray("{\"a\":\"\xff\"}") << "binary: not valid UTF-8";
+        QTest::newRow("java serialized") << QByteArray("\xac\xed\x00\x05", 4) + "sr" +
+                                                QByteArray("\x00\x11", 2) + "java.util.HashMap"
                                          << "binary: contains NUL bytes";
     }
 
@@ -206,7 +225,8 @@ private Q_SLOTS:
     {
         QFETCH(QByteArray, value);
         QFETCH(QString, note);
-        const DecodedSession d = SessionDecoder::decodeString("sess:b", Prefix, value, value.size(), false);
+        const DecodedSession d =
+            SessionDecoder::decodeString("sess:b", Prefix, value, value.size(), false);
         QCOMPARE(d.kind, Kind::Binary);
         QCOMPARE(d.note, note);
         QCOMPARE(d.pretty, SessionDecoder::hexDump(value));
@@ -217,12 +237,14 @@ private Q_SLOTS:
     {
         const QByteArray bytes = QByteArray("{\"cookie\":{\"orig") + QByteArray("\0\x01\xffZ", 4);
         QCOMPARE(SessionDecoder::hexDump(bytes),
-                 QStringLiteral("00000000: 7b22 636f 6f6b 6965 223a 7b22 6f72 6967  {\"cookie\":{\"orig\n"
-                                "00000010: 0001 ff5a                                ...Z"));
+                 QStringLiteral(
+                     "00000000: 7b22 636f 6f6b 6965 223a 7b22 6f72 6967  {\"cookie\":{\"orig\n"
+                     "00000010: 0001 ff5a                                ...Z"));
         QCOMPARE(SessionDecoder::hexDump(QByteArray()), QString());
-        QCOMPARE(SessionDecoder::hexDump(QByteArray(40, 'a'), 16),
-                 QStringLiteral("00000000: 6161 6161 6161 6161 6161 6161 6161 6161  aaaaaaaaaaaaaaaa\n"
-                                "… 24 more bytes"));
+        QCOMPARE(
+            SessionDecoder::hexDump(QByteArray(40, 'a'), 16),
+            QStringLiteral("00000000: 6161 6161 6161 6161 6161 6161 6161 6161  aaaaaaaaaaaaaaaa\n"
+                           "… 24 more bytes"));
         const QString big = SessionDecoder::hexDump(QByteArray(100000, 'x'));
         QCOMPARE(big.count(QLatin1Char('\n')), 4096 / 16);
         QVERIFY(big.endsWith(QStringLiteral("… 95904 more bytes")));
@@ -258,20 +280,23 @@ private Q_SLOTS:
     void truncated()
     {
         // A connect-redis session with a large cart, of which the first 300 bytes arrived.
-        QByteArray full = "{\"cookie\":{\"originalMaxAge\":3600000,\"expires\":\"2026-01-02T03:04:05.678Z\","
-                          "\"httpOnly\":true,\"path\":\"/\"},\"passport\":{\"user\":\"u-77\"},\"cart\":[";
+        QByteArray full =
+            "{\"cookie\":{\"originalMaxAge\":3600000,\"expires\":\"2026-01-02T03:04:05.678Z\","
+            "\"httpOnly\":true,\"path\":\"/\"},\"passport\":{\"user\":\"u-77\"},\"cart\":[";
         for (int i = 0; i < 5000; ++i)
             full += QByteArray::number(i) + ',';
         full += "0]}";
         const QByteArray head = full.left(300);
-        const DecodedSession d = SessionDecoder::decodeString("sess:big", Prefix, head, full.size(), true);
+        const DecodedSession d =
+            SessionDecoder::decodeString("sess:big", Prefix, head, full.size(), true);
         QCOMPARE(d.kind, Kind::ConnectRedis);
         QVERIFY(d.truncated);
         QCOMPARE(d.size, qint64(full.size()));
         QCOMPARE(d.raw, head);
         QCOMPARE(d.user, QStringLiteral("u-77"));
         QCOMPARE(d.pretty, QString::fromUtf8(head));
-        QCOMPARE(d.note, QStringLiteral("value truncated to first 300 of %1 bytes").arg(full.size()));
+        QCOMPARE(d.note,
+                 QStringLiteral("value truncated to first 300 of %1 bytes").arg(full.size()));
         // The members that arrived whole are decoded; the cut cart is not.
         QCOMPARE(d.cookieMaxAgeMs, std::optional<qint64>(3600000));
         QCOMPARE(d.cookieExpires, QDateTime(QDate(2026, 1, 2), QTime(3, 4, 5, 678), Qt::UTC));
@@ -280,7 +305,8 @@ private Q_SLOTS:
 
         // Cut inside the cookie: nothing whole, but "cookie" near the start says connect-redis.
         const QByteArray early = full.left(40);
-        const DecodedSession e = SessionDecoder::decodeString("sess:big", Prefix, early, full.size(), true);
+        const DecodedSession e =
+            SessionDecoder::decodeString("sess:big", Prefix, early, full.size(), true);
         QCOMPARE(e.kind, Kind::ConnectRedis);
         QVERIFY(e.fields.isEmpty());
         QVERIFY(e.note.contains(QStringLiteral("truncated")));
@@ -294,7 +320,8 @@ private Q_SLOTS:
         const QByteArray text = QByteArray("price: 10 €").chopped(1);
         const DecodedSession t = SessionDecoder::decodeString("sess:t", Prefix, text, 1000, true);
         QCOMPARE(t.kind, Kind::Text);
-        QCOMPARE(t.note, QStringLiteral("value truncated to first %1 of 1000 bytes").arg(text.size()));
+        QCOMPARE(t.note,
+                 QStringLiteral("value truncated to first %1 of 1000 bytes").arg(text.size()));
 
         const QByteArray bin("\x00\x01\x02\x03", 4);
         const DecodedSession b = SessionDecoder::decodeString("sess:b", Prefix, bin, 1 << 20, true);
@@ -305,7 +332,8 @@ private Q_SLOTS:
 
     void empty()
     {
-        const DecodedSession d = SessionDecoder::decodeString("sess:e", Prefix, QByteArray(), 0, false);
+        const DecodedSession d =
+            SessionDecoder::decodeString("sess:e", Prefix, QByteArray(), 0, false);
         QCOMPARE(d.kind, Kind::Text);
         QCOMPARE(d.note, QStringLiteral("empty value"));
         QCOMPARE(d.size, qint64(0));
@@ -317,7 +345,8 @@ private Q_SLOTS:
     {
         const DecodedSession d = SessionDecoder::decodeString("other:1", Prefix, "x", 1, false);
         QCOMPARE(d.id, QByteArray("other:1"));
-        const DecodedSession e = SessionDecoder::decodeString("sess:1", QByteArray(), "x", 1, false);
+        const DecodedSession e =
+            SessionDecoder::decodeString("sess:1", QByteArray(), "x", 1, false);
         QCOMPARE(e.id, QByteArray("sess:1"));
     }
 
@@ -338,10 +367,12 @@ private Q_SLOTS:
         QCOMPARE(fieldNames(d), names);
         QCOMPARE(fieldValue(d, "blob"), QStringLiteral("hex: 00 01 fe"));
         QCOMPARE(fieldValue(d, "passport"), QStringLiteral("{\"user\":\"p1\"}"));
-        QCOMPARE(d.pretty, QStringLiteral("userId: 42\npassport: {\"user\":\"p1\"}\nblob: hex: 00 01 fe\n"
-                                          "created: 2026-01-01"));
+        QCOMPARE(d.pretty,
+                 QStringLiteral("userId: 42\npassport: {\"user\":\"p1\"}\nblob: hex: 00 01 fe\n"
+                                "created: 2026-01-01"));
 
-        const DecodedSession p = SessionDecoder::decodeHash("sess:h", Prefix, {"passport", "{\"user\":\"p1\"}"});
+        const DecodedSession p =
+            SessionDecoder::decodeHash("sess:h", Prefix, {"passport", "{\"user\":\"p1\"}"});
         QCOMPARE(p.user, QStringLiteral("p1"));
 
         const DecodedSession odd = SessionDecoder::decodeHash("sess:o", Prefix, {"a", "1", "b"});
@@ -350,8 +381,9 @@ private Q_SLOTS:
 
         const DecodedSession longBinary =
             SessionDecoder::decodeHash("sess:l", Prefix, {"f", QByteArray(100, '\0')});
-        QCOMPARE(fieldValue(longBinary, "f"), QStringLiteral("hex:") + QStringLiteral(" 00").repeated(32)
-                                                  + QStringLiteral(" … (100 bytes)"));
+        QCOMPARE(fieldValue(longBinary, "f"), QStringLiteral("hex:") +
+                                                  QStringLiteral(" 00").repeated(32) +
+                                                  QStringLiteral(" … (100 bytes)"));
 
         const DecodedSession none = SessionDecoder::decodeHash("sess:n", Prefix, {});
         QCOMPARE(none.size, qint64(0));
@@ -377,43 +409,54 @@ private Q_SLOTS:
         QTest::newRow("user string") << QByteArray("{\"user\":\"alice\"}") << "alice";
         QTest::newRow("userId number") << QByteArray("{\"userId\":42}") << "42";
         QTest::newRow("user_id") << QByteArray("{\"user_id\":\"u-1\"}") << "u-1";
-        QTest::newRow("username before email") << QByteArray("{\"email\":\"c@x.io\",\"username\":\"carol\"}")
-                                               << "carol";
-        QTest::newRow("user beats userId written first") << QByteArray("{\"userId\":1,\"user\":\"first\"}")
-                                                         << "first";
+        QTest::newRow("username before email")
+            << QByteArray("{\"email\":\"c@x.io\",\"username\":\"carol\"}") << "carol";
+        QTest::newRow("user beats userId written first")
+            << QByteArray("{\"userId\":1,\"user\":\"first\"}") << "first";
         QTest::newRow("connect-redis passport") << Session << "u123";
-        QTest::newRow("passport with strategy") << QByteArray("{\"passport\":{\"strategy\":\"x\",\"user\":\"p\"}}")
-                                                << "p";
-        QTest::newRow("passport number") << QByteArray("{\"passport\":{\"user\":12345}}") << "12345";
-        QTest::newRow("user object id") << QByteArray("{\"user\":{\"name\":\"dan\",\"id\":7}}") << "7";
-        QTest::newRow("user object email") << QByteArray("{\"user\":{\"name\":\"Eve\",\"email\":\"e@x\"}}")
-                                           << "e@x";
-        QTest::newRow("user object nested") << QByteArray("{\"user\":{\"profile\":{\"id\":1},\"username\":\"zed\"}}")
-                                            << "zed";
-        QTest::newRow("userId beats user object") << QByteArray("{\"user\":{\"id\":7},\"userId\":3}") << "3";
+        QTest::newRow("passport with strategy")
+            << QByteArray("{\"passport\":{\"strategy\":\"x\",\"user\":\"p\"}}") << "p";
+        QTest::newRow("passport number")
+            << QByteArray("{\"passport\":{\"user\":12345}}") << "12345";
+        QTest::newRow("user object id")
+            << QByteArray("{\"user\":{\"name\":\"dan\",\"id\":7}}") << "7";
+        QTest::newRow("user object email")
+            << QByteArray("{\"user\":{\"name\":\"Eve\",\"email\":\"e@x\"}}") << "e@x";
+        QTest::newRow("user object nested")
+            << QByteArray("{\"user\":{\"profile\":{\"id\":1},\"username\":\"zed\"}}") << "zed";
+        QTest::newRow("userId beats user object")
+            << QByteArray("{\"user\":{\"id\":7},\"userId\":3}") << "3";
         QTest::newRow("passport beats user object")
             << QByteArray("{\"user\":{\"id\":7},\"passport\":{\"user\":\"pp\"}}") << "pp";
         QTest::newRow("escaped quotes before")
-            << QByteArray("{\"note\":\"say \\\"user\\\":\\\"mallory\\\"\",\"user\":\"real\"}") << "real";
-        QTest::newRow("escaped value") << QByteArray("{\"user\":\"a\\\"b\\\\c\\/d\"}") << "a\"b\\c/d";
-        QTest::newRow("unicode escapes") << QByteArray("{\"username\":\"J\\u00fcrgen \\ud83d\\ude00\"}")
-                                         << QString::fromUtf8("Jürgen 😀");
-        QTest::newRow("raw UTF-8") << QByteArray("{\"username\":\"Zoë\"}") << QString::fromUtf8("Zoë");
+            << QByteArray("{\"note\":\"say \\\"user\\\":\\\"mallory\\\"\",\"user\":\"real\"}")
+            << "real";
+        QTest::newRow("escaped value")
+            << QByteArray("{\"user\":\"a\\\"b\\\\c\\/d\"}") << "a\"b\\c/d";
+        QTest::newRow("unicode escapes")
+            << QByteArray("{\"username\":\"J\\u00fcrgen \\ud83d\\ude00\"}")
+            << QString::fromUtf8("Jürgen 😀");
+        QTest::newRow("raw UTF-8")
+            << QByteArray("{\"username\":\"Zoë\"}") << QString::fromUtf8("Zoë");
         QTest::newRow("nested objects before")
-            << QByteArray("{\"prefs\":{\"user\":\"nested\",\"deep\":{\"userId\":1}},\"list\":[{\"user\":\"x\"}],\"email\":\"top@x\"}")
+            << QByteArray("{\"prefs\":{\"user\":\"nested\",\"deep\":{\"userId\":1}},\"list\":[{"
+                          "\"user\":\"x\"}],\"email\":\"top@x\"}")
             << "top@x";
         QTest::newRow("whitespace")
-            << QByteArray("\n {\r\n  \"cart\" : [ 1 , { } ] ,\n  \"user\"\t:\t\"spaced\" \n}\n ") << "spaced";
-        QTest::newRow("user as a value") << QByteArray("{\"role\":\"user\",\"kind\":\"userId\",\"userId\":\"9\"}")
-                                         << "9";
-        QTest::newRow("user as a key in an array") << QByteArray("{\"list\":[\"user\",{\"user\":\"x\"}],\"email\":\"e\"}")
-                                                   << "e";
+            << QByteArray("\n {\r\n  \"cart\" : [ 1 , { } ] ,\n  \"user\"\t:\t\"spaced\" \n}\n ")
+            << "spaced";
+        QTest::newRow("user as a value")
+            << QByteArray("{\"role\":\"user\",\"kind\":\"userId\",\"userId\":\"9\"}") << "9";
+        QTest::newRow("user as a key in an array")
+            << QByteArray("{\"list\":[\"user\",{\"user\":\"x\"}],\"email\":\"e\"}") << "e";
         QTest::newRow("null user") << QByteArray("{\"user\":null,\"email\":\"n@x\"}") << "n@x";
         QTest::newRow("empty user") << QByteArray("{\"user\":\"\",\"user_id\":5}") << "5";
         QTest::newRow("bool user") << QByteArray("{\"user\":true,\"username\":\"t\"}") << "t";
-        QTest::newRow("array user") << QByteArray("{\"user\":[\"a\"],\"email\":\"arr@x\"}") << "arr@x";
+        QTest::newRow("array user")
+            << QByteArray("{\"user\":[\"a\"],\"email\":\"arr@x\"}") << "arr@x";
         QTest::newRow("negative decimal") << QByteArray("{\"userId\":-3.5}") << "-3.5";
-        QTest::newRow("duplicate key: last wins") << QByteArray("{\"user\":\"a\",\"user\":\"b\"}") << "b";
+        QTest::newRow("duplicate key: last wins")
+            << QByteArray("{\"user\":\"a\",\"user\":\"b\"}") << "b";
         QTest::newRow("duplicate key: later non-string")
             << QByteArray("{\"user\":\"a\",\"email\":\"m\",\"user\":false}") << "m";
         QTest::newRow("none") << QByteArray("{\"cookie\":{\"path\":\"/\"},\"views\":3}") << "";
@@ -434,10 +477,12 @@ private Q_SLOTS:
         QTest::addColumn<QByteArray>("bytes");
         QTest::addColumn<QString>("user");
         QTest::newRow("cut after the value") << QByteArray("{\"user\":\"alice\"") << "alice";
-        QTest::newRow("cut in a later value") << QByteArray("{\"email\":\"a@x\",\"user\":\"bo") << "a@x";
+        QTest::newRow("cut in a later value")
+            << QByteArray("{\"email\":\"a@x\",\"user\":\"bo") << "a@x";
         QTest::newRow("cut number") << QByteArray("{\"userId\":12") << "";
         QTest::newRow("number then comma") << QByteArray("{\"userId\":12,") << "12";
-        QTest::newRow("cut in passport") << QByteArray("{\"cookie\":{},\"passport\":{\"user\":\"p1\"") << "p1";
+        QTest::newRow("cut in passport")
+            << QByteArray("{\"cookie\":{},\"passport\":{\"user\":\"p1\"") << "p1";
         QTest::newRow("cut in an array") << QByteArray("{\"cart\":[1,2,{\"user\":\"x\"") << "";
         QTest::newRow("cut in an escape") << QByteArray("{\"user\":\"a\\") << "";
         QTest::newRow("cut in a key") << QByteArray("{\"email\":\"e\",\"use") << "e";
@@ -465,7 +510,8 @@ private Q_SLOTS:
     {
         const QByteArray docs[] = {
             Session,
-            "{\"a\":\"x\\\"y\",\"user\":{\"profile\":{\"n\":[1,{\"q\":\"}\"}]},\"email\":\"e\\u0041\"},\"userId\":-12.5e3}",
+            "{\"a\":\"x\\\"y\",\"user\":{\"profile\":{\"n\":[1,{\"q\":\"}\"}]},\"email\":"
+            "\"e\\u0041\"},\"userId\":-12.5e3}",
         };
         for (const QByteArray &doc : docs) {
             for (qsizetype n = 0; n <= doc.size(); ++n) {
@@ -479,11 +525,14 @@ private Q_SLOTS:
     void fuzz()
     {
         QRandomGenerator rng(20260101);
-        const QByteArray alphabet = "{}[]\":,\\ user userId email passport 0123456789.-eE truefalsenull";
+        const QByteArray alphabet =
+            "{}[]\":,\\ user userId email passport 0123456789.-eE truefalsenull";
         const QByteArray seeds[] = {
             Session,
-            "{\"user\":{\"id\":7,\"email\":\"a@b\"},\"passport\":{\"user\":\"x\\\"y\"},\"userId\":12}",
-            "{\"cookie\":{\"path\":\"/\"},\"email\":\"J\\u00fcrgen\",\"list\":[{\"user\":[1,{\"a\":\"}\"}]}]}",
+            "{\"user\":{\"id\":7,\"email\":\"a@b\"},\"passport\":{\"user\":\"x\\\"y\"},\"userId\":"
+            "12}",
+            "{\"cookie\":{\"path\":\"/"
+            "\"},\"email\":\"J\\u00fcrgen\",\"list\":[{\"user\":[1,{\"a\":\"}\"}]}]}",
         };
         int agreements = 0;
         for (int round = 0; round < 20000; ++round) {
@@ -504,10 +553,18 @@ private Q_SLOTS:
                 for (int m = 0; m < mutations && !buf.isEmpty(); ++m) {
                     const int at = rng.bounded(int(buf.size()));
                     switch (rng.bounded(4)) {
-                    case 0: buf[at] = char(rng.bounded(256)); break;
-                    case 1: buf[at] = alphabet.at(rng.bounded(alphabet.size())); break;
-                    case 2: buf.remove(at, 1 + rng.bounded(4)); break;
-                    default: buf.insert(at, alphabet.at(rng.bounded(alphabet.size()))); break;
+                    case 0:
+                        buf[at] = char(rng.bounded(256));
+                        break;
+                    case 1:
+                        buf[at] = alphabet.at(rng.bounded(alphabet.size()));
+                        break;
+                    case 2:
+                        buf.remove(at, 1 + rng.bounded(4));
+                        break;
+                    default:
+                        buf.insert(at, alphabet.at(rng.bounded(alphabet.size())));
+                        break;
                     }
                 }
                 if (mode == 3)
@@ -517,7 +574,8 @@ private Q_SLOTS:
             // As an exactly sized heap block, and as a view followed by more bytes.
             const QString user = SessionDecoder::quickUser(QByteArray(buf.constData(), buf.size()));
             const QByteArray padded = buf + ",\"user\":\"LEAK\"}";
-            QCOMPARE(SessionDecoder::quickUser(QByteArrayView(padded.constData(), buf.size())), user);
+            QCOMPARE(SessionDecoder::quickUser(QByteArrayView(padded.constData(), buf.size())),
+                     user);
             QJsonParseError error{};
             const QJsonDocument doc = QJsonDocument::fromJson(buf, &error);
             if (error.error == QJsonParseError::NoError && doc.isObject() && !buf.contains("\\u")) {
@@ -532,9 +590,11 @@ private Q_SLOTS:
                     QCOMPARE(user, expected);
                 ++agreements;
             }
-            const DecodedSession d = SessionDecoder::decodeString("sess:f", Prefix, buf, buf.size(), false);
+            const DecodedSession d =
+                SessionDecoder::decodeString("sess:f", Prefix, buf, buf.size(), false);
             QCOMPARE(d.size, qint64(buf.size()));
-            const DecodedSession t = SessionDecoder::decodeString("sess:f", Prefix, buf, 1000, true);
+            const DecodedSession t =
+                SessionDecoder::decodeString("sess:f", Prefix, buf, 1000, true);
             QVERIFY(t.note.contains(QStringLiteral("truncated")));
             SessionDecoder::sessionIdFromInput(QString::fromUtf8(buf), Prefix);
         }
@@ -548,7 +608,8 @@ private Q_SLOTS:
         while (json.size() < 20 * 1024 * 1024)
             json += "1234567,";
         json += "0],\"blob\":\"" + QByteArray(1 << 20, 'z') + "\"}";
-        const DecodedSession d = SessionDecoder::decodeString("sess:h", Prefix, json, json.size(), false);
+        const DecodedSession d =
+            SessionDecoder::decodeString("sess:h", Prefix, json, json.size(), false);
         QCOMPARE(d.kind, Kind::ConnectRedis);
         QCOMPARE(d.user, QStringLiteral("big"));
         QCOMPARE(d.size, qint64(json.size()));
@@ -558,7 +619,8 @@ private Q_SLOTS:
         QCOMPARE(SessionDecoder::quickUser(json), QStringLiteral("big"));
 
         const QByteArray text(20 * 1024 * 1024, 'a');
-        const DecodedSession t = SessionDecoder::decodeString("sess:t", Prefix, text, text.size(), false);
+        const DecodedSession t =
+            SessionDecoder::decodeString("sess:t", Prefix, text, text.size(), false);
         QCOMPARE(t.kind, Kind::Text);
         QVERIFY(t.pretty.size() < 2 * 1024 * 1024);
 
@@ -566,7 +628,8 @@ private Q_SLOTS:
         QRandomGenerator rng(7);
         rng.fillRange(reinterpret_cast<quint32 *>(noise.data()), noise.size() / 4);
         noise[0] = '{';
-        const DecodedSession n = SessionDecoder::decodeString("sess:n", Prefix, noise, noise.size(), false);
+        const DecodedSession n =
+            SessionDecoder::decodeString("sess:n", Prefix, noise, noise.size(), false);
         QCOMPARE(n.kind, Kind::Binary);
         QVERIFY(n.pretty.endsWith(QStringLiteral("more bytes")));
         QCOMPARE(SessionDecoder::quickUser(noise), QString());
@@ -582,27 +645,36 @@ private Q_SLOTS:
                                      << QByteArray("kZ-9_xQ2wErT5yU7iO0pAsDfGhJkLzXc");
         QTest::newRow("whitespace") << "  abc \n" << Prefix << QByteArray("abc");
         QTest::newRow("full key") << "sess:abc" << Prefix << QByteArray("abc");
-        QTest::newRow("full key, other prefix") << "myapp:sess:abc" << QByteArray("myapp:sess:")
-                                                << QByteArray("abc");
-        QTest::newRow("no prefix configured") << "sess:abc" << QByteArray() << QByteArray("sess:abc");
-        QTest::newRow("cookie encoded") << "connect.sid=s%3Aabc.SIGNATURE" << Prefix << QByteArray("abc");
-        QTest::newRow("cookie unencoded") << "connect.sid=s:abc.SIGNATURE" << Prefix << QByteArray("abc");
+        QTest::newRow("full key, other prefix")
+            << "myapp:sess:abc" << QByteArray("myapp:sess:") << QByteArray("abc");
+        QTest::newRow("no prefix configured")
+            << "sess:abc" << QByteArray() << QByteArray("sess:abc");
+        QTest::newRow("cookie encoded")
+            << "connect.sid=s%3Aabc.SIGNATURE" << Prefix << QByteArray("abc");
+        QTest::newRow("cookie unencoded")
+            << "connect.sid=s:abc.SIGNATURE" << Prefix << QByteArray("abc");
         QTest::newRow("value encoded") << "s%3Aabc.SIG" << Prefix << QByteArray("abc");
         QTest::newRow("value lower-case escape") << "s%3aabc.SIG" << Prefix << QByteArray("abc");
         QTest::newRow("value unencoded") << "s:abc.SIG" << Prefix << QByteArray("abc");
-        QTest::newRow("signature with escapes") << "s%3Aabc.Xy%2Fz%2Bw" << Prefix << QByteArray("abc");
+        QTest::newRow("signature with escapes")
+            << "s%3Aabc.Xy%2Fz%2Bw" << Prefix << QByteArray("abc");
         QTest::newRow("dots in id") << "s:a.b.c.SIG" << Prefix << QByteArray("a.b.c");
         QTest::newRow("unsigned") << "s:abc" << Prefix << QByteArray("abc");
-        QTest::newRow("header") << "Cookie: a=b; connect.sid=s%3Aabc.sig; c=d" << Prefix << QByteArray("abc");
-        QTest::newRow("several cookies") << "a=b; connect.sid=s%3Aabc.sig; c=d" << Prefix << QByteArray("abc");
-        QTest::newRow("header lower case") << "cookie:connect.sid=s%3Aabc.sig" << Prefix << QByteArray("abc");
-        QTest::newRow("set-cookie") << "Set-Cookie: connect.sid=s%3Aabc.sig; Path=/; HttpOnly" << Prefix
-                                    << QByteArray("abc");
-        QTest::newRow("other cookie name") << "theme=dark; my.sid=s%3Axyz.sig" << Prefix << QByteArray("xyz");
-        QTest::newRow("connect.sid preferred") << "x.sid=s%3Aother.sig; connect.sid=s%3Aabc.sig" << Prefix
-                                               << QByteArray("abc");
+        QTest::newRow("header") << "Cookie: a=b; connect.sid=s%3Aabc.sig; c=d" << Prefix
+                                << QByteArray("abc");
+        QTest::newRow("several cookies")
+            << "a=b; connect.sid=s%3Aabc.sig; c=d" << Prefix << QByteArray("abc");
+        QTest::newRow("header lower case")
+            << "cookie:connect.sid=s%3Aabc.sig" << Prefix << QByteArray("abc");
+        QTest::newRow("set-cookie") << "Set-Cookie: connect.sid=s%3Aabc.sig; Path=/; HttpOnly"
+                                    << Prefix << QByteArray("abc");
+        QTest::newRow("other cookie name")
+            << "theme=dark; my.sid=s%3Axyz.sig" << Prefix << QByteArray("xyz");
+        QTest::newRow("connect.sid preferred")
+            << "x.sid=s%3Aother.sig; connect.sid=s%3Aabc.sig" << Prefix << QByteArray("abc");
         QTest::newRow("quoted") << "connect.sid=\"s%3Aabc.sig\"" << Prefix << QByteArray("abc");
-        QTest::newRow("spaces around") << "\t connect.sid = s%3Aabc.sig ;  " << Prefix << QByteArray("abc");
+        QTest::newRow("spaces around")
+            << "\t connect.sid = s%3Aabc.sig ;  " << Prefix << QByteArray("abc");
         QTest::newRow("unsigned cookie") << "connect.sid=abc" << Prefix << QByteArray("abc");
         QTest::newRow("padded id") << "abc==" << Prefix << QByteArray("abc==");
         QTest::newRow("no session cookie") << "a=b; c=d" << Prefix << QByteArray();

@@ -176,6 +176,8 @@ bool SessionTableModel::passes(quint32 row) const
         return false;
     if (m_filter.isEmpty())
         return true;
+    if (m_filterExact)
+        return idBytes(row) == m_filterId;
     if (!m_filterId.isEmpty() && idBytes(row).indexOf(m_filterId) >= 0)
         return true;
     const QByteArrayView user = userBytes(row);
@@ -188,7 +190,10 @@ void SessionTableModel::setFilterText(const QString &text)
     if (trimmed == m_filter)
         return;
     m_filter = trimmed;
+    // A pasted cookie or full key names one session: match its id exactly. Other text is a
+    // substring of the id or the user.
     m_filterId = sdcore::SessionDecoder::sessionIdFromInput(trimmed, m_prefix);
+    m_filterExact = !m_filterId.isEmpty() && m_filterId != trimmed.toUtf8();
     if (m_filterId.isEmpty())
         m_filterId = trimmed.toUtf8();
     beginResetModel();

@@ -43,7 +43,7 @@ public:
     // Re-sorts by the current sort column (after a scan that appended unsorted rows).
     void resort();
 
-    // Substring of the id or the user; a pasted cookie or full key is reduced to the id.
+    // Substring of the id or the user; a pasted cookie or full key selects that session's id.
     void setFilterText(const QString &text);
     QString filterText() const { return m_filter; }
 
@@ -95,6 +95,7 @@ private:
     std::vector<quint32> m_visible;       // the rows shown, in view order
     QString m_filter;
     QByteArray m_filterId;
+    bool m_filterExact = false;
     int m_sortColumn = -1;
     Qt::SortOrder m_sortOrder = Qt::AscendingOrder;
     qint64 m_fixedNow = 0;

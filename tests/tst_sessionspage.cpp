@@ -1,0 +1,363 @@
+// The Sessions page offscreen against a real redis-server: the table model under
+// QAbstractItemModelTester (batches, sort, filter, removal, TTL countdown); the page scans,
+// filters (also by a pasted cookie), shows the decoded detail, deletes a selected session after
+// confirming, asks for the connection's name on a production connection, refuses on a
+// read-only one, deletes by pattern after a count, exports CSV and JSON, and saves a PNG of
+// itself to look at.
+
+#include "auditlog.h"
+#include "clusterlauncher.h"
+#include "sessionbrowser.h"
+#include "sessionspage.h"
+#include "sessiontablemodel.h"
+#include "testcluster.h"
+
+#include <QAbstractItemModelTester>
+#include <QApplication>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTableView>
+#include <QTest>
+#include <QTimer>
+
+using namespace sdcore;
+using namespace sdui;
+
+namespace {
+
+SessionRow row(const QByteArray &key, qint64 pttl, qint64 fetchedAt, qint64 size, const QString &user)
+{
+    SessionRow r;
+    r.key = key;
+    r.pttlMs = pttl;
+    r.fetchedAtMs = fetchedAt;
+    r.size = size;
+    r.user = user;
+    return r;
+}
+
+QByteArray session(const QString &user, int views)
+{
+    return QStringLiteral("{\"cookie\":{\"originalMaxAge\":3600000,\"expires\":\"2026-11-25T10:00:00.000Z\","
+                          "\"httpOnly\":true,\"path\":\"/\",\"sameSite\":\"lax\"},\"passport\":{\"user\":\"%1\"},"
+                          "\"views\":%2,\"cart\":[\"book\",\"pen\"]}")
+        .arg(user)
+        .arg(views)
+        .toUtf8();
+}
+
+// Answers the next DeleteConfirmDialog: types `name` when it asks for one, then presses Delete
+// (or Cancel when `accept` is false). Records what it saw.
+struct DialogAnswer
+{
+    bool seen = false;
+    bool askedForName = false;
+    bool okEnabledBeforeTyping = false;
+    QString samples;
+};
+
+void answerNextConfirm(DialogAnswer *answer, bool accept, const QString &name = {})
+{
+    QTimer::singleShot(0, qApp, [=] {
+        auto *dialog = qobject_cast<DeleteConfirmDialog *>(QApplication::activeModalWidget());
+        if (!dialog) {
+            answerNextConfirm(answer, accept, name);   // not open yet
+            return;
+        }
+        answer->seen = true;
+        answer->okEnabledBeforeTyping = dialog->deleteButton()->isEnabled();
+        if (auto *samples = dialog->findChild<QPlainTextEdit *>(QStringLiteral("deleteSamples")))
+            answer->samples = samples->toPlainText();
+        if (dialog->nameEdit()) {
+            answer->askedForName = true;
+            dialog->nameEdit()->setText(name);
+        }
+        if (accept && dialog->deleteButton()->isEnabled())
+            dialog->deleteButton()->click();
+        else
+            dialog->reject();
+    });
+}
+
+int rowOfKey(const SessionTableModel *model, const QByteArray &key)
+{
+    for (int r = 0; r < model->rowCount(); ++r) {
+        if (model->keyAt(r) == key)
+            return r;
+    }
+    return -1;
+}
+
+} // namespace
+
+class TestSessionsPage : public QObject
+{
+    Q_OBJECT
+
+    ClusterLauncher m_redis;
+    std::unique_ptr<RedisConnection> m_conn;
+
+    qint64 exists(const QByteArray &key)
+    {
+        auto r = m_conn->command(Command{"EXISTS", key});
+        return r ? r->toInteger() : -1;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        auto s = m_redis.startStandalone();
+        QVERIFY2(s, qPrintable(s.errorMessage()));
+        auto c = RedisConnection::open(m_redis.standaloneUrl());
+        QVERIFY(c);
+        m_conn = std::move(*c);
+        QList<Command> seed;
+        for (int i = 0; i < 2000; ++i) {
+            const QByteArray id = QByteArray("s") + QByteArray::number(i).rightJustified(5, '0');
+            seed << Command{"SET", "sess:" + id, session(QStringLiteral("user%1@example.com").arg(i), i),
+                            "EX", QByteArray::number(60 + i * 37)};
+        }
+        seed << Command{"SET", "sess:forever", session(QStringLiteral("admin"), 1)};
+        seed << Command{"SET", "sess:bin\x01\xff", QByteArray("\x00\x01\x02 binary", 10)};
+        seed << Command{"HSET", "sess:hashed", "user", "hash-user", "views", "3"};
+        QVERIFY(m_conn->pipeline(seed));
+    }
+
+    void modelUnderTester()
+    {
+        SessionTableModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        const qint64 now = 1000000000000LL;
+        model.setNow(now);
+        model.clear("sess:");
+        QList<SessionRow> batch;
+        for (int i = 0; i < 500; ++i)
+            batch << row("sess:id" + QByteArray::number(i), i % 5 == 0 ? -1 : (i + 1) * 1000, now, 100 + i,
+                         QStringLiteral("user%1").arg(i % 50));
+        model.appendRows(batch.mid(0, 200));
+        model.appendRows(batch.mid(200));
+        QCOMPARE(model.rowCount(), 500);
+        QCOMPARE(model.keyAt(3), QByteArray("sess:id3"));
+        QCOMPARE(model.data(model.index(3, SessionTableModel::Id)).toString(), QStringLiteral("id3"));
+        QCOMPARE(model.data(model.index(3, SessionTableModel::Ttl)).toString(), QStringLiteral("4 s"));
+        QCOMPARE(model.data(model.index(0, SessionTableModel::Ttl)).toString(), QStringLiteral("no TTL"));
+        // The TTL counts down from the fetch time; nothing is re-read.
+        model.setNow(now + 2500);
+        QCOMPARE(model.ttlMsAt(3, model.now()), 1500);
+        QCOMPARE(model.data(model.index(3, SessionTableModel::Ttl)).toString(), QStringLiteral("2 s"));
+        model.setNow(now + 10000);
+        QCOMPARE(model.data(model.index(3, SessionTableModel::Ttl)).toString(), QStringLiteral("expired"));
+        model.setNow(now);
+
+        model.sort(SessionTableModel::Size, Qt::DescendingOrder);
+        QCOMPARE(model.keyAt(0), QByteArray("sess:id499"));
+        model.sort(SessionTableModel::Ttl, Qt::AscendingOrder);
+        QCOMPARE(model.keyAt(0), QByteArray("sess:id1"));
+        QCOMPARE(model.ttlMsAt(499, now), -1);   // no TTL last
+        model.sort(SessionTableModel::Id, Qt::AscendingOrder);
+        QCOMPARE(model.keyAt(0), QByteArray("sess:id0"));
+
+        model.setFilterText(QStringLiteral("USER7"));   // user, case-insensitive
+        QCOMPARE(model.rowCount(), 10);
+        model.setFilterText(QStringLiteral("connect.sid=s%3Aid42.signature"));   // a pasted cookie
+        QCOMPARE(model.rowCount(), 1);
+        QCOMPARE(model.keyAt(0), QByteArray("sess:id42"));
+        model.setFilterText(QString());
+        QCOMPARE(model.rowCount(), 500);
+
+        QCOMPARE(model.removeKeys({"sess:id1", "sess:id2", "sess:nope"}), 2);
+        QCOMPARE(model.rowCount(), 498);
+        QCOMPARE(model.totalRows(), 498);
+        QCOMPARE(rowOfKey(&model, "sess:id1"), -1);
+        const auto h = model.ttlHistogram(now);
+        QCOMPARE(h[CensusResult::NoTtl], 100);
+        // TTLs of 1..59 s are rows 0..58; 12 of them (every 5th) have no TTL, and 2 were removed.
+        QCOMPARE(h[CensusResult::UnderMinute], 59 - 12 - 2);
+        // Keys outside the prefix and odd bytes survive the packed store.
+        model.appendRows({row(QByteArray("other:\0x", 8), 5000, now, 1, QString()),
+                          row("sess:" + QByteArray(300000, 'k'), 5000, now, 1, QStringLiteral("long"))});
+        QCOMPARE(model.keyAt(model.rowCount() - 2), QByteArray("other:\0x", 8));
+        QCOMPARE(model.keyAt(model.rowCount() - 1).size(), 300005);
+        QCOMPARE(model.userAt(model.rowCount() - 1), QStringLiteral("long"));
+        QVERIFY(model.memoryBytes() > 0);
+    }
+
+    void scanFilterDetailDelete()
+    {
+        SessionBrowser browser;
+        browser.setTarget(m_redis.standaloneUrl(), QStringLiteral("local"));
+        SessionsPage page;
+        page.resize(1400, 820);
+        QSignalSpy finished(&browser, &SessionBrowser::scanFinished);
+        page.setBrowser(&browser, QStringLiteral("local"), false, false);
+        page.show();   // the first show starts the scan
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 20000);
+        QCOMPARE(page.model()->totalRows(), 2003);
+        QVERIFY2(page.statusText().contains(QStringLiteral("2,003 sessions")), qPrintable(page.statusText()));
+
+        // Filter by user, then by a cookie as the browser holds it.
+        page.filterEdit()->setText(QStringLiteral("user1999@"));
+        QCOMPARE(page.model()->rowCount(), 1);
+        page.filterEdit()->setText(QStringLiteral("connect.sid=s%3As00042.Zm9vYmFy"));
+        QCOMPARE(page.model()->rowCount(), 1);
+        QCOMPARE(page.model()->keyAt(0), QByteArray("sess:s00042"));
+
+        // Open it: decoded detail.
+        page.table()->setCurrentIndex(page.model()->index(0, 0));
+        QTRY_VERIFY_WITH_TIMEOUT(page.findChild<QPlainTextEdit *>(QStringLiteral("detailJson"))
+                                     ->toPlainText()
+                                     .contains(QStringLiteral("\"views\": 42")),
+                                 10000);
+        QVERIFY(page.findChild<QLabel *>(QStringLiteral("detailInfo"))->text().contains(QStringLiteral("user42@example.com")));
+        QVERIFY(page.findChild<QLabel *>(QStringLiteral("detailTtl"))->text().contains(QStringLiteral("left")));
+        page.filterEdit()->clear();
+
+        // Delete two selected sessions, confirmed.
+        page.model()->sort(SessionTableModel::Id, Qt::AscendingOrder);
+        const QByteArray a = page.model()->keyAt(0), b = page.model()->keyAt(1);
+        page.table()->selectRow(0);
+        page.table()->selectionModel()->select(page.model()->index(1, 0),
+                                               QItemSelectionModel::Select | QItemSelectionModel::Rows);
+        QSignalSpy deleted(&browser, &SessionBrowser::deleteFinished);
+        DialogAnswer answer;
+        answerNextConfirm(&answer, true);
+        page.deleteSelected();
+        QVERIFY(answer.seen);
+        QVERIFY(!answer.askedForName);
+        // The first key by id is the binary one; the dialog shows it escaped.
+        QCOMPARE(a, QByteArray("sess:bin\x01\xff"));
+        QVERIFY2(answer.samples.contains(AuditLog::printableKey(a)), qPrintable(answer.samples));
+        QTRY_COMPARE_WITH_TIMEOUT(deleted.count(), 1, 10000);
+        QCOMPARE(exists(a), 0);
+        QCOMPARE(exists(b), 0);
+        QCOMPARE(exists("sess:s00042"), 1);
+        QCOMPARE(page.model()->totalRows(), 2001);
+        QCOMPARE(rowOfKey(page.model(), a), -1);
+
+        // Cancelled: nothing happens.
+        page.table()->selectRow(0);
+        const QByteArray c = page.model()->keyAt(0);
+        DialogAnswer no;
+        answerNextConfirm(&no, false);
+        page.deleteSelected();
+        QVERIFY(no.seen);
+        QTest::qWait(200);
+        QCOMPARE(deleted.count(), 1);
+        QCOMPARE(exists(c), 1);
+
+        // The picture to look at: sessions, the detail of one, the TTL chart.
+        page.table()->setCurrentIndex(page.model()->index(5, 0));
+        QTest::qWait(600);
+        const QString png = testOutputDir() + QStringLiteral("/sessions.png");
+        QVERIFY(page.grab().save(png));
+        qInfo("saved %s", qPrintable(png));
+    }
+
+    void productionAsksForTheName()
+    {
+        SessionBrowser browser;
+        browser.setTarget(m_redis.standaloneUrl(), QStringLiteral("prod-eu"));
+        SessionsPage page;
+        QSignalSpy finished(&browser, &SessionBrowser::scanFinished);
+        page.setBrowser(&browser, QStringLiteral("prod-eu"), false, true);
+        page.show();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 20000);
+        page.model()->sort(SessionTableModel::Id, Qt::DescendingOrder);
+        page.filterEdit()->setText(QStringLiteral("s0199"));
+        QCOMPARE(page.model()->rowCount(), 10);
+        page.table()->selectAll();
+        QSignalSpy deleted(&browser, &SessionBrowser::deleteFinished);
+
+        DialogAnswer wrong;
+        answerNextConfirm(&wrong, true, QStringLiteral("prod"));
+        page.deleteSelected();
+        QVERIFY(wrong.askedForName);
+        QVERIFY(!wrong.okEnabledBeforeTyping);
+        QTest::qWait(200);
+        QCOMPARE(deleted.count(), 0);   // the wrong name never enabled Delete
+        QCOMPARE(exists("sess:s01990"), 1);
+
+        DialogAnswer right;
+        answerNextConfirm(&right, true, QStringLiteral("prod-eu"));
+        page.deleteSelected();
+        QTRY_COMPARE_WITH_TIMEOUT(deleted.count(), 1, 10000);
+        QCOMPARE(deleted.at(0).at(0).value<DeleteResult>().deleted, 10);
+        QCOMPARE(exists("sess:s01990"), 0);
+        QCOMPARE(exists("sess:s01989"), 1);
+        QCOMPARE(page.model()->rowCount(), 0);
+    }
+
+    void readOnlyDisablesDeletes()
+    {
+        SessionBrowser browser;
+        browser.setTarget(m_redis.standaloneUrl(), QStringLiteral("ro"));
+        SessionsPage page;
+        QSignalSpy finished(&browser, &SessionBrowser::scanFinished);
+        page.setBrowser(&browser, QStringLiteral("ro"), true, false);
+        page.show();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 20000);
+        page.table()->selectRow(0);
+        auto *del = page.findChild<QPushButton *>(QStringLiteral("deleteSelectedButton"));
+        auto *pattern = page.findChild<QPushButton *>(QStringLiteral("deletePatternButton"));
+        QVERIFY(!del->isEnabled());
+        QVERIFY(!pattern->isEnabled());
+        QVERIFY(del->toolTip().contains(QStringLiteral("read-only")));
+        const QByteArray key = page.model()->keyAt(0);
+        page.deleteSelected();   // even when called directly
+        QTest::qWait(200);
+        QCOMPARE(exists(key), 1);
+    }
+
+    void patternDeleteAndExport()
+    {
+        SessionBrowser browser;
+        browser.setTarget(m_redis.standaloneUrl(), QStringLiteral("local"));
+        SessionsPage page;
+        QSignalSpy finished(&browser, &SessionBrowser::scanFinished);
+        page.setBrowser(&browser, QStringLiteral("local"), false, false);
+        page.show();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 20000);
+        const qint64 before = page.model()->totalRows();
+
+        // Export everything shown, both formats.
+        const QString csv = testOutputDir() + QStringLiteral("/sessions-export.csv");
+        const QString json = testOutputDir() + QStringLiteral("/sessions-export.json");
+        QVERIFY(page.exportRows(csv, false));
+        QVERIFY(page.exportRows(json, false));
+        QFile csvFile(csv);
+        QVERIFY(csvFile.open(QIODevice::ReadOnly));
+        QCOMPARE(csvFile.readAll().count('\n'), before + 1);
+        QFile jsonFile(json);
+        QVERIFY(jsonFile.open(QIODevice::ReadOnly));
+        const QJsonArray rows = QJsonDocument::fromJson(jsonFile.readAll()).array();
+        QCOMPARE(rows.size(), before);
+        bool sawHash = false;
+        for (const QJsonValue &v : rows)
+            sawHash = sawHash || v.toObject().value("type").toString() == QStringLiteral("hash");
+        QVERIFY(sawHash);
+
+        // Pattern: a count first, then the confirmation, then a rescan.
+        QSignalSpy deleted(&browser, &SessionBrowser::deleteFinished);
+        DialogAnswer answer;
+        answerNextConfirm(&answer, true);
+        page.deleteByPattern(QStringLiteral("s015*"));
+        QTRY_COMPARE_WITH_TIMEOUT(deleted.count(), 2, 10000);   // the dry run, then the delete
+        QVERIFY(deleted.at(0).at(0).value<DeleteResult>().dryRun);
+        QVERIFY(answer.seen);
+        QVERIFY(answer.samples.contains(QStringLiteral("sess:s015")));
+        QCOMPARE(deleted.at(1).at(0).value<DeleteResult>().deleted, 100);
+        QCOMPARE(exists("sess:s01500"), 0);
+        QCOMPARE(exists("sess:s01600"), 1);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, 20000);   // rescanned
+        QCOMPARE(page.model()->totalRows(), before - 100);
+    }
+};
+
+QTEST_MAIN(TestSessionsPage)
+#include "tst_sessionspage.moc"
