@@ -53,6 +53,7 @@ demo: build
 bench: build
 	$(BUILD_DIR)/tests/bench/bench_connection
 	$(BUILD_DIR)/tests/bench/bench_cluster
+	$(BUILD_DIR)/tests/bench/bench_sessions
 
 clean:
 	rm -rf $(BUILD_DIR)

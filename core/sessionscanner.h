@@ -28,7 +28,7 @@ struct ScanOptions
     QByteArray match;               // glob for the id part ("" = all); see matchPattern()
     int scanCount = 1000;           // SCAN COUNT to start with; adapts between min and max
     int minScanCount = 100;
-    int maxScanCount = 10000;
+    int maxScanCount = 2000;
     int targetBatchMs = 20;         // aim for round trips about this long
     int keysPerSecond = 0;          // 0: no limit
     bool backoff = true;            // pause when the server's latency rises
