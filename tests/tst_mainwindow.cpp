@@ -2,10 +2,13 @@
 
 #include "clusterlauncher.h"
 #include "dashboardpage.h"
+#include "demotraffic.h"
 #include "eventmodel.h"
 #include "eventspage.h"
 #include "timechart.h"
 #include "mainwindow.h"
+#include "sessionspage.h"
+#include "sessiontablemodel.h"
 #include "testcluster.h"
 #include "welcomepage.h"
 #include "workspace.h"
@@ -15,11 +18,14 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QMessageBox>
+#include <QPlainTextEdit>
 #include <QTabWidget>
 #include <QTreeWidget>
 #include <QPushButton>
 #include <QStackedWidget>
+#include <QTableView>
 #include <QTest>
+#include <QTimer>
 
 #include <qcustomplot.h>
 
@@ -54,6 +60,60 @@ private Q_SLOTS:
         QVERIFY2(message->text().contains("Invalid URL"), qPrintable(message->text()));
         QCOMPARE(stack->currentWidget(), window.welcome());
         QVERIFY(workspace.connections().isEmpty());
+    }
+
+    // The Sessions tab on the Sentinel cluster: sessions stream in, one opens decoded, one is
+    // deleted after confirming and a pattern after a count, and the dashboard's count follows.
+    void sessionsTabBrowsesAndDeletes()
+    {
+        DemoTraffic traffic(m_cluster.sentinelUrl());
+        QVERIFY(traffic.seed(400));
+        Workspace workspace(false);
+        MonitorOptions options;
+        options.censusMinIntervalMs = 300;
+        workspace.setMonitorOptions(options);
+        workspace.setPollInterval(250);
+        sdui::MainWindow window(&workspace);
+        window.resize(1400, 900);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        auto index = workspace.addConnection(m_cluster.sentinelUrl().toString(), QStringLiteral("cluster"));
+        QVERIFY(index);
+        workspace.activate(*index);
+        ClusterMonitor *monitor = workspace.activeMonitor();
+        QTRY_VERIFY_WITH_TIMEOUT(monitor->lastCensus("sess:") && monitor->lastCensus("sess:")->count == 400, 20000);
+
+        window.pages()->setCurrentWidget(window.sessions());
+        sdui::SessionsPage *page = window.sessions();
+        QTRY_VERIFY_WITH_TIMEOUT(!page->scanning() && page->model()->totalRows() == 400, 20000);
+        page->table()->setCurrentIndex(page->model()->index(0, 0));
+        auto *json = page->findChild<QPlainTextEdit *>("detailJson");
+        QTRY_VERIFY_WITH_TIMEOUT(json->toPlainText().contains("originalMaxAge"), 10000);
+
+        const auto confirmNext = [] {
+            QTimer::singleShot(50, qApp, [] {
+                if (auto *d = qobject_cast<sdui::DeleteConfirmDialog *>(QApplication::activeModalWidget()))
+                    d->deleteButton()->click();
+            });
+        };
+        page->table()->selectRow(0);
+        confirmNext();
+        page->deleteSelected();
+        QTRY_COMPARE_WITH_TIMEOUT(page->model()->totalRows(), 399, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(monitor->lastCensus("sess:")->count, 399, 20000);
+
+        // Every session whose id starts with 'a' (about 1 in 64 of them).
+        qint64 startingWithA = 0;
+        for (int r = 0; r < page->model()->rowCount(); ++r)
+            startingWithA += page->model()->keyAt(r).startsWith("sess:a") ? 1 : 0;
+        confirmNext();
+        page->deleteByPattern("a*");
+        QTRY_COMPARE_WITH_TIMEOUT(page->model()->totalRows(), 399 - startingWithA, 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(monitor->lastCensus("sess:")->count, 399 - startingWithA, 20000);
+        QTest::qWait(300);
+        const QString path = testOutputDir() + "/sessions-window.png";
+        QVERIFY(window.grab().save(path));
+        qInfo("sessions screenshot: %s", qPrintable(path));
     }
 
     void dashboardShowsLiveClusterAndFailsOver()

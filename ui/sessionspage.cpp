@@ -165,11 +165,11 @@ SessionsPage::SessionsPage(QWidget *parent)
     m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
     m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 6);
     m_table->horizontalHeader()->setStretchLastSection(true);
-    m_table->setColumnWidth(SessionTableModel::Id, 260);
-    m_table->setColumnWidth(SessionTableModel::User, 150);
-    m_table->setColumnWidth(SessionTableModel::Ttl, 80);
-    m_table->setColumnWidth(SessionTableModel::ExpiresAt, 150);
-    m_table->setColumnWidth(SessionTableModel::Size, 80);
+    m_table->setColumnWidth(SessionTableModel::Id, 250);
+    m_table->setColumnWidth(SessionTableModel::User, 120);
+    m_table->setColumnWidth(SessionTableModel::Ttl, 72);
+    m_table->setColumnWidth(SessionTableModel::ExpiresAt, 140);
+    m_table->setColumnWidth(SessionTableModel::Size, 72);
     m_table->setWordWrap(false);
 
     m_status = new QLabel;
@@ -457,6 +457,10 @@ void SessionsPage::onScanFinished(quint64 id, const sdcore::ScanSummary &summary
         text += tr("; %1 expired or deleted while scanning").arg(QLocale().toString(summary.vanished));
     if (summary.pausedMs > 0)
         text += tr("; paused %1 s to spare the server").arg(summary.pausedMs / 1000.0, 0, 'f', 1);
+    // A rescan after a delete keeps saying what the delete did.
+    if (!m_lastDelete.isEmpty())
+        text = m_lastDelete + QLatin1Char(' ') + text;
+    m_lastDelete.clear();
     m_status->setText(text);
     updateCounts();
     updateActions();
@@ -558,9 +562,13 @@ void SessionsPage::onDeleteFinished(const sdcore::DeleteResult &r)
         updateActions();
         return;
     }
-    QString text = r.error.isEmpty()
-        ? tr("Deleted %1 of %2 keys.").arg(QLocale().toString(r.deleted), QLocale().toString(r.requested))
-        : tr("Delete stopped after %1 keys: %2").arg(QLocale().toString(r.deleted), r.error);
+    QString text;
+    if (!r.error.isEmpty())
+        text = tr("Delete stopped after %1 keys: %2").arg(QLocale().toString(r.deleted), r.error);
+    else if (r.mode == sdcore::DeleteResult::Mode::Pattern)
+        text = tr("Deleted %1 keys matching '%2'.").arg(QLocale().toString(r.deleted), QString::fromUtf8(r.pattern));
+    else
+        text = tr("Deleted %1 of %2 keys.").arg(QLocale().toString(r.deleted), QLocale().toString(r.requested));
     if (!r.auditError.isEmpty())
         text += QLatin1Char(' ') + r.auditError;
     m_status->setText(text);
@@ -571,6 +579,7 @@ void SessionsPage::onDeleteFinished(const sdcore::DeleteResult &r)
             m_detailTtl->setText(tr("Deleted."));
     } else if (r.deleted > 0) {
         // A pattern (or an interrupted delete): which rows went is the server's to say.
+        m_lastDelete = text;
         startScan();
     }
     updateActions();

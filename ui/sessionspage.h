@@ -105,6 +105,7 @@ private:
     quint64 m_scanId = 0;
     qint64 m_scanStartMs = 0;
     QString m_pendingPattern;
+    QString m_lastDelete;
 
     QLineEdit *m_prefix = nullptr;
     QLineEdit *m_match = nullptr;
