@@ -14,7 +14,9 @@ Result<qint64> unlinkBatch(RedisConnection &connection, const QList<QByteArray> 
     auto reply = connection.reply(argv);
     if (!reply)
         return reply.error();
-    if (reply->isError() && !useDel && reply->bytes().startsWith("ERR unknown command")) {
+    // Servers before 4.0 have no UNLINK; an ACL user may be allowed DEL but not UNLINK.
+    if (reply->isError() && !useDel
+        && (reply->bytes().startsWith("ERR unknown command") || reply->bytes().startsWith("NOPERM"))) {
         useDel = true;
         argv[0] = "DEL";
         reply = connection.reply(argv);

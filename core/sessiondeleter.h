@@ -1,7 +1,7 @@
 #pragma once
 
 // Deletes sessions, only the ones chosen: exact keys with UNLINK in batches of at most 1,000
-// (DEL on servers that have no UNLINK), or every key matching a SCAN pattern, batch by batch,
+// (DEL on servers that have no UNLINK or users not allowed it), or every key matching a SCAN pattern, batch by batch,
 // with a dry run that only counts and samples. Blocking; runs on a worker thread, cancellable
 // between batches (what was deleted before the cancel stays deleted and is reported).
 

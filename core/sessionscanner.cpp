@@ -246,16 +246,25 @@ ScanSummary SessionScanner::scan(RedisConnection &connection, const ScanOptions 
             batch.rows << std::move(row);
         }
         if (!needType.isEmpty() && !stop) {
+            // Rare: a second round trip for the type and, where the server has it, MEMORY USAGE
+            // as their size.
             QList<Command> types;
-            for (qsizetype i : std::as_const(needType))
-                types << Command{"TYPE", batch.rows.at(i).key};
+            for (qsizetype i : std::as_const(needType)) {
+                types << Command{"TYPE", batch.rows.at(i).key}
+                      << Command{"MEMORY", "USAGE", batch.rows.at(i).key, "SAMPLES", "0"};
+            }
             auto typeReplies = connection.pipeline(types);
             if (!typeReplies) {
                 summary.error = typeReplies.errorMessage();
                 break;
             }
-            for (qsizetype j = 0; j < needType.size(); ++j)
-                batch.rows[needType.at(j)].type = SessionRow::typeFromName(typeReplies->at(j).bytes());
+            for (qsizetype j = 0; j < needType.size(); ++j) {
+                SessionRow &row = batch.rows[needType.at(j)];
+                row.type = SessionRow::typeFromName(typeReplies->at(2 * j).bytes());
+                const RedisValue &memory = typeReplies->at(2 * j + 1);
+                if (memory.isInteger())
+                    row.size = memory.toInteger();
+            }
             // A key whose TYPE is now "none" vanished in between; keep the row as the scan saw it.
         }
         if (stop)

@@ -2,8 +2,8 @@
 
 // Streams the sessions under a key prefix as rows: SCAN cursor MATCH <pattern> COUNT n, and for
 // each batch the per-key details pipelined in the same round trip as the next SCAN (PTTL,
-// STRLEN and the first bytes of the value, from which the user is read; TYPE only for the keys
-// that are not strings). Never KEYS, never one round trip per key. Duplicates that SCAN may
+// STRLEN and the first bytes of the value, from which the user is read; TYPE and MEMORY USAGE
+// only for the keys that are not strings). Never KEYS, never one round trip per key. Duplicates that SCAN may
 // return are dropped; keys that vanish between SCAN and PTTL (-2) are counted, not shown.
 // Blocking; runs on a worker thread, cancellable at any moment through an atomic flag.
 //
@@ -44,7 +44,7 @@ struct SessionRow
     QByteArray key;
     qint64 pttlMs = -1;             // -1: no TTL
     qint64 fetchedAtMs = 0;
-    qint64 size = -1;               // STRLEN for strings; -1 for other types
+    qint64 size = -1;               // STRLEN for strings, MEMORY USAGE for other types (-1 unknown)
     Type type = String;
     QString user;
 

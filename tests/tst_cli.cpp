@@ -1,6 +1,7 @@
 // sessiondeck-cli as a user runs it: exit codes, output, JSON, passwords kept out of output.
 
 #include "clusterlauncher.h"
+#include "redisconnection.h"
 
 #include <QJsonDocument>
 #include <QJsonArray>
@@ -200,6 +201,83 @@ private Q_SLOTS:
         QVERIFY(inUrl.out.contains(":***@"));
         QVERIFY(!inUrl.out.contains(password));
         QVERIFY(!inUrl.err.contains(password));
+    }
+
+    // The sessions commands on the password-protected server, the password from REDISCLI_AUTH.
+    void sessionsCommands()
+    {
+        const QByteArray password = "Cli-Distinctive-Pw#42";
+        auto conn = RedisConnection::open(m_secured.standaloneUrl());
+        QVERIFY2(conn, qPrintable(conn.errorMessage()));
+        QList<Command> seed;
+        qint64 bytes = 0;
+        for (int i = 0; i < 50; ++i) {
+            const QByteArray value = "{\"cookie\":{\"originalMaxAge\":600000,\"httpOnly\":true},\"userId\":\"user"
+                + QByteArray::number(i) + "\",\"views\":" + QByteArray::number(i) + "}";
+            bytes += value.size();
+            seed << Command{"SET", "sess:cli" + QByteArray::number(i), value, "EX", "1200"};
+        }
+        seed << Command{"SET", "sess:forever", "{}"};
+        bytes += 2;
+        QVERIFY((*conn)->pipeline(seed));
+
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert("REDISCLI_AUTH", QString::fromUtf8(password));
+        const QString url = QStringLiteral("redis://127.0.0.1:%1").arg(m_secured.nodes().at(0).port);
+
+        const Run stats = cli({"sessions", "stats", "--json", "--url", url}, env);
+        QCOMPARE(stats.code, 0);
+        const QJsonObject o = QJsonDocument::fromJson(stats.out).object();
+        QCOMPARE(o.value("count").toInt(), 51);
+        QCOMPARE(o.value("total_bytes").toInteger(), bytes);
+        QCOMPARE(o.value("ttl_histogram").toObject().value("no TTL").toInt(), 1);
+        QCOMPARE(o.value("ttl_histogram").toObject().value("< 10 min").toInt(), 0);
+        QCOMPARE(o.value("ttl_histogram").toObject().value("< 1 h").toInt(), 50);
+        QVERIFY(o.contains("size_histogram") && o.contains("elapsed_ms"));
+
+        const Run list = cli({"sessions", "list", "--json", "--match", "cli1*", "--url", url}, env);
+        QCOMPARE(list.code, 0);
+        const QList<QByteArray> lines = list.out.trimmed().split('\n');
+        QCOMPARE(lines.size(), 11);   // cli1, cli10 … cli19
+        for (const QByteArray &line : lines) {
+            const QJsonObject row = QJsonDocument::fromJson(line).object();
+            QVERIFY(row.value("id").toString().startsWith("cli1"));
+            QCOMPARE(row.value("key").toString(), "sess:" + row.value("id").toString());
+            QCOMPARE(row.value("user").toString(), "user" + row.value("id").toString().mid(3));
+            QVERIFY(row.value("ttl_ms").toInteger() > 1100000);
+            QCOMPARE(row.value("type").toString(), QStringLiteral("string"));
+        }
+        QCOMPARE(cli({"sessions", "list", "--limit", "5", "--url", url}, env).out.trimmed().split('\n').size(), 5);
+
+        const Run show = cli({"sessions", "show", "--json", "--url", url, "connect.sid=s%3Acli7.c2lnbmF0dXJl"}, env);
+        QCOMPARE(show.code, 0);
+        const QJsonObject shown = QJsonDocument::fromJson(show.out).object();
+        QCOMPARE(shown.value("key").toString(), QStringLiteral("sess:cli7"));
+        QCOMPARE(shown.value("user").toString(), QStringLiteral("user7"));
+        QCOMPARE(shown.value("kind").toString(), QStringLiteral("connect-redis"));
+        QCOMPARE(cli({"sessions", "show", "--url", url, "nope"}, env).code, 2);
+
+        // More than one key, or a pattern, needs --yes.
+        QCOMPARE(cli({"sessions", "delete", "--url", url, "cli1", "cli2"}, env).code, 64);
+        QCOMPARE(cli({"sessions", "delete", "--url", url, "--match", "cli3*"}, env).code, 64);
+        QCOMPARE((*conn)->command(Command{"EXISTS", "sess:cli1", "sess:cli2", "sess:cli30"})->toInteger(), 3);
+
+        const Run dry = cli({"sessions", "delete", "--json", "--dry-run", "--url", url, "--match", "cli3*"}, env);
+        QCOMPARE(dry.code, 0);
+        QCOMPARE(QJsonDocument::fromJson(dry.out).object().value("would_delete").toInt(), 11);
+        QCOMPARE((*conn)->command(Command{"EXISTS", "sess:cli3", "sess:cli30"})->toInteger(), 2);
+
+        const Run del = cli({"sessions", "delete", "--json", "--yes", "--url", url, "--match", "cli3*"}, env);
+        QCOMPARE(del.code, 0);
+        QCOMPARE(QJsonDocument::fromJson(del.out).object().value("deleted").toInt(), 11);
+        const Run one = cli({"sessions", "delete", "--json", "--url", url, "sess:cli1"}, env);
+        QCOMPARE(one.code, 0);
+        QCOMPARE(QJsonDocument::fromJson(one.out).object().value("deleted").toInt(), 1);
+        QCOMPARE((*conn)->command(Command{"EXISTS", "sess:cli1", "sess:cli3", "sess:cli35", "sess:cli2", "sess:cli4"})->toInteger(), 2);
+        for (const Run &r : {stats, list, show, dry, del, one}) {
+            QVERIFY(!r.out.contains(password));
+            QVERIFY(!r.err.contains(password));
+        }
     }
 
     void failoverNeedsYes()

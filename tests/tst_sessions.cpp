@@ -416,6 +416,7 @@ private Q_SLOTS:
             QVERIFY2(byKey.contains(kv.first), kv.first.constData());
         QCOMPARE(byKey.value("bad:huge").size, huge.size());
         QCOMPARE(byKey.value("bad:hash").type, SessionRow::Hash);
+        QVERIFY(byKey.value("bad:hash").size > 0);   // MEMORY USAGE
         QCOMPARE(byKey.value("bad:list").type, SessionRow::List);
         QCOMPARE(byKey.value("bad:with space").user, QStringLiteral("space"));
         QCOMPARE(byKey.value("bad:ünïcödé").user, QStringLiteral("42"));
@@ -448,6 +449,45 @@ private Q_SLOTS:
         QCOMPARE(r.deleted, 1);
         QCOMPARE(existing(*m_conn, {binaryKey, "bad:with space", "bad:huge"}), 2);
         QVERIFY(AuditLog::printableKey(binaryKey).contains(QStringLiteral("\\x00")));
+    }
+
+    void delFallbackWithoutUnlink()
+    {
+        // An ACL user that may DEL but not UNLINK: the deleter falls back and still deletes
+        // exactly the chosen keys.
+        QVERIFY(m_conn->command(Command{"ACL", "SETUSER", "nounlink", "on", ">Fallback-Pw", "~*", "+@all", "-unlink"}));
+        RedisUrl url = m_redis.standaloneUrl();
+        url.setUsername(QStringLiteral("nounlink"));
+        url.setPassword(QStringLiteral("Fallback-Pw"));
+        auto limited = RedisConnection::open(url);
+        QVERIFY2(limited, qPrintable(limited.errorMessage()));
+        auto refused = (*limited)->reply(Command{"UNLINK", "nothing"});
+        QVERIFY(refused && refused->isError() && refused->bytes().startsWith("NOPERM"));
+        const QList<QByteArray> chosen = m_keys.mid(100, 1500);
+        const DeleteResult r = SessionDeleter::deleteKeys(**limited, chosen);
+        QVERIFY2(r.complete, qPrintable(r.error));
+        QCOMPARE(r.deleted, 1500);
+        QCOMPARE(existing(*m_conn, chosen), 0);
+        QCOMPARE(existing(*m_conn, m_keys.mid(0, 100)), 100);
+        QCOMPARE(existing(*m_conn, m_keys.mid(1600, 100)), 100);
+        m_keys.remove(100, 1500);
+    }
+
+    void pacerBacksOffWhenTheServerSlows()
+    {
+        ScanPacer pacer(1000, 100, 2000, 20, 0, true);
+        pacer.afterBatch(10, 1000, nullptr);   // 10 µs a key: the baseline
+        QCOMPARE(pacer.pausedMs(), 0);
+        const int before = pacer.count();
+        pacer.afterBatch(12, 1000, nullptr);   // about as fast: no pause
+        QCOMPARE(pacer.pausedMs(), 0);
+        pacer.afterBatch(80, 1000, nullptr);   // 8 × slower: pause as long as the batch took
+        QVERIFY(pacer.pausedMs() >= 75);
+        QVERIFY(pacer.count() < before);
+        ScanPacer off(1000, 100, 2000, 20, 0, false);
+        off.afterBatch(10, 1000, nullptr);
+        off.afterBatch(80, 1000, nullptr);
+        QCOMPARE(off.pausedMs(), 0);
     }
 
     void readsFromAReplica()
