@@ -119,8 +119,9 @@ void ScanPacer::afterBatch(qint64 ms, qint64 keys, const std::atomic_bool *cance
         const qint64 ahead = due - m_clock.elapsed();
         if (ahead > 0)
             sleep(ahead, cancel);
-        // Keep single batches below one second's worth of keys.
-        m_count = qMin(m_count, qMax(m_min, m_keysPerSecond));
+        // A rate-limited scan is meant to be felt as little as possible: many small batches
+        // (each holds the server for a fraction of a millisecond) rather than a few large ones.
+        m_count = qMin(m_count, qMax(m_min, m_keysPerSecond / 200));
     }
 }
 
