@@ -441,21 +441,44 @@ Result<QList<RedisValue>> RedisConnection::takeBuffered()
 
 Status RedisConnection::send(const Command &argv)
 {
+    return write({argv});
+}
+
+Status RedisConnection::write(const QList<Command> &commands)
+{
     Q_ASSERT(QThread::currentThread() == m_thread);
     if (m_broken)
         return makeError(ErrorKind::Io, QStringLiteral("The connection to %1 is closed").arg(m_peer));
-    if (argv.isEmpty())
-        return makeError(ErrorKind::ServerError, QStringLiteral("Empty command"));
-    const QByteArray resp = encodeResp({argv});
+    for (const Command &argv : commands) {
+        if (argv.isEmpty())
+            return makeError(ErrorKind::ServerError, QStringLiteral("Empty command"));
+    }
+    if (commands.isEmpty())
+        return success();
+    const char *what = commands.size() == 1 ? commands.first().first().constData() : "pipeline";
+    const QByteArray resp = encodeResp(commands);
     if (redisAppendFormattedCommand(m_context, resp.constData(), size_t(resp.size())) != REDIS_OK)
-        return contextError(argv.first().constData(), errno);
+        return contextError(what, errno);
     int done = 0;
     while (!done) {
         errno = 0;
         if (redisBufferWrite(m_context, &done) != REDIS_OK)
-            return contextError(argv.first().constData(), errno);
+            return contextError(what, errno);
     }
     return success();
+}
+
+Result<RedisValue> RedisConnection::receive()
+{
+    Q_ASSERT(QThread::currentThread() == m_thread);
+    if (m_broken)
+        return makeError(ErrorKind::Io, QStringLiteral("The connection to %1 is closed").arg(m_peer));
+    void *raw = nullptr;
+    errno = 0;
+    if (redisGetReply(m_context, &raw) != REDIS_OK)
+        return contextError("read", errno);
+    ReplyPtr r(raw);
+    return convert(static_cast<redisReply *>(raw));
 }
 
 Result<QList<RedisValue>> RedisConnection::readAvailable()

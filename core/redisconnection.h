@@ -51,6 +51,13 @@ public:
     // stay values in the list, in order.
     Result<QList<RedisValue>> pipeline(const QList<Command> &commands);
 
+    // Pipelining with more than one batch in flight: write() sends commands without reading
+    // anything; receive() then returns their replies one at a time, in order (error replies as
+    // values). The caller counts what it sent and reads every reply before using command(),
+    // reply() or pipeline() again.
+    Status write(const QList<Command> &commands);
+    Result<RedisValue> receive();
+
     // For subscribers (Pub/Sub pushes). The socket, to watch for readability (QSocketNotifier,
     // poll); readAvailable() then reads what arrived without blocking on more and returns every
     // complete message, possibly none. A closed or failed socket is an Error.

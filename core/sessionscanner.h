@@ -26,9 +26,9 @@ struct ScanOptions
 {
     QByteArray prefix = "sess:";
     QByteArray match;               // glob for the id part ("" = all); see matchPattern()
-    int scanCount = 1000;           // SCAN COUNT to start with; adapts between min and max
+    int scanCount = 500;            // SCAN COUNT to start with; adapts between min and max
     int minScanCount = 100;
-    int maxScanCount = 2000;
+    int maxScanCount = 10000;
     int targetBatchMs = 20;         // aim for round trips about this long
     int keysPerSecond = 0;          // 0: no limit
     bool backoff = true;            // pause when the server's latency rises
@@ -104,6 +104,7 @@ private:
     void sleep(qint64 ms, const std::atomic_bool *cancel);
 
     int m_count;
+    int m_start;
     int m_min;
     int m_max;
     int m_targetMs;
