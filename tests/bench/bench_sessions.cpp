@@ -283,7 +283,8 @@ int main(int argc, char *argv[])
         const CensusResult r = SessionCensus::run(**own, QStringLiteral("sess:"), nullptr, options);
         took = double(r.durationMs) / 1000.0;
     });
-    std::printf("   census, %d keys/s     : median %.3f ms, p99 %.3f ms, max %.3f ms (%d pings, census %.1f s)\n", limit,
+    const QByteArray label = QStringLiteral("census, %1 keys/s").arg(limit).leftJustified(23).toLatin1();
+    std::printf("   %s: median %.3f ms, p99 %.3f ms, max %.3f ms (%d pings, census %.1f s)\n", label.constData(),
                 gentle.median, gentle.p99, gentle.max, gentle.samples, took);
     return 0;
 }
