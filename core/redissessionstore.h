@@ -1,0 +1,71 @@
+#pragma once
+
+// connect-redis's store, byte for byte on the same Redis: key = prefix + sid, value = the
+// session's JSON as the app serialised it, `SET key value EX ttl` with connect-redis's TTL rule
+// (a TTL <= 0 deletes the key instead), `touch` = `EXPIRE key ttl`; options prefix, ttl,
+// disableTTL, disableTouch. length, ids, all and clear walk the keys with SCAN (never KEYS); all
+// reads the values with MGET in batches.
+//
+// The connection behind it is the apps' Sentinel-aware one: for a Sentinel URL the master comes
+// from SENTINEL GET-MASTER-ADDR-BY-NAME (each sentinel in turn) and is checked with ROLE before
+// use; after a connection error, or a READONLY or LOADING reply, the master is resolved again
+// and the operation retried once. switchMaster() (a +switch-master seen on the event stream)
+// moves it at once. Blocking; use from one thread.
+
+#include "redisconnection.h"
+#include "sessionstore.h"
+
+#include <functional>
+#include <memory>
+
+namespace sdcore {
+
+struct RedisStoreOptions
+{
+    QByteArray prefix = "sess:";
+    qint64 ttl = 86400;             // seconds, for sessions without cookie.expires
+    bool disableTTL = false;
+    bool disableTouch = false;
+    int scanCount = 100;
+    ConnectionOptions connection;
+};
+
+class RedisSessionStore final : public SessionStore
+{
+public:
+    explicit RedisSessionStore(RedisUrl url, RedisStoreOptions options = {}, QString name = {});
+    ~RedisSessionStore() override;
+
+    QString name() const override { return m_name; }
+    const RedisUrl &url() const { return m_url; }
+    // The node the last operation went to (empty before the first).
+    HostPort node() const { return m_node; }
+    // Sentinel announced a new master: the next operation goes there.
+    void switchMaster(const HostPort &master);
+
+    Result<std::optional<QByteArray>> get(const QByteArray &sid) override;
+    Status set(const QByteArray &sid, const QByteArray &session) override;
+    Status touch(const QByteArray &sid, const QByteArray &session) override;
+    Status destroy(const QByteArray &sid) override;
+    Result<qint64> length() override;
+    Result<QList<QByteArray>> ids() override;
+    Result<QList<StoredSession>> all() override;
+    Status clear() override;
+
+    QByteArray key(const QByteArray &sid) const { return m_options.prefix + sid; }
+
+private:
+    template <typename T>
+    Result<T> run(const std::function<Result<T>(RedisConnection &)> &operation);
+    Status connect();
+    Result<QList<QByteArray>> keys(RedisConnection &connection);
+
+    RedisUrl m_url;
+    RedisStoreOptions m_options;
+    QString m_name;
+    std::unique_ptr<RedisConnection> m_connection;
+    HostPort m_node;
+    std::optional<HostPort> m_hint;
+};
+
+} // namespace sdcore

@@ -1,0 +1,201 @@
+// The store chain's stores against real Redis: RedisSessionStore writes what connect-redis
+// writes (key, value byte for byte, TTL from cookie.expires or the default, a past expiry
+// deleting the key, disableTTL and disableTouch), walks 10,000 sessions with SCAN and MGET, and
+// behind a Sentinel URL follows a failover; MemorySessionStore expires sessions by TTL.
+
+#include "clusterlauncher.h"
+#include "memorysessionstore.h"
+#include "redissessionstore.h"
+#include "sentinelclient.h"
+
+#include <QTest>
+
+using namespace sdcore;
+
+namespace {
+
+QByteArray sessionExpiringIn(qint64 seconds, const QByteArray &extra = {})
+{
+    const QDateTime at = QDateTime::currentDateTimeUtc().addSecs(seconds);
+    return "{\"cookie\":{\"originalMaxAge\":" + QByteArray::number(seconds * 1000) + ",\"expires\":\""
+        + at.toString(Qt::ISODateWithMs).toUtf8() + "\",\"httpOnly\":true,\"path\":\"/\"}" + extra + "}";
+}
+
+} // namespace
+
+class TestSessionStore : public QObject
+{
+    Q_OBJECT
+
+    ClusterLauncher m_redis;
+    std::unique_ptr<RedisConnection> m_raw;
+
+    qint64 ttlOf(const QByteArray &key)
+    {
+        auto r = m_raw->command(Command{"TTL", key});
+        return r ? r->toInteger() : -100;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        auto s = m_redis.startStandalone();
+        QVERIFY2(s, qPrintable(s.errorMessage()));
+        auto c = RedisConnection::open(m_redis.standaloneUrl());
+        QVERIFY(c);
+        m_raw = std::move(*c);
+    }
+
+    void writesWhatConnectRedisWrites()
+    {
+        RedisSessionStore store(m_redis.standaloneUrl());
+        // Key order and spacing are the app's: kept byte for byte.
+        const QByteArray session = sessionExpiringIn(3600, ",\"zeta\":1,\"alpha\":{\"b\":2,\"a\":1},\"pi\":3.140");
+        QVERIFY(store.set("abc", session));
+        QCOMPARE(m_raw->command(Command{"GET", "sess:abc"})->bytes(), session);
+        const qint64 ttl = ttlOf("sess:abc");
+        QVERIFY2(ttl == 3600 || ttl == 3599, qPrintable(QString::number(ttl)));
+        auto got = store.get("abc");
+        QVERIFY(got && got->has_value());
+        QCOMPARE(**got, session);
+        QVERIFY(store.get("missing") && !store.get("missing")->has_value());
+
+        // No cookie.expires: the default TTL (86400 s), or the option's.
+        QVERIFY(store.set("plain", "{\"views\":1}"));
+        QCOMPARE(ttlOf("sess:plain"), 86400);
+        RedisStoreOptions options;
+        options.ttl = 120;
+        options.prefix = "app1:";
+        RedisSessionStore custom(m_redis.standaloneUrl(), options);
+        QVERIFY(custom.set("x", "{\"cookie\":{\"expires\":null}}"));
+        QCOMPARE(ttlOf("app1:x"), 120);
+
+        // An expiry in the past deletes the key instead of writing it.
+        QVERIFY(store.set("abc", sessionExpiringIn(-5)));
+        QCOMPARE(m_raw->command(Command{"EXISTS", "sess:abc"})->toInteger(), 0);
+
+        // touch is EXPIRE with the same rule.
+        QVERIFY(store.set("t", sessionExpiringIn(100)));
+        QVERIFY(store.touch("t", sessionExpiringIn(5000)));
+        QVERIFY(ttlOf("sess:t") > 4990);
+
+        // Not JSON, or not an object: an error, nothing written.
+        QVERIFY(!store.set("bad", "not json"));
+        QVERIFY(!store.set("bad", "[1,2]"));
+        QCOMPARE(m_raw->command(Command{"EXISTS", "sess:bad"})->toInteger(), 0);
+
+        QVERIFY(store.destroy("t"));
+        QCOMPARE(m_raw->command(Command{"EXISTS", "sess:t"})->toInteger(), 0);
+    }
+
+    void disableTtlAndTouch()
+    {
+        RedisStoreOptions noTtl;
+        noTtl.disableTTL = true;
+        RedisSessionStore a(m_redis.standaloneUrl(), noTtl);
+        QVERIFY(a.set("nottl", sessionExpiringIn(600)));
+        QCOMPARE(ttlOf("sess:nottl"), -1);
+        QVERIFY(a.touch("nottl", sessionExpiringIn(600)));
+        QCOMPARE(ttlOf("sess:nottl"), -1);
+        QVERIFY(a.set("nottl", sessionExpiringIn(-1)));   // still deleted when expired
+        QCOMPARE(m_raw->command(Command{"EXISTS", "sess:nottl"})->toInteger(), 0);
+
+        RedisStoreOptions noTouch;
+        noTouch.disableTouch = true;
+        RedisSessionStore b(m_redis.standaloneUrl(), noTouch);
+        QVERIFY(b.set("notouch", sessionExpiringIn(600)));
+        QVERIFY(b.touch("notouch", sessionExpiringIn(9000)));
+        QVERIFY(ttlOf("sess:notouch") <= 600);
+    }
+
+    void allOverTenThousandSessions()
+    {
+        RedisStoreOptions options;
+        options.prefix = "bulk:";
+        RedisSessionStore store(m_redis.standaloneUrl(), options);
+        QList<Command> seed;
+        for (int i = 0; i < 10000; ++i)
+            seed << Command{"SET", "bulk:s" + QByteArray::number(i), "{\"n\":" + QByteArray::number(i) + "}", "EX", "600"};
+        QVERIFY(m_raw->pipeline(seed));
+        QVERIFY(m_raw->command(Command{"SET", "other:keep", "1"}));
+
+        QCOMPARE(*store.length(), 10000);
+        const auto ids = store.ids();
+        QVERIFY(ids);
+        QCOMPARE(QSet<QByteArray>(ids->cbegin(), ids->cend()).size(), 10000);
+        const auto all = store.all();
+        QVERIFY2(all, qPrintable(all.errorMessage()));
+        QCOMPARE(all->size(), 10000);
+        for (const StoredSession &s : *all)
+            QCOMPARE(s.json, "{\"n\":" + s.id.mid(1) + "}");
+
+        QVERIFY(store.clear());
+        QCOMPARE(*store.length(), 0);
+        QCOMPARE(m_raw->command(Command{"EXISTS", "other:keep"})->toInteger(), 1);
+    }
+
+    void memoryStoreExpires()
+    {
+        MemorySessionStore store;
+        qint64 now = QDateTime::currentMSecsSinceEpoch();
+        store.setClock([&now] { return now; });
+        QVERIFY(store.set("a", sessionExpiringIn(10)));
+        QVERIFY(store.set("b", "{\"views\":2}"));   // default TTL: a day
+        QCOMPARE(*store.length(), 2);
+        QVERIFY(store.get("a")->has_value());
+        now += 11000;
+        QVERIFY(!store.get("a")->has_value());
+        QCOMPARE(*store.length(), 1);
+        QVERIFY(store.touch("b", "{}"));
+        now += 86000 * 1000LL;
+        QVERIFY(store.get("b")->has_value());
+        now += 1000 * 1000LL;
+        QVERIFY(!store.get("b")->has_value());
+        QVERIFY(!store.set("c", "nope"));
+        QVERIFY(store.set("c", sessionExpiringIn(-1)));
+        QCOMPARE(*store.length(), 0);
+    }
+
+    void followsTheMasterThroughAFailover()
+    {
+        ClusterLauncher cluster;
+        auto started = cluster.startSentinelCluster();
+        QVERIFY2(started, qPrintable(started.errorMessage()));
+        RedisSessionStore store(cluster.sentinelUrl(), {}, QStringLiteral("sentinel"));
+        QVERIFY(store.set("f1", sessionExpiringIn(600)));
+        const HostPort before = store.node();
+        QCOMPARE(before.port, cluster.nodes().at(0).port);
+
+        auto sentinel = SentinelClient::connectAny(cluster.sentinelUrl(), cluster.sentinelUrl().hosts());
+        QVERIFY(sentinel);
+        QVERIFY(sentinel->failover(cluster.sentinelUrl().masterName()));
+        QTRY_VERIFY_WITH_TIMEOUT(sentinel->masterAddress(cluster.sentinelUrl().masterName())
+                                     && *sentinel->masterAddress(cluster.sentinelUrl().masterName()) != before,
+                                 30000);
+        // Once Sentinel has turned the old master into a replica, the store's next write gets
+        // READONLY (or a dropped connection); it resolves the master again and retries once, and
+        // the operation succeeds. (Before that, the old master still takes writes: the window
+        // that following +switch-master closes.)
+        const auto roleOfOldMaster = [&]() -> QByteArray {
+            auto c = RedisConnection::open(cluster.sentinelUrl().withNode(before));
+            auto role = c ? (*c)->command(Command{"ROLE"}) : Result<RedisValue>(c.error());
+            return role && role->isArray() && role->size() > 0 ? role->at(0).bytes() : QByteArray();
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(roleOfOldMaster(), QByteArray("slave"), 30000);
+        const Status written = store.set("f2", sessionExpiringIn(600));
+        QVERIFY2(written, qPrintable(written.errorMessage()));
+        QVERIFY(store.node() != before);
+        auto got = store.get("f1");
+        QVERIFY(got && got->has_value());
+
+        // A hint from the event stream (+switch-master names the new master) is followed
+        // without asking the sentinels.
+        const HostPort now = *sentinel->masterAddress(cluster.sentinelUrl().masterName());
+        store.switchMaster(now);
+        QVERIFY(store.get("f2") && store.get("f2")->has_value());
+        QCOMPARE(store.node(), now);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSessionStore)
+#include "tst_sessionstore.moc"
