@@ -88,6 +88,22 @@ Result<T> RedisSessionStore::run(const std::function<Result<T>(RedisConnection &
     return last;
 }
 
+std::function<Status()> RedisSessionStore::healthCheck() const
+{
+    const RedisUrl url = m_url;
+    ConnectionOptions options = m_options.connection;
+    options.connectTimeoutMs = qMin(options.connectTimeoutMs, 500);
+    options.commandTimeoutMs = qMin(options.commandTimeoutMs, 500);
+    options.clientName = "sessiondeck-health";
+    return [url, options]() -> Status {
+        auto node = MasterResolver::connect(url, options);
+        if (!node)
+            return node.error();
+        auto pong = node->connection->command(Command{"PING"});
+        return pong ? success() : Status(pong.error());
+    };
+}
+
 Result<std::optional<QByteArray>> RedisSessionStore::get(const QByteArray &sid)
 {
     const QByteArray k = key(sid);

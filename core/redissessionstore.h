@@ -53,6 +53,9 @@ public:
     Status clear() override;
 
     QByteArray key(const QByteArray &sid) const { return m_options.prefix + sid; }
+    // For the chain's checker thread: resolves and connects anew, then PINGs; touches nothing
+    // of this store (safe on another thread).
+    std::function<Status()> healthCheck() const;
 
 private:
     template <typename T>

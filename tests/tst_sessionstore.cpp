@@ -4,11 +4,15 @@
 // behind a Sentinel URL follows a failover; MemorySessionStore expires sessions by TTL.
 
 #include "clusterlauncher.h"
+#include "failoversessionstore.h"
 #include "memorysessionstore.h"
 #include "redissessionstore.h"
 #include "sentinelclient.h"
 
+#include <QElapsedTimer>
 #include <QTest>
+
+#include <thread>
 
 using namespace sdcore;
 
@@ -154,6 +158,118 @@ private Q_SLOTS:
         QVERIFY(!store.set("c", "nope"));
         QVERIFY(store.set("c", sessionExpiringIn(-1)));
         QCOMPARE(*store.length(), 0);
+    }
+
+    void chainFailsOverAndBack()
+    {
+        ClusterLauncher a, b;
+        QVERIFY(a.startStandalone());
+        QVERIFY(b.startStandalone());
+        RedisStoreOptions fast;
+        fast.connection.connectTimeoutMs = fast.connection.commandTimeoutMs = 300;
+        auto storeA = std::make_unique<RedisSessionStore>(a.standaloneUrl(), fast, QStringLiteral("A"));
+        auto storeB = std::make_unique<RedisSessionStore>(b.standaloneUrl(), fast, QStringLiteral("B"));
+        std::vector<StoreTier> tiers;
+        auto checkA = storeA->healthCheck();
+        auto checkB = storeB->healthCheck();
+        tiers.push_back({std::move(storeA), checkA});
+        tiers.push_back({std::move(storeB), checkB});
+        tiers.push_back({std::make_unique<MemorySessionStore>(), {}});
+        FailoverSessionStore chain(std::move(tiers), ChainOptions{true, 100});
+        QList<StoreSwitch> heard;
+        chain.setSwitchListener([&heard](const StoreSwitch &s) { heard << s; });
+
+        QVERIFY(chain.set("s1", "{\"n\":1}"));
+        QCOMPARE(chain.lastServedBy(), 0);
+        QVERIFY(a.kill(0));
+        QVERIFY(chain.set("s2", "{\"n\":2}"));
+        QCOMPARE(chain.lastServedBy(), 1);
+        QCOMPARE(heard.size(), 1);
+        QCOMPARE(heard.last().fromName, QStringLiteral("A"));
+        QCOMPARE(heard.last().toName, QStringLiteral("B"));
+        QVERIFY2(heard.last().reason.contains(QStringLiteral("A:")), qPrintable(heard.last().reason));
+        QVERIFY(b.kill(0));
+        QVERIFY(chain.set("s3", "{\"n\":3}"));   // every Redis down: memory serves
+        QCOMPARE(chain.lastServedBy(), 2);
+        QVERIFY(chain.get("s3")->has_value());
+
+        QVERIFY(a.restart(0));
+        QTRY_VERIFY_WITH_TIMEOUT(!chain.isDown(0), 5000);
+        QVERIFY(chain.set("s4", "{\"n\":4}"));
+        QCOMPARE(chain.lastServedBy(), 0);   // failed back to the first tier
+        QCOMPARE(heard.last().reason, QStringLiteral("healthy again"));
+        QCOMPARE(chain.switches().size(), 3);
+
+        // A bad session is the caller's error: no tier is blamed, nothing switches.
+        QVERIFY(!chain.set("bad", "not json"));
+        QCOMPARE(chain.activeTier(), 0);
+        QCOMPARE(chain.switches().size(), 3);
+    }
+
+    void drillLeavesTheServerAlone()
+    {
+        std::vector<StoreTier> tiers;
+        auto primary = std::make_unique<RedisSessionStore>(m_redis.standaloneUrl(), RedisStoreOptions{}, QStringLiteral("primary"));
+        auto check = primary->healthCheck();
+        tiers.push_back({std::move(primary), check});
+        tiers.push_back({std::make_unique<MemorySessionStore>(), {}});
+        FailoverSessionStore chain(std::move(tiers), ChainOptions{true, 50});
+        QVERIFY(chain.set("d1", "{}"));
+        QCOMPARE(chain.lastServedBy(), 0);
+        chain.failActiveTier(400);
+        QVERIFY(chain.set("d2", "{}"));
+        QCOMPARE(chain.lastServedBy(), 1);
+        QVERIFY(chain.switches().last().reason.contains(QStringLiteral("drill")));
+        QCOMPARE(m_raw->command(Command{"EXISTS", "sess:d2"})->toInteger(), 0);
+        QTest::qWait(500);
+        QTRY_VERIFY_WITH_TIMEOUT(chain.set("d3", "{}").ok() && chain.lastServedBy() == 0, 5000);
+        QCOMPARE(m_raw->command(Command{"EXISTS", "sess:d3"})->toInteger(), 1);
+    }
+
+    // 10,000 mixed operations through [Sentinel master, memory] while the master is killed:
+    // none hangs, none fails (memory serves the gap), and the chain is back on the new master.
+    void masterKilledDuringTenThousandOperations()
+    {
+        ClusterLauncher cluster;
+        auto started = cluster.startSentinelCluster();
+        QVERIFY2(started, qPrintable(started.errorMessage()));
+        RedisStoreOptions options;
+        options.connection.connectTimeoutMs = options.connection.commandTimeoutMs = 500;
+        auto primary = std::make_unique<RedisSessionStore>(cluster.sentinelUrl(), options, QStringLiteral("sentinel"));
+        auto check = primary->healthCheck();
+        std::vector<StoreTier> tiers;
+        tiers.push_back({std::move(primary), check});
+        tiers.push_back({std::make_unique<MemorySessionStore>(), {}});
+        FailoverSessionStore chain(std::move(tiers), ChainOptions{true, 100});
+
+        int ok = 0, failed = 0, byMemory = 0;
+        qint64 slowest = 0;
+        const int killAt = 1500;
+        for (int i = 0; i < 10000; ++i) {
+            if (i == killAt)
+                QVERIFY(cluster.kill(0));
+            const QByteArray sid = "op" + QByteArray::number(i % 500);
+            QElapsedTimer t;
+            t.start();
+            bool good = false;
+            switch (i % 4) {
+            case 0: good = chain.set(sid, sessionExpiringIn(600)).ok(); break;
+            case 1: good = chain.get(sid).ok(); break;
+            case 2: good = chain.touch(sid, sessionExpiringIn(600)).ok(); break;
+            default: good = chain.destroy(sid).ok(); break;
+            }
+            slowest = qMax(slowest, t.elapsed());
+            good ? ++ok : ++failed;
+            byMemory += chain.lastServedBy() == 1 ? 1 : 0;
+            std::this_thread::sleep_for(std::chrono::microseconds(800));
+        }
+        qInfo("10000 operations: %d ok, %d failed, %d served by memory, slowest %lld ms", ok, failed, byMemory, slowest);
+        QCOMPARE(failed, 0);
+        QVERIFY(byMemory > 0);
+        // Each operation stays within a few connection timeouts (500 ms each).
+        QVERIFY2(slowest < 3000, qPrintable(QString::number(slowest)));
+        QTRY_VERIFY_WITH_TIMEOUT(chain.set("after", "{}").ok() && chain.lastServedBy() == 0, 30000);
+        QVERIFY(static_cast<RedisSessionStore &>(chain.tier(0)).node().port != cluster.nodes().at(0).port);
     }
 
     void followsTheMasterThroughAFailover()
