@@ -52,5 +52,6 @@ void quitOnInterrupt(QCoreApplication &app);
 void cancelOnInterrupt();
 
 int runSessions(const QCommandLineParser &parser, const QStringList &arguments);
+int runProbe(const QCommandLineParser &parser);
 
 } // namespace cli

@@ -397,10 +397,12 @@ int main(int argc, char *argv[])
         {"limit", "List at most this many sessions.", "n"},
         {"dry-run", "Show what would be deleted, delete nothing."},
         {"whole", "Show the whole value, however large."},
+        {"fallback", "A fallback Redis URL for probe (repeat for more).", "url"},
+        {"drill", "probe: make the active tier fail in-process and follow the chain."},
     });
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addPositionalArgument("command", "ping, status, events, failover, sessions or demo");
+    parser.addPositionalArgument("command", "ping, status, events, failover, sessions, probe or demo");
     if (!parser.parse(app.arguments()))
         return usage(parser.errorText());
     if (parser.isSet(QStringLiteral("help"))) {
@@ -438,5 +440,7 @@ int main(int argc, char *argv[])
         return runFailover(app, parser);
     if (command == QLatin1String("demo"))
         return runDemo(app, parser);
+    if (command == QLatin1String("probe"))
+        return runProbe(parser);
     return usage(QStringLiteral("unknown command '%1'").arg(command));
 }

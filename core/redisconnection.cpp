@@ -178,6 +178,8 @@ Result<std::unique_ptr<RedisConnection>> RedisConnection::open(const RedisUrl &u
     connection->setCommandTimeout(options.commandTimeoutMs);
     redisEnableKeepAlive(ctx);
 
+    if (options.deferHandshake)
+        return connection;
     if (Status handshake = connection->handshake(); !handshake)
         return handshake.error();
     return connection;

@@ -24,6 +24,9 @@ struct ConnectionOptions
     int commandTimeoutMs = 2000;
     // Shown in CLIENT LIST on the server so operators can tell our connections apart.
     QByteArray clientName = "sessiondeck";
+    // Only connect: AUTH, SELECT and CLIENT SETNAME wait for an explicit handshake() (the
+    // connectivity test times them apart).
+    bool deferHandshake = false;
 };
 
 using Command = QByteArrayList;
@@ -77,6 +80,10 @@ public:
     void setCommandTimeout(int ms);
     int commandTimeoutMs() const { return m_options.commandTimeoutMs; }
 
+    // AUTH (ACL user + password, or the legacy password alone), SELECT db and CLIENT SETNAME, as
+    // open() does unless told to defer them.
+    Status handshake();
+
     // Turns an error reply into an Error whose message names this server and says what to do.
     Error errorFromReply(const RedisValue &reply, const Command &argv = {}) const;
 
@@ -84,7 +91,6 @@ private:
     RedisConnection(redisContext *context, const RedisUrl &url, const ConnectionOptions &options);
     // `savedErrno` is errno as it was right after the failing hiredis call.
     Error contextError(const char *during, int savedErrno);
-    Status handshake();
 
     redisContext *m_context = nullptr;
     RedisUrl m_url;

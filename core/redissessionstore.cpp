@@ -158,6 +158,15 @@ Status RedisSessionStore::destroy(const QByteArray &sid)
     });
 }
 
+Status RedisSessionStore::unlink(const QByteArray &sid)
+{
+    const QByteArray k = key(sid);
+    return run<Done>([&](RedisConnection &c) -> Status {
+        auto r = c.command(Command{"UNLINK", k});
+        return r ? success() : Status(r.error());
+    });
+}
+
 Result<QList<QByteArray>> RedisSessionStore::keys(RedisConnection &c)
 {
     const QByteArray pattern = SessionScanner::matchPattern(m_options.prefix, {});

@@ -53,6 +53,8 @@ public:
     Status clear() override;
 
     QByteArray key(const QByteArray &sid) const { return m_options.prefix + sid; }
+    // UNLINK instead of destroy()'s DEL, for cleaning up as a user not allowed DEL.
+    Status unlink(const QByteArray &sid);
     // For the chain's checker thread: resolves and connects anew, then PINGs; touches nothing
     // of this store (safe on another thread).
     std::function<Status()> healthCheck() const;

@@ -280,6 +280,28 @@ private Q_SLOTS:
         }
     }
 
+    void probeExitCodes()
+    {
+        const QString fallback = m_cluster.nodeUrl(0).toString();
+        const QString refused = QStringLiteral("redis://127.0.0.1:%1").arg(findFreePort());
+        const Run first = cli({"probe", "--json", "--url", m_cluster.sentinelUrl().toString(), "--fallback", fallback});
+        QCOMPARE(first.code, 0);
+        const QJsonObject o = QJsonDocument::fromJson(first.out).object();
+        QCOMPARE(o.value("served_by").toString(), QStringLiteral("primary"));
+        const QJsonArray tiers = o.value("tiers").toArray();
+        QCOMPARE(tiers.size(), 3);
+        for (const QJsonValue &t : tiers) {
+            QVERIFY(t.toObject().value("ok").toBool());
+            QVERIFY(t.toObject().contains("name") && t.toObject().contains("steps") && t.toObject().contains("error"));
+        }
+        const Run second = cli({"probe", "--json", "--url", refused, "--fallback", fallback});
+        QCOMPARE(second.code, 1);
+        QCOMPARE(QJsonDocument::fromJson(second.out).object().value("served_by").toString(), QStringLiteral("fallback 1"));
+        const Run none = cli({"probe", "--url", refused});
+        QCOMPARE(none.code, 2);
+        QVERIFY(none.out.contains("FAILED: connect:"));
+    }
+
     void failoverNeedsYes()
     {
         const Run r = cli({"failover", "--url", m_cluster.sentinelUrl().toString()});

@@ -1,0 +1,65 @@
+// sessiondeck-cli probe: the connectivity test, the apps' store chain run tier by tier.
+
+#include "clicommon.h"
+#include "connectivityprobe.h"
+
+using namespace sdcore;
+
+namespace cli {
+
+int runProbe(const QCommandLineParser &parser)
+{
+    Target target;
+    if (auto code = parseTarget(parser, target))
+        return *code;
+    QList<RedisUrl> fallbacks;
+    for (const QString &text : parser.values(QStringLiteral("fallback"))) {
+        auto url = RedisUrl::parse(text);
+        if (!url) {
+            err() << "sessiondeck-cli: --fallback: " << url.errorMessage() << "\n";
+            return ExitUsage;
+        }
+        if (!url->hasPassword() && target.url.hasPassword())
+            url->setPassword(target.url.password());
+        fallbacks << *url;
+    }
+    ProbeOptions options;
+    options.drill = parser.isSet(QStringLiteral("drill"));
+    if (parser.isSet(QStringLiteral("prefix")))
+        options.prefix = parser.value(QStringLiteral("prefix")).toUtf8();
+    options.connection.connectTimeoutMs = target.options.connectTimeoutMs;
+    options.connection.commandTimeoutMs = target.options.commandTimeoutMs;
+    const ProbeReport report = ConnectivityProbe::run(target.url, fallbacks, options);
+
+    if (target.json) {
+        printJson(report.toJson());
+        return report.verdict();
+    }
+    for (const ProbeTier &tier : report.tiers) {
+        out() << tier.name << "  " << tier.target << "  "
+              << (tier.ok ? QStringLiteral("OK") : QStringLiteral("FAILED: %1").arg(tier.error)) << "\n";
+        for (const ProbeStep &s : tier.steps) {
+            out() << "    " << (s.ok ? "ok  " : "FAIL") << "  " << s.name.leftJustified(8) << " "
+                  << QString::number(s.ms, 'f', 2).rightJustified(8) << " ms  " << s.detail << "\n";
+        }
+        if (tier.leftKey)
+            out() << "    a probe key could not be removed; it expires within 30 s\n";
+    }
+    out() << "Served by: " << (report.servedBy.isEmpty() ? QStringLiteral("none") : report.servedBy) << "\n";
+    if (!report.drill.isEmpty()) {
+        out() << "Drill:\n";
+        for (const DrillPhase &p : report.drill) {
+            out() << "    " << p.what.leftJustified(26) << " served by " << (p.servedBy.isEmpty() ? QStringLiteral("none") : p.servedBy)
+                  << (p.ok ? "" : " (FAILED)") << "  at " << qRound(p.ms) << " ms\n";
+        }
+    }
+    for (const StoreSwitch &s : report.switches)
+        out() << "Switch " << s.fromName << " -> " << s.toName << ": " << s.reason << "\n";
+    out() << (report.verdict() == 0 ? "Verdict: the first tier serves sessions.\n"
+              : report.verdict() == 1 ? "Verdict: only a fallback tier serves sessions.\n"
+                                      : "Verdict: no Redis tier serves sessions (the apps would fall back to memory).\n");
+    out().flush();
+    return report.verdict();
+}
+
+} // namespace cli
