@@ -1,5 +1,6 @@
 #include "mainwindow.h"
 
+#include "connectivitypage.h"
 #include "dashboardpage.h"
 #include "eventspage.h"
 #include "logview.h"
@@ -49,19 +50,6 @@ QColor statusColor(const sdcore::ConnectionEntry &entry)
     return QColor(0x9e, 0x9e, 0x9e);
 }
 
-// A page a later release fills; says plainly what will be there.
-QWidget *plannedPage(const QString &title, const QString &text)
-{
-    auto *page = new QWidget;
-    auto *label = new QLabel(QStringLiteral("<h3>%1</h3><p>%2</p>").arg(title, text));
-    label->setWordWrap(true);
-    label->setAlignment(Qt::AlignTop | Qt::AlignLeft);
-    auto *layout = new QVBoxLayout(page);
-    layout->addWidget(label);
-    layout->addStretch();
-    return page;
-}
-
 } // namespace
 
 MainWindow::MainWindow(sdcore::Workspace *workspace, QWidget *parent)
@@ -82,10 +70,8 @@ MainWindow::MainWindow(sdcore::Workspace *workspace, QWidget *parent)
     m_pages->addTab(m_events, tr("Events"));
     m_pubsub = new PubSubPanel;
     m_pages->addTab(m_pubsub, tr("Pub/Sub"));
-    m_pages->addTab(plannedPage(tr("Connectivity"),
-                                tr("Runs the apps' failover-and-fallback store chain and reports "
-                                   "which tier served. Not built yet.")),
-                    tr("Connectivity"));
+    m_connectivity = new ConnectivityPage;
+    m_pages->addTab(m_connectivity, tr("Connectivity"));
 
     m_stack = new QStackedWidget;
     m_stack->addWidget(m_welcome);
@@ -203,6 +189,7 @@ void MainWindow::onActiveChanged(int index)
         m_events->setMonitor(nullptr);
         m_pubsub->setMonitor(nullptr);
         m_sessions->setBrowser(nullptr, QString(), false, false);
+        m_connectivity->clearConnection();
         m_state->setText(tr("Not connected"));
         setWindowTitle(tr("SessionDeck"));
         return;
@@ -213,6 +200,7 @@ void MainWindow::onActiveChanged(int index)
     m_pubsub->setMonitor(entry->monitor);
     m_browser->setTarget(entry->url, entry->name);
     m_sessions->setBrowser(m_browser, entry->name, entry->readOnly, entry->production);
+    m_connectivity->setConnection(entry->url, entry->name, entry->monitor);
     m_stack->setCurrentWidget(m_pages);
     if (entry->monitor && entry->monitor->lastSnapshot())
         onSnapshot(*entry->monitor->lastSnapshot());

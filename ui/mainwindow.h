@@ -18,6 +18,7 @@ struct ClusterSnapshot;
 
 namespace sdui {
 
+class ConnectivityPage;
 class DashboardPage;
 class EventsPage;
 class LogView;
@@ -35,6 +36,7 @@ public:
     EventsPage *events() const { return m_events; }
     PubSubPanel *pubsub() const { return m_pubsub; }
     SessionsPage *sessions() const { return m_sessions; }
+    ConnectivityPage *connectivity() const { return m_connectivity; }
     QTabWidget *pages() const { return m_pages; }
     WelcomePage *welcome() const { return m_welcome; }
     QString connectionStateText() const;
@@ -55,6 +57,7 @@ private:
     EventsPage *m_events = nullptr;
     PubSubPanel *m_pubsub = nullptr;
     SessionsPage *m_sessions = nullptr;
+    ConnectivityPage *m_connectivity = nullptr;
     sdcore::SessionBrowser *m_browser = nullptr;
     QListWidget *m_connectionList = nullptr;
     LogView *m_log = nullptr;
