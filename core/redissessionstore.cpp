@@ -158,6 +158,11 @@ Status RedisSessionStore::destroy(const QByteArray &sid)
     });
 }
 
+Result<RedisValue> RedisSessionStore::execute(const Command &argv)
+{
+    return run<RedisValue>([&](RedisConnection &c) { return c.command(argv); });
+}
+
 Status RedisSessionStore::unlink(const QByteArray &sid)
 {
     const QByteArray k = key(sid);

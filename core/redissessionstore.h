@@ -55,6 +55,9 @@ public:
     QByteArray key(const QByteArray &sid) const { return m_options.prefix + sid; }
     // UNLINK instead of destroy()'s DEL, for cleaning up as a user not allowed DEL.
     Status unlink(const QByteArray &sid);
+    // Any command on the store's connection, with the same re-resolve-and-retry-once rule (the
+    // locking decorator's lock, tombstone and compare-and-delete). Error replies are Errors.
+    Result<RedisValue> execute(const Command &argv);
     // For the chain's checker thread: resolves and connects anew, then PINGs; touches nothing
     // of this store (safe on another thread).
     std::function<Status()> healthCheck() const;

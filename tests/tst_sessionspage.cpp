@@ -186,6 +186,10 @@ private Q_SLOTS:
         QCOMPARE(model.keyAt(model.rowCount() - 1).size(), 300005);
         QCOMPARE(model.userAt(model.rowCount() - 1), QStringLiteral("long"));
         QVERIFY(model.memoryBytes() > 0);
+        // The locking store's lock and tombstone keys are shown as such.
+        model.appendRows({row("sess:lock:id7", 3000, now, 8, QString()), row("sess:tomb:id8", 3000, now, 1, QString())});
+        QCOMPARE(model.data(model.index(model.rowCount() - 2, SessionTableModel::Type)).toString(), QStringLiteral("lock"));
+        QCOMPARE(model.data(model.index(model.rowCount() - 1, SessionTableModel::Type)).toString(), QStringLiteral("tombstone"));
     }
 
     void scanFilterDetailDelete()

@@ -404,7 +404,15 @@ QVariant SessionTableModel::data(const QModelIndex &index, int role) const
             return (m_types[r] & 0x0f) == sdcore::SessionRow::String
                 ? QLocale::system().formattedDataSize(m_sizes[r], 1, QLocale::DataSizeTraditionalFormat)
                 : QString();
-        case Type: return sdcore::SessionRow::typeName(sdcore::SessionRow::Type(m_types[r] & 0x0f));
+        case Type: {
+            // The locking store's own keys live under the prefix too: say what they are.
+            const QByteArrayView id = idBytes(r);
+            if (!(m_types[r] & FullKeyFlag) && id.startsWith("lock:"))
+                return tr("lock");
+            if (!(m_types[r] & FullKeyFlag) && id.startsWith("tomb:"))
+                return tr("tombstone");
+            return sdcore::SessionRow::typeName(sdcore::SessionRow::Type(m_types[r] & 0x0f));
+        }
         }
         break;
     case Qt::TextAlignmentRole:
