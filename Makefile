@@ -54,6 +54,7 @@ bench: build
 	$(BUILD_DIR)/tests/bench/bench_connection
 	$(BUILD_DIR)/tests/bench/bench_cluster
 	$(BUILD_DIR)/tests/bench/bench_sessions
+	$(BUILD_DIR)/tests/bench/bench_store
 
 clean:
 	rm -rf $(BUILD_DIR)
