@@ -1,5 +1,7 @@
 #include "lockingsessionstore.h"
 
+#include "jsontext.h"
+
 #include <QElapsedTimer>
 #include <QRandomGenerator>
 #include <QThread>
@@ -14,102 +16,17 @@ struct Member
     QByteArray value;   // the value's text as written
 };
 
-bool isSpace(char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-// Index just past the JSON string starting at `i` (a '"'), or -1.
-qsizetype skipString(QByteArrayView s, qsizetype i)
-{
-    for (++i; i < s.size(); ++i) {
-        if (s[i] == '\\')
-            ++i;
-        else if (s[i] == '"')
-            return i + 1;
-    }
-    return -1;
-}
-
-// Index just past the JSON value starting at `i`, or -1.
-qsizetype skipValue(QByteArrayView s, qsizetype i)
-{
-    if (i >= s.size())
-        return -1;
-    if (s[i] == '"')
-        return skipString(s, i);
-    if (s[i] == '{' || s[i] == '[') {
-        int depth = 0;
-        while (i < s.size()) {
-            const char c = s[i];
-            if (c == '"') {
-                i = skipString(s, i);
-                if (i < 0)
-                    return -1;
-                continue;
-            }
-            if (c == '{' || c == '[')
-                ++depth;
-            else if (c == '}' || c == ']') {
-                if (--depth == 0)
-                    return i + 1;
-            }
-            ++i;
-        }
-        return -1;
-    }
-    while (i < s.size() && s[i] != ',' && s[i] != '}' && s[i] != ']' && !isSpace(s[i]))
-        ++i;
-    return i;
-}
-
 // The top-level members of a JSON object, in order, as text; nullopt when it is not one.
 std::optional<QList<Member>> members(QByteArrayView s)
 {
+    const auto views = JsonText::members(s);
+    if (!views)
+        return std::nullopt;
     QList<Member> out;
-    qsizetype i = 0;
-    const auto ws = [&] {
-        while (i < s.size() && isSpace(s[i]))
-            ++i;
-    };
-    ws();
-    if (i >= s.size() || s[i] != '{')
-        return std::nullopt;
-    ++i;
-    ws();
-    if (i < s.size() && s[i] == '}')
-        return out;
-    while (i < s.size()) {
-        ws();
-        if (i >= s.size() || s[i] != '"')
-            return std::nullopt;
-        const qsizetype keyEnd = skipString(s, i);
-        if (keyEnd < 0)
-            return std::nullopt;
-        Member m;
-        m.key = s.sliced(i, keyEnd - i).toByteArray();
-        i = keyEnd;
-        ws();
-        if (i >= s.size() || s[i] != ':')
-            return std::nullopt;
-        ++i;
-        ws();
-        const qsizetype valueEnd = skipValue(s, i);
-        if (valueEnd < 0 || valueEnd == i)
-            return std::nullopt;
-        m.value = s.sliced(i, valueEnd - i).toByteArray();
-        out << m;
-        i = valueEnd;
-        ws();
-        if (i < s.size() && s[i] == ',') {
-            ++i;
-            continue;
-        }
-        if (i < s.size() && s[i] == '}')
-            return out;
-        return std::nullopt;
-    }
-    return std::nullopt;
+    out.reserve(views->size());
+    for (const JsonText::Member &m : *views)
+        out << Member{m.key.toByteArray(), m.value.toByteArray()};
+    return out;
 }
 
 qsizetype indexOfKey(const QList<Member> &list, const QByteArray &key)

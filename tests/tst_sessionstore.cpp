@@ -5,6 +5,7 @@
 
 #include "clusterlauncher.h"
 #include "failoversessionstore.h"
+#include "jsontext.h"
 #include "memorysessionstore.h"
 #include "redissessionstore.h"
 #include "sentinelclient.h"
@@ -48,6 +49,49 @@ private Q_SLOTS:
         auto c = RedisConnection::open(m_redis.standaloneUrl());
         QVERIFY(c);
         m_raw = std::move(*c);
+    }
+
+    void ttlRule_data()
+    {
+        QTest::addColumn<QByteArray>("session");
+        QTest::addColumn<qint64>("ttl");   // -100: an error
+        const QDateTime now = QDateTime::fromString(QStringLiteral("2026-11-24T12:00:00.000Z"), Qt::ISODateWithMs);
+        Q_UNUSED(now);
+        QTest::newRow("js date") << QByteArray("{\"cookie\":{\"expires\":\"2026-11-24T13:00:00.500Z\"}}") << qint64(3601);
+        QTest::newRow("leap day") << QByteArray("{\"cookie\":{\"expires\":\"2028-02-29T12:00:00.000Z\"}}") << qint64(462 * 86400);   // 365 + 92 + 5 days
+        QTest::newRow("other date form") << QByteArray("{\"cookie\":{\"expires\":\"2026-11-24T12:01:00+00:00\"}}") << qint64(60);
+        QTest::newRow("escaped") << QByteArray("{\"cookie\":{\"expires\":\"2026-11-24T12:00:10.000\\u005a\"}}") << qint64(10);
+        QTest::newRow("ms number") << QByteArray("{\"cookie\":{\"expires\":1795521620000}}") << qint64(1795521620000LL / 1000 - 1795521600000LL / 1000);
+        QTest::newRow("past") << QByteArray("{\"cookie\":{\"expires\":\"2026-11-24T11:00:00.000Z\"}}") << qint64(-3600);
+        QTest::newRow("garbage date") << QByteArray("{\"cookie\":{\"expires\":\"soon\"}}") << qint64(0);
+        QTest::newRow("null") << QByteArray("{\"cookie\":{\"expires\":null}}") << qint64(86400);
+        QTest::newRow("empty string") << QByteArray("{\"cookie\":{\"expires\":\"\"}}") << qint64(86400);
+        QTest::newRow("zero") << QByteArray("{\"cookie\":{\"expires\":0}}") << qint64(86400);
+        QTest::newRow("no cookie") << QByteArray("{\"views\":1}") << qint64(86400);
+        QTest::newRow("cookie not object") << QByteArray("{\"cookie\":\"x\"}") << qint64(86400);
+        QTest::newRow("nested expires ignored") << QByteArray("{\"a\":{\"cookie\":{\"expires\":1}},\"cookie\":{}}") << qint64(86400);
+        QTest::newRow("not json") << QByteArray("not json") << qint64(-100);
+        QTest::newRow("array") << QByteArray("[1,2]") << qint64(-100);
+        QTest::newRow("bad literal") << QByteArray("{\"a\":tru}") << qint64(-100);
+        QTest::newRow("truncated") << QByteArray("{\"cookie\":{\"expires\":\"2026") << qint64(-100);
+        QTest::newRow("trailing") << QByteArray("{} x") << qint64(-100);
+        QTest::newRow("control char") << QByteArray("{\"a\":\"\x01\"}") << qint64(-100);
+    }
+
+    void ttlRule()
+    {
+        QFETCH(QByteArray, session);
+        QFETCH(qint64, ttl);
+        const QDateTime now = QDateTime::fromString(QStringLiteral("2026-11-24T12:00:00.000Z"), Qt::ISODateWithMs);
+        const auto r = SessionStore::ttlSeconds(session, 86400, now);
+        if (ttl == -100) {
+            QVERIFY(!r);
+            QVERIFY(r.errorMessage().startsWith(QStringLiteral("The session is")));
+        } else {
+            QVERIFY2(r, qPrintable(r.errorMessage()));
+            QCOMPARE(*r, ttl);
+        }
+        QCOMPARE(JsonText::isValid(session), ttl != -100 || session == "[1,2]");
     }
 
     void writesWhatConnectRedisWrites()
