@@ -23,6 +23,8 @@
 #include <cstdio>
 #include <thread>
 
+#include <sys/socket.h>
+
 using namespace sdcore;
 
 namespace {
@@ -138,26 +140,30 @@ int main(int argc, char *argv[])
     QElapsedTimer clock;
     std::atomic<qint64> switchAtMs{-1};
     std::atomic_bool stop{false};
-    // An independent subscriber: when +switch-master reaches a client.
-    std::thread subscriber([&] {
-        auto c = RedisConnection::open(url.withNode(url.hosts().first()), ConnectionOptions{2000, 200, "bench-sub"});
-        if (!c || !(*c)->send(Command{"SUBSCRIBE", "+switch-master"}))
-            return;
-        while (!stop) {
-            auto m = (*c)->receive();
-            if (!m) {
-                if ((*c)->isBroken()) {
-                    auto again = RedisConnection::open(url.withNode(url.hosts().first()), ConnectionOptions{2000, 200, "bench-sub"});
-                    if (!again || !(*again)->send(Command{"SUBSCRIBE", "+switch-master"}))
-                        return;
-                    *c = std::move(*again);
+    // Independent subscribers, one on each sentinel: when the first +switch-master reaches a
+    // client (the leader publishes it first; the others once they hear of it). Each blocks in
+    // receive(); shutting its socket down ends it.
+    std::vector<std::unique_ptr<std::atomic_int>> subscriberFds;
+    std::vector<std::thread> subscribers;
+    for (const HostPort &sentinel : url.hosts()) {
+        subscriberFds.push_back(std::make_unique<std::atomic_int>(-1));
+        std::atomic_int *fd = subscriberFds.back().get();
+        subscribers.emplace_back([&, sentinel, fd] {
+            auto c = RedisConnection::open(url.withNode(sentinel), ConnectionOptions{2000, 60000, "bench-sub"});
+            if (!c || !(*c)->send(Command{"SUBSCRIBE", "+switch-master"}))
+                return;
+            *fd = (*c)->socketDescriptor();
+            while (!stop) {
+                auto m = (*c)->receive();
+                if (!m)
+                    return;
+                if (m->isArray() && m->size() == 3 && m->at(0).bytes() == "message" && clock.isValid()) {
+                    qint64 expected = -1;
+                    switchAtMs.compare_exchange_strong(expected, clock.elapsed());
                 }
-                continue;
             }
-            if (m->isArray() && m->size() == 3 && m->at(0).bytes() == "message" && switchAtMs < 0 && clock.isValid())
-                switchAtMs = clock.elapsed();
-        }
-    });
+        });
+    }
     RedisStoreOptions options;
     options.connection.connectTimeoutMs = options.connection.commandTimeoutMs = 500;
     auto primary = std::make_unique<RedisSessionStore>(url, options, QStringLiteral("sentinel master"));
@@ -190,7 +196,12 @@ int main(int argc, char *argv[])
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     stop = true;
-    subscriber.join();
+    for (const auto &fd : subscriberFds) {
+        if (*fd >= 0)
+            ::shutdown(*fd, SHUT_RDWR);
+    }
+    for (std::thread &t : subscribers)
+        t.join();
     std::printf("3. Drill: master killed, a write every 10 ms through [Sentinel master, memory]\n");
     std::printf("   %d writes, %d failed\n", total, failed);
     std::printf("   kill -> first write served by memory : %lld ms\n", firstMemoryMs);
