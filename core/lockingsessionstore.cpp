@@ -180,15 +180,10 @@ Status LockingSessionStore::destroy(const QByteArray &sid)
 
 Result<QList<QByteArray>> LockingSessionStore::ids()
 {
-    auto all = m_store.ids();
-    if (!all)
-        return all;
-    QList<QByteArray> out;
-    for (const QByteArray &id : std::as_const(*all)) {
-        if (!isInternalId(id))
-            out << id;
-    }
-    return out;
+    auto ids = m_store.ids();
+    if (ids)
+        ids->removeIf([](const QByteArray &id) { return isInternalId(id); });
+    return ids;
 }
 
 Result<qint64> LockingSessionStore::length()
@@ -200,14 +195,9 @@ Result<qint64> LockingSessionStore::length()
 Result<QList<StoredSession>> LockingSessionStore::all()
 {
     auto sessions = m_store.all();
-    if (!sessions)
-        return sessions;
-    QList<StoredSession> out;
-    for (const StoredSession &s : std::as_const(*sessions)) {
-        if (!isInternalId(s.id))
-            out << s;
-    }
-    return out;
+    if (sessions)
+        sessions->removeIf([](const StoredSession &s) { return isInternalId(s.id); });
+    return sessions;
 }
 
 Status LockingSessionStore::clear()

@@ -18,6 +18,11 @@ bool retryable(const Error &error)
     return error.isConnectionFailure() || error.kind == ErrorKind::ReadOnly || error.kind == ErrorKind::Loading;
 }
 
+Status statusOf(const Result<RedisValue> &reply)
+{
+    return reply ? success() : Status(reply.error());
+}
+
 } // namespace
 
 RedisSessionStore::RedisSessionStore(RedisUrl url, RedisStoreOptions options, QString name)
@@ -106,15 +111,10 @@ std::function<Status()> RedisSessionStore::healthCheck() const
 
 Result<std::optional<QByteArray>> RedisSessionStore::get(const QByteArray &sid)
 {
-    const QByteArray k = key(sid);
-    return run<std::optional<QByteArray>>([&](RedisConnection &c) -> Result<std::optional<QByteArray>> {
-        auto v = c.command(Command{"GET", k});
-        if (!v)
-            return v.error();
-        if (v->isNil())
-            return std::optional<QByteArray>();
-        return std::optional<QByteArray>(v->bytes());
-    });
+    auto v = execute(Command{"GET", key(sid)});
+    if (!v)
+        return v.error();
+    return v->isNil() ? std::optional<QByteArray>() : std::optional<QByteArray>(v->bytes());
 }
 
 Status RedisSessionStore::set(const QByteArray &sid, const QByteArray &session)
@@ -124,14 +124,10 @@ Status RedisSessionStore::set(const QByteArray &sid, const QByteArray &session)
         return ttl.error();
     if (*ttl <= 0)
         return destroy(sid);
-    const QByteArray k = key(sid);
-    Command argv{"SET", k, session};
+    Command argv{"SET", key(sid), session};
     if (!m_options.disableTTL)
         argv << "EX" << QByteArray::number(*ttl);
-    return run<Done>([&](RedisConnection &c) -> Status {
-        auto r = c.command(argv);
-        return r ? success() : Status(r.error());
-    });
+    return statusOf(execute(argv));
 }
 
 Status RedisSessionStore::touch(const QByteArray &sid, const QByteArray &session)
@@ -141,21 +137,12 @@ Status RedisSessionStore::touch(const QByteArray &sid, const QByteArray &session
     auto ttl = ttlSeconds(session, m_options.ttl, QDateTime::currentDateTimeUtc());
     if (!ttl)
         return ttl.error();
-    const QByteArray k = key(sid);
-    const QByteArray seconds = QByteArray::number(*ttl);
-    return run<Done>([&](RedisConnection &c) -> Status {
-        auto r = c.command(Command{"EXPIRE", k, seconds});
-        return r ? success() : Status(r.error());
-    });
+    return statusOf(execute(Command{"EXPIRE", key(sid), QByteArray::number(*ttl)}));
 }
 
 Status RedisSessionStore::destroy(const QByteArray &sid)
 {
-    const QByteArray k = key(sid);
-    return run<Done>([&](RedisConnection &c) -> Status {
-        auto r = c.command(Command{"DEL", k});
-        return r ? success() : Status(r.error());
-    });
+    return statusOf(execute(Command{"DEL", key(sid)}));
 }
 
 Result<RedisValue> RedisSessionStore::execute(const Command &argv)
@@ -165,11 +152,7 @@ Result<RedisValue> RedisSessionStore::execute(const Command &argv)
 
 Status RedisSessionStore::unlink(const QByteArray &sid)
 {
-    const QByteArray k = key(sid);
-    return run<Done>([&](RedisConnection &c) -> Status {
-        auto r = c.command(Command{"UNLINK", k});
-        return r ? success() : Status(r.error());
-    });
+    return statusOf(execute(Command{"UNLINK", key(sid)}));
 }
 
 Result<QList<QByteArray>> RedisSessionStore::keys(RedisConnection &c)
