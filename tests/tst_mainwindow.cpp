@@ -1,6 +1,7 @@
 // GUI smoke test (offscreen): the window against the launcher's Sentinel cluster, and a PNG of it.
 
 #include "clusterlauncher.h"
+#include "connectivitypage.h"
 #include "dashboardpage.h"
 #include "demotraffic.h"
 #include "eventmodel.h"
@@ -24,6 +25,7 @@
 #include <QPushButton>
 #include <QStackedWidget>
 #include <QTableView>
+#include <QTableWidget>
 #include <QTest>
 #include <QTimer>
 
@@ -110,6 +112,19 @@ private Q_SLOTS:
         page->deleteByPattern("a*");
         QTRY_COMPARE_WITH_TIMEOUT(page->model()->totalRows(), 399 - startingWithA, 20000);
         QTRY_COMPARE_WITH_TIMEOUT(monitor->lastCensus("sess:")->count, 399 - startingWithA, 20000);
+        // Test connectivity on the same connection: the Sentinel master and memory, both green.
+        window.pages()->setCurrentWidget(window.connectivity());
+        window.connectivity()->run(false);
+        QTRY_VERIFY_WITH_TIMEOUT(!window.connectivity()->running(), 20000);
+        QVERIFY2(window.connectivity()->verdictText().contains("first tier"),
+                 qPrintable(window.connectivity()->verdictText()));
+        QCOMPARE(window.connectivity()->table()->rowCount(), 2);
+        QCOMPARE(window.connectivity()->table()->item(0, 1)->text(), QStringLiteral("OK"));
+        QVERIFY(window.connectivity()->table()->item(0, 2)->toolTip().contains("from sentinel"));
+        const QString connectivity = testOutputDir() + "/connectivity-window.png";
+        QVERIFY(window.grab().save(connectivity));
+        window.pages()->setCurrentWidget(window.sessions());
+
         QTest::qWait(300);
         const QString path = testOutputDir() + "/sessions-window.png";
         QVERIFY(window.grab().save(path));
