@@ -243,6 +243,9 @@ private Q_SLOTS:
         QCOMPARE(exists("sess:s00042"), 1);
         QCOMPARE(page.model()->totalRows(), 2001);
         QCOMPARE(rowOfKey(page.model(), a), -1);
+        // The deleted session was the one shown: its detail is gone too.
+        QTRY_VERIFY(page.findChild<QLabel *>(QStringLiteral("detailInfo"))->text().contains(QStringLiteral("deleted")));
+        QVERIFY(page.findChild<QPlainTextEdit *>(QStringLiteral("detailJson"))->toPlainText().isEmpty());
 
         // Cancelled: nothing happens.
         page.table()->selectRow(0);

@@ -575,8 +575,15 @@ void SessionsPage::onDeleteFinished(const sdcore::DeleteResult &r)
     if (r.mode == sdcore::DeleteResult::Mode::Keys && r.complete) {
         m_model->removeKeys(r.keys);
         updateCounts();
-        if (r.keys.contains(m_detailKeyBytes))
+        if (r.keys.contains(m_detailKeyBytes)) {
+            // Nothing of a deleted session stays on screen as if it were still there.
+            m_detailInfo->setText(tr("This session was deleted."));
             m_detailTtl->setText(tr("Deleted."));
+            m_fields->clear();
+            m_json->clear();
+            m_raw->clear();
+            m_whole->setVisible(false);
+        }
     } else if (r.deleted > 0) {
         // A pattern (or an interrupted delete): which rows went is the server's to say.
         m_lastDelete = text;
