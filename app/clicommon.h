@@ -53,5 +53,6 @@ void cancelOnInterrupt();
 
 int runSessions(const QCommandLineParser &parser, const QStringList &arguments);
 int runProbe(const QCommandLineParser &parser);
+int runRealDrill(const QCommandLineParser &parser);
 
 } // namespace cli

@@ -402,7 +402,7 @@ int main(int argc, char *argv[])
     });
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addPositionalArgument("command", "ping, status, events, failover, sessions, probe or demo");
+    parser.addPositionalArgument("command", "ping, status, events, failover, sessions, probe, drill or demo");
     if (!parser.parse(app.arguments()))
         return usage(parser.errorText());
     if (parser.isSet(QStringLiteral("help"))) {
@@ -442,5 +442,7 @@ int main(int argc, char *argv[])
         return runDemo(app, parser);
     if (command == QLatin1String("probe"))
         return runProbe(parser);
+    if (command == QLatin1String("drill"))
+        return runRealDrill(parser);
     return usage(QStringLiteral("unknown command '%1'").arg(command));
 }

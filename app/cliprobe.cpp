@@ -2,6 +2,7 @@
 
 #include "clicommon.h"
 #include "connectivityprobe.h"
+#include "realdrill.h"
 
 using namespace sdcore;
 
@@ -60,6 +61,42 @@ int runProbe(const QCommandLineParser &parser)
                                       : "Verdict: no Redis tier serves sessions (the apps would fall back to memory).\n");
     out().flush();
     return report.verdict();
+}
+
+int runRealDrill(const QCommandLineParser &parser)
+{
+    // Only ever against a cluster of its own: it kills that cluster's master.
+    ClusterLauncher cluster;
+    err() << "Starting a local Sentinel cluster (1 master, 2 replicas, 3 sentinels) for the drill…\n";
+    err().flush();
+    if (Status s = cluster.startSentinelCluster(); !s) {
+        err() << "sessiondeck-cli: " << s.errorMessage() << "\n";
+        return ExitUnreachable;
+    }
+    RealDrillOptions options;
+    if (parser.isSet(QStringLiteral("prefix")))
+        options.prefix = parser.value(QStringLiteral("prefix")).toUtf8();
+    err() << "Killing the master " << cluster.agreedMaster()->toString() << " while writing every "
+          << options.intervalMs << " ms through [Sentinel master, memory]…\n";
+    err().flush();
+    const RealDrillReport r = RealDrill::run(cluster, options);
+    if (parser.isSet(QStringLiteral("json"))) {
+        printJson(r.toJson());
+    } else {
+        out() << "Old master " << r.oldMaster.toString() << ", new master "
+              << (r.newMaster.host.isEmpty() ? QStringLiteral("none") : r.newMaster.toString()) << "\n";
+        out() << r.writes << " writes, " << r.failed << " failed\n";
+        for (const RealDrillPhase &p : r.phases) {
+            out() << "  " << QString::number(p.fromMs).rightJustified(6) << " - " << QString::number(p.toMs).rightJustified(6)
+                  << " ms  served by " << p.tier << ": " << p.writes << " writes, " << p.failed << " failed\n";
+        }
+        out() << "kill -> memory " << r.toMemoryMs << " ms, -> +switch-master " << r.switchSeenMs
+              << " ms, -> new master " << r.onNewMasterMs << " ms\n";
+        if (!r.error.isEmpty())
+            out() << "Drill: " << r.error << "\n";
+        out().flush();
+    }
+    return r.error.isEmpty() && r.failed == 0 ? ExitOk : ExitUnreachable;
 }
 
 } // namespace cli

@@ -302,6 +302,17 @@ private Q_SLOTS:
         QVERIFY(none.out.contains("FAILED: connect:"));
     }
 
+    void realDrillOnItsOwnCluster()
+    {
+        const Run r = cli({"drill", "--json"});
+        QCOMPARE(r.code, 0);
+        const QJsonObject o = QJsonDocument::fromJson(r.out).object();
+        QCOMPARE(o.value("failed").toInt(), 0);
+        QVERIFY(o.value("writes").toInt() > 50);
+        QVERIFY(o.value("on_new_master_ms").toInteger() > o.value("to_memory_ms").toInteger());
+        QVERIFY(o.value("phases").toArray().size() >= 2);
+    }
+
     void failoverNeedsYes()
     {
         const Run r = cli({"failover", "--url", m_cluster.sentinelUrl().toString()});

@@ -5,6 +5,7 @@
 
 #include "clusterlauncher.h"
 #include "connectivityprobe.h"
+#include "realdrill.h"
 
 #include <QJsonArray>
 #include <QTest>
@@ -121,6 +122,31 @@ private Q_SLOTS:
         const ProbeReport replica = ConnectivityProbe::run(wrong, {});
         QVERIFY(replica.tiers.at(0).error.startsWith(QStringLiteral("role:")));
         QCOMPARE(replica.verdict(), 2);
+    }
+
+    // The real drill on a cluster of its own: the master killed under a stream of writes, none
+    // fails, memory serves the gap, and the chain is back on the new master.
+    void realDrill()
+    {
+        ClusterLauncher cluster;
+        auto started = cluster.startSentinelCluster();
+        QVERIFY2(started, qPrintable(started.errorMessage()));
+        const RealDrillReport r = RealDrill::run(cluster);
+        QVERIFY2(r.error.isEmpty(), qPrintable(r.error));
+        QCOMPARE(r.failed, 0);
+        QVERIFY(r.writes > 50);
+        QCOMPARE(r.oldMaster.port, cluster.nodes().at(0).port);
+        QVERIFY(r.newMaster.port != 0 && r.newMaster != r.oldMaster);
+        QVERIFY(r.toMemoryMs >= 0 && r.toMemoryMs < r.onNewMasterMs);
+        QVERIFY(r.phases.size() >= 2);
+        QCOMPARE(r.phases.first().tier, QStringLiteral("memory"));
+        QCOMPARE(r.phases.last().tier, QStringLiteral("primary %1").arg(r.newMaster.toString()));
+        int sum = 0;
+        for (const RealDrillPhase &p : r.phases)
+            sum += p.writes;
+        QCOMPARE(sum, r.writes);
+        QVERIFY(r.switchSeenMs > 0);
+        QCOMPARE(probeKeysLeft(cluster.sentinelUrl().withNode(r.newMaster)), 0);
     }
 
     void noKeyLeftWhenAStepFails_data()

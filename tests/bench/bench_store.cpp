@@ -4,26 +4,22 @@
 //     for scale;
 //  2. the chain's own overhead with an in-memory tier (no network; the TTL rule's JSON parsing
 //     included), in µs per transaction (get + set);
-//  3. the real drill on a Sentinel cluster: the master killed while a stream of operations runs
-//     every 10 ms through [Sentinel master, memory]: failed operations, time from the kill to
-//     the first operation served by memory, to +switch-master, and to the first operation served
-//     by the new master.
+//  3. the real drill (RealDrill) on a Sentinel cluster: the master killed while a write goes
+//     through [Sentinel master, memory] every 10 ms: failed writes, time from the kill to the
+//     first write served by memory, to +switch-master, and to the first write on the new master.
 //
 //   bench_store [--ops N]
 
 #include "clusterlauncher.h"
 #include "failoversessionstore.h"
 #include "memorysessionstore.h"
+#include "realdrill.h"
 #include "redissessionstore.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
 
-#include <atomic>
 #include <cstdio>
-#include <thread>
-
-#include <sys/socket.h>
 
 using namespace sdcore;
 
@@ -136,77 +132,15 @@ int main(int argc, char *argv[])
         std::fprintf(stderr, "bench: %s\n", qPrintable(s.errorMessage()));
         return 1;
     }
-    const RedisUrl url = cluster.sentinelUrl();
-    QElapsedTimer clock;
-    std::atomic<qint64> switchAtMs{-1};
-    std::atomic_bool stop{false};
-    // Independent subscribers, one on each sentinel: when the first +switch-master reaches a
-    // client (the leader publishes it first; the others once they hear of it). Each blocks in
-    // receive(); shutting its socket down ends it.
-    std::vector<std::unique_ptr<std::atomic_int>> subscriberFds;
-    std::vector<std::thread> subscribers;
-    for (const HostPort &sentinel : url.hosts()) {
-        subscriberFds.push_back(std::make_unique<std::atomic_int>(-1));
-        std::atomic_int *fd = subscriberFds.back().get();
-        subscribers.emplace_back([&, sentinel, fd] {
-            auto c = RedisConnection::open(url.withNode(sentinel), ConnectionOptions{2000, 60000, "bench-sub"});
-            if (!c || !(*c)->send(Command{"SUBSCRIBE", "+switch-master"}))
-                return;
-            *fd = (*c)->socketDescriptor();
-            while (!stop) {
-                auto m = (*c)->receive();
-                if (!m)
-                    return;
-                if (m->isArray() && m->size() == 3 && m->at(0).bytes() == "message" && clock.isValid()) {
-                    qint64 expected = -1;
-                    switchAtMs.compare_exchange_strong(expected, clock.elapsed());
-                }
-            }
-        });
-    }
-    RedisStoreOptions options;
-    options.connection.connectTimeoutMs = options.connection.commandTimeoutMs = 500;
-    auto primary = std::make_unique<RedisSessionStore>(url, options, QStringLiteral("sentinel master"));
-    auto check = primary->healthCheck();
-    ChainOptions chainOptions;
-    chainOptions.healthCheckMs = 20;
-    FailoverSessionStore chain(chainOf(std::move(primary), check), chainOptions);
-    int failed = 0, total = 0;
-    qint64 firstMemoryMs = -1, backMs = -1;
-    const HostPort oldMaster = HostPort{QStringLiteral("127.0.0.1"), cluster.nodes().at(0).port};
-    for (int i = 0; i < 100; ++i) {   // warm up on the master
-        chain.set("drill" + QByteArray::number(i), value).ok();
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    clock.start();
-    cluster.kill(0).ok();
-    while (clock.elapsed() < 15000) {
-        ++total;
-        if (!chain.set("drill" + QByteArray::number(total % 100), value))
-            ++failed;
-        const int servedBy = chain.lastServedBy();
-        if (servedBy == 1 && firstMemoryMs < 0)
-            firstMemoryMs = clock.elapsed();
-        if (servedBy == 0 && firstMemoryMs >= 0 && backMs < 0
-            && static_cast<RedisSessionStore &>(chain.tier(0)).node() != oldMaster) {
-            backMs = clock.elapsed();
-        }
-        if (backMs >= 0 && clock.elapsed() > backMs + 500)
-            break;
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    stop = true;
-    for (const auto &fd : subscriberFds) {
-        if (*fd >= 0)
-            ::shutdown(*fd, SHUT_RDWR);
-    }
-    for (std::thread &t : subscribers)
-        t.join();
+    const RealDrillReport drill = RealDrill::run(cluster);
+    if (!drill.error.isEmpty())
+        std::fprintf(stderr, "bench: drill: %s\n", qPrintable(drill.error));
     std::printf("3. Drill: master killed, a write every 10 ms through [Sentinel master, memory]\n");
-    std::printf("   %d writes, %d failed\n", total, failed);
-    std::printf("   kill -> first write served by memory : %lld ms\n", firstMemoryMs);
-    std::printf("   kill -> +switch-master at a client   : %lld ms\n", qint64(switchAtMs));
+    std::printf("   %d writes, %d failed\n", drill.writes, drill.failed);
+    std::printf("   kill -> first write served by memory : %lld ms\n", drill.toMemoryMs);
+    std::printf("   kill -> +switch-master at a client   : %lld ms\n", drill.switchSeenMs);
     std::printf("   kill -> first write on the new master: %lld ms (%lld ms after +switch-master; goal < 100)\n",
-                backMs, switchAtMs >= 0 && backMs >= 0 ? backMs - switchAtMs : -1);
+                drill.onNewMasterMs,
+                drill.switchSeenMs >= 0 && drill.onNewMasterMs >= 0 ? drill.onNewMasterMs - drill.switchSeenMs : -1);
     return 0;
 }

@@ -1,0 +1,183 @@
+#include "realdrill.h"
+
+#include "failoversessionstore.h"
+#include "memorysessionstore.h"
+#include "redissessionstore.h"
+
+#include <QElapsedTimer>
+#include <QJsonArray>
+
+#include <atomic>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include <sys/socket.h>
+
+namespace sdcore {
+
+namespace {
+
+QByteArray drillSession()
+{
+    const QDateTime expires = QDateTime::currentDateTimeUtc().addSecs(120);
+    return "{\"cookie\":{\"originalMaxAge\":120000,\"expires\":\"" + expires.toString(Qt::ISODateWithMs).toUtf8()
+        + "\",\"httpOnly\":true,\"path\":\"/\"},\"sessiondeckDrill\":true}";
+}
+
+// Subscribers to +switch-master, one on each sentinel; the first message wins. Each blocks in
+// receive(); stop() shuts their sockets down.
+class SwitchListener
+{
+public:
+    SwitchListener(const RedisUrl &url, const QElapsedTimer &clock, std::atomic<qint64> &seenMs)
+    {
+        for (const HostPort &sentinel : url.hosts()) {
+            m_fds.push_back(std::make_unique<std::atomic_int>(-1));
+            std::atomic_int *fd = m_fds.back().get();
+            m_threads.emplace_back([this, url, sentinel, fd, &clock, &seenMs] {
+                auto c = RedisConnection::open(url.withNode(sentinel), ConnectionOptions{2000, 120000, "sessiondeck-drill"});
+                if (!c || !(*c)->send(Command{"SUBSCRIBE", "+switch-master"}))
+                    return;
+                *fd = (*c)->socketDescriptor();
+                while (!m_stop) {
+                    auto m = (*c)->receive();
+                    if (!m)
+                        return;
+                    if (m->isArray() && m->size() == 3 && m->at(0).bytes() == "message" && clock.isValid()) {
+                        qint64 none = -1;
+                        seenMs.compare_exchange_strong(none, clock.elapsed());
+                    }
+                }
+            });
+        }
+    }
+    ~SwitchListener()
+    {
+        m_stop = true;
+        for (const auto &fd : m_fds) {
+            if (*fd >= 0)
+                ::shutdown(*fd, SHUT_RDWR);
+        }
+        for (std::thread &t : m_threads)
+            t.join();
+    }
+
+private:
+    std::atomic_bool m_stop{false};
+    std::vector<std::unique_ptr<std::atomic_int>> m_fds;
+    std::vector<std::thread> m_threads;
+};
+
+} // namespace
+
+QJsonObject RealDrillReport::toJson() const
+{
+    QJsonArray phaseArray;
+    for (const RealDrillPhase &p : phases) {
+        phaseArray.append(QJsonObject{{"tier", p.tier}, {"from_ms", p.fromMs}, {"to_ms", p.toMs},
+                                      {"writes", p.writes}, {"failed", p.failed}});
+    }
+    QJsonObject o{{"old_master", oldMaster.toString()}, {"new_master", newMaster.toString()},
+                  {"writes", writes}, {"failed", failed}, {"to_memory_ms", toMemoryMs},
+                  {"switch_seen_ms", switchSeenMs}, {"on_new_master_ms", onNewMasterMs},
+                  {"phases", phaseArray}};
+    if (!error.isEmpty())
+        o[QStringLiteral("error")] = error;
+    return o;
+}
+
+RealDrillReport RealDrill::run(ClusterLauncher &cluster, const RealDrillOptions &options)
+{
+    RealDrillReport report;
+    const RedisUrl url = cluster.sentinelUrl();
+    auto master = cluster.agreedMaster();
+    if (!master) {
+        report.error = master.errorMessage();
+        return report;
+    }
+    report.oldMaster = *master;
+    int masterIndex = -1;
+    for (int i = 0; i < cluster.nodes().size(); ++i) {
+        if (cluster.nodes().at(i).port == master->port && cluster.nodes().at(i).role != ClusterLauncher::Role::Sentinel)
+            masterIndex = i;
+    }
+    if (masterIndex < 0) {
+        report.error = QStringLiteral("the master %1 is not one of the launcher's nodes").arg(master->toString());
+        return report;
+    }
+
+    RedisStoreOptions storeOptions;
+    storeOptions.prefix = options.prefix;
+    storeOptions.connection.connectTimeoutMs = storeOptions.connection.commandTimeoutMs = 500;
+    storeOptions.connection.clientName = "sessiondeck-drill";
+    auto primary = std::make_unique<RedisSessionStore>(url, storeOptions, QStringLiteral("primary"));
+    RedisSessionStore *primaryStore = primary.get();
+    std::vector<StoreTier> tiers;
+    auto check = primary->healthCheck();
+    tiers.push_back({std::move(primary), check});
+    tiers.push_back({std::make_unique<MemorySessionStore>(), {}});
+    ChainOptions chainOptions;
+    chainOptions.healthCheckMs = 20;
+    FailoverSessionStore chain(std::move(tiers), chainOptions);
+
+    const QByteArray session = drillSession();
+    const auto write = [&](int n) { return chain.set("sessiondeck-drill-" + QByteArray::number(n % 50), session).ok(); };
+    for (int i = 0; i < 20; ++i) {   // on the master first
+        if (!write(i)) {
+            report.error = QStringLiteral("the chain could not write before the drill");
+            return report;
+        }
+    }
+
+    QElapsedTimer clock;
+    std::atomic<qint64> switchSeen{-1};
+    {
+        SwitchListener listener(url, clock, switchSeen);
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));   // subscribed
+        clock.start();
+        if (Status killed = cluster.kill(masterIndex); !killed) {
+            report.error = killed.errorMessage();
+            return report;
+        }
+        QString currentTier;
+        while (clock.elapsed() < options.timeoutMs) {
+            const qint64 at = clock.elapsed();
+            const bool ok = write(report.writes);
+            ++report.writes;
+            report.failed += ok ? 0 : 1;
+            const int servedBy = chain.lastServedBy();
+            QString tier = servedBy == 1 ? QStringLiteral("memory")
+                : servedBy == 0         ? QStringLiteral("primary %1").arg(primaryStore->node().toString())
+                                        : QStringLiteral("none");
+            if (report.phases.isEmpty() || tier != currentTier) {
+                report.phases << RealDrillPhase{tier, at, at, 0, 0};
+                currentTier = tier;
+            }
+            RealDrillPhase &phase = report.phases.last();
+            phase.toMs = clock.elapsed();
+            ++phase.writes;
+            phase.failed += ok ? 0 : 1;
+            if (servedBy == 1 && report.toMemoryMs < 0)
+                report.toMemoryMs = at;
+            if (servedBy == 0 && primaryStore->node() != report.oldMaster) {
+                if (report.onNewMasterMs < 0) {
+                    report.onNewMasterMs = at;
+                    report.newMaster = primaryStore->node();
+                }
+                if (at > report.onNewMasterMs + 300)
+                    break;   // a little of the new master's phase too
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(options.intervalMs));
+        }
+    }
+    report.switchSeenMs = switchSeen;
+    // The drill's own sessions go.
+    for (int i = 0; i < 50; ++i)
+        chain.destroy("sessiondeck-drill-" + QByteArray::number(i)).ok();
+    if (report.onNewMasterMs < 0 && report.error.isEmpty())
+        report.error = QStringLiteral("the chain was not back on a master after %1 ms").arg(options.timeoutMs);
+    return report;
+}
+
+} // namespace sdcore

@@ -1,0 +1,53 @@
+#pragma once
+
+// The real drill, for clusters the launcher started (the demo, the tests): a write goes through
+// the apps' store chain [Sentinel master, memory] every few milliseconds while the master is
+// killed (SIGKILL). It reports how many writes failed, which tier served each phase, and when
+// the chain reached memory, when +switch-master reached a client (independent subscribers, one
+// on each sentinel), and when the first write landed on the new master. Blocking, and it must
+// run on the thread that owns the launcher.
+
+#include "clusterlauncher.h"
+
+#include <QJsonObject>
+
+namespace sdcore {
+
+struct RealDrillPhase
+{
+    QString tier;               // "primary" (with the node) or "memory"
+    qint64 fromMs = 0;          // since the kill
+    qint64 toMs = 0;
+    int writes = 0;
+    int failed = 0;
+};
+
+struct RealDrillReport
+{
+    QString error;              // set when the drill could not run
+    HostPort oldMaster;
+    HostPort newMaster;
+    int writes = 0;
+    int failed = 0;
+    qint64 toMemoryMs = -1;     // kill -> first write served by memory
+    qint64 switchSeenMs = -1;   // kill -> +switch-master at a client
+    qint64 onNewMasterMs = -1;  // kill -> first write on the new master
+    QList<RealDrillPhase> phases;
+
+    QJsonObject toJson() const;
+};
+
+struct RealDrillOptions
+{
+    int intervalMs = 10;
+    int timeoutMs = 20000;      // give up when the chain is not back on a master by then
+    QByteArray prefix = "sess:";
+};
+
+class RealDrill
+{
+public:
+    static RealDrillReport run(ClusterLauncher &cluster, const RealDrillOptions &options = {});
+};
+
+} // namespace sdcore
