@@ -6,6 +6,7 @@
 // process it started. Create and use on one thread (the UI thread).
 
 #include "clusterlauncher.h"
+#include "realdrill.h"
 
 #include <QObject>
 #include <QThread>
@@ -31,8 +32,11 @@ public:
     void start();
     bool isReady() const { return m_ready; }
     RedisUrl url() const { return m_url; }
+    // The real drill on the demo cluster (see DemoWorker::runRealDrill); ends with realDrillFinished.
+    void runRealDrill();
 
 Q_SIGNALS:
+    void realDrillFinished(const sdcore::RealDrillReport &report);
     void progress(const QString &message);
     void ready(const sdcore::RedisUrl &sentinelUrl);
     void failed(const QString &message);

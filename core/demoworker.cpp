@@ -59,4 +59,23 @@ void DemoWorker::trafficTick()
     }
 }
 
+void DemoWorker::runRealDrill()
+{
+    RealDrillReport report;
+    if (!m_launcher || m_launcher->nodes().isEmpty()) {
+        report.error = QStringLiteral("the demo cluster is not running");
+        Q_EMIT realDrillFinished(report);
+        return;
+    }
+    report = RealDrill::run(*m_launcher);
+    for (int i = 0; i < m_launcher->nodes().size(); ++i) {
+        const ClusterLauncher::Node &node = m_launcher->nodes().at(i);
+        if (node.port == report.oldMaster.port && node.pid == 0) {
+            if (Status s = m_launcher->restart(i); !s)
+                report.error = QStringLiteral("the old master did not start again: %1").arg(s.errorMessage());
+        }
+    }
+    Q_EMIT realDrillFinished(report);
+}
+
 } // namespace sdcore

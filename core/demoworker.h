@@ -4,6 +4,7 @@
 
 #include "democluster.h"
 #include "demotraffic.h"
+#include "realdrill.h"
 
 #include <QObject>
 
@@ -23,8 +24,12 @@ public:
 
 public Q_SLOTS:
     void start();
+    // The real drill on the demo cluster: kills its master under a stream of writes through the
+    // store chain, then starts the old master again (it rejoins as a replica).
+    void runRealDrill();
 
 Q_SIGNALS:
+    void realDrillFinished(const sdcore::RealDrillReport &report);
     void progress(const QString &message);
     void ready(const sdcore::RedisUrl &sentinelUrl);
     void failed(const QString &message);

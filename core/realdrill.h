@@ -10,6 +10,7 @@
 #include "clusterlauncher.h"
 
 #include <QJsonObject>
+#include <QMetaType>
 
 namespace sdcore {
 
@@ -51,3 +52,5 @@ public:
 };
 
 } // namespace sdcore
+
+Q_DECLARE_METATYPE(sdcore::RealDrillReport)

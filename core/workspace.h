@@ -52,6 +52,7 @@ public:
     void activate(int index);
     void startDemo(DemoOptions options = {});
     bool demoRunning() const { return m_demo != nullptr; }
+    DemoCluster *demo() const { return m_demo.get(); }
     void setPollInterval(int ms) { m_pollIntervalMs = ms; }
     // Options for monitors created from now on (tests shorten intervals, add prefixes).
     void setMonitorOptions(const MonitorOptions &options) { m_monitorOptions = options; }

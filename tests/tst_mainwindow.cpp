@@ -131,6 +131,36 @@ private Q_SLOTS:
         qInfo("sessions screenshot: %s", qPrintable(path));
     }
 
+    // On the demo cluster, Real drill kills its master under a stream of writes through the
+    // store chain: no write fails, and the page shows the phases.
+    void realDrillOnTheDemo()
+    {
+        Workspace workspace(false);
+        sdui::MainWindow window(&workspace);
+        window.resize(1400, 900);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        DemoOptions options;
+        options.seedSessions = 200;
+        workspace.startDemo(options);
+        QTRY_VERIFY_WITH_TIMEOUT(workspace.active() && workspace.active()->demo, 60000);
+        window.pages()->setCurrentWidget(window.connectivity());
+        auto *button = window.connectivity()->findChild<QPushButton *>("probeRealDrill");
+        QVERIFY(button && button->isVisible() && button->isEnabled());
+        button->click();
+        QTRY_VERIFY_WITH_TIMEOUT(window.connectivity()->verdictText().startsWith("Real drill: ")
+                                     && !window.connectivity()->verdictText().contains("killing"),
+                                 60000);
+        QVERIFY2(window.connectivity()->verdictText().contains("none failed"),
+                 qPrintable(window.connectivity()->verdictText()));
+        const QStringList lines = window.connectivity()->drillLines();
+        QVERIFY(lines.size() >= 4);
+        QVERIFY(lines.at(1).contains("served by memory"));
+        const QString png = testOutputDir() + "/real-drill.png";
+        QVERIFY(window.grab().save(png));
+        qInfo("real drill screenshot: %s", qPrintable(png));
+    }
+
     void dashboardShowsLiveClusterAndFailsOver()
     {
         Workspace workspace(false);

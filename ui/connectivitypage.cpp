@@ -2,6 +2,7 @@
 
 #include "clustermonitor.h"
 #include "connectivitytester.h"
+#include "realdrill.h"
 
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -45,11 +46,17 @@ ConnectivityPage::ConnectivityPage(QWidget *parent)
     m_drill->setObjectName(QStringLiteral("probeDrill"));
     m_drill->setToolTip(tr("Make the active tier fail inside SessionDeck (the server is untouched), "
                            "follow the chain to the next tier and back"));
+    m_realDrill = new QPushButton(tr("Real drill (demo)"));
+    m_realDrill->setObjectName(QStringLiteral("probeRealDrill"));
+    m_realDrill->setToolTip(tr("Kill the demo cluster's master while writing every 10 ms through the store chain; "
+                               "the old master is started again afterwards"));
+    m_realDrill->setVisible(false);
     auto *controls = new QHBoxLayout;
     controls->addWidget(new QLabel(tr("Fallbacks")));
     controls->addWidget(m_fallbacks, 1);
     controls->addWidget(m_run);
     controls->addWidget(m_drill);
+    controls->addWidget(m_realDrill);
 
     m_verdict = new QLabel;
     m_verdict->setObjectName(QStringLiteral("probeVerdict"));
@@ -107,6 +114,12 @@ ConnectivityPage::ConnectivityPage(QWidget *parent)
 
     connect(m_run, &QPushButton::clicked, this, [this] { run(false); });
     connect(m_drill, &QPushButton::clicked, this, [this] { run(true); });
+    connect(m_realDrill, &QPushButton::clicked, this, [this] {
+        m_realDrill->setEnabled(false);
+        m_verdict->setStyleSheet(QString());
+        m_verdict->setText(tr("Real drill: killing the demo master while writing through the chain…"));
+        Q_EMIT realDrillRequested();
+    });
     connect(m_tester, &sdcore::ConnectivityTester::finished, this, &ConnectivityPage::showReport);
     clearConnection();
 }
@@ -122,6 +135,39 @@ void ConnectivityPage::setConnection(const sdcore::RedisUrl &url, const QString 
                           .arg(name.toHtmlEscaped(), url.toString().toHtmlEscaped()));
     m_run->setEnabled(true);
     m_drill->setEnabled(true);
+}
+
+void ConnectivityPage::setRealDrillAvailable(bool available)
+{
+    m_realDrill->setVisible(available);
+    m_realDrill->setEnabled(available);
+}
+
+void ConnectivityPage::showRealDrill(const sdcore::RealDrillReport &r)
+{
+    m_realDrill->setEnabled(true);
+    const bool ok = r.error.isEmpty() && r.failed == 0;
+    m_verdict->setText(ok ? tr("Real drill: %1 writes, none failed; on the new master %2 ms after the kill.")
+                                .arg(r.writes)
+                                .arg(r.onNewMasterMs)
+                          : tr("Real drill: %1 of %2 writes failed. %3").arg(r.failed).arg(r.writes).arg(r.error));
+    m_verdict->setStyleSheet(ok ? QStringLiteral("color: #2e7d32;") : QStringLiteral("color: #c62828;"));
+    m_drillList->clear();
+    m_drillList->addItem(tr("master %1 killed at 0 ms").arg(r.oldMaster.toString()));
+    for (const sdcore::RealDrillPhase &p : r.phases) {
+        auto *item = new QListWidgetItem(tr("%1–%2 ms  served by %3: %4 writes, %5 failed")
+                                             .arg(p.fromMs)
+                                             .arg(p.toMs)
+                                             .arg(p.tier)
+                                             .arg(p.writes)
+                                             .arg(p.failed));
+        item->setForeground(p.failed == 0 ? Good : Bad);
+        m_drillList->addItem(item);
+    }
+    m_drillList->addItem(tr("+switch-master reached a client at %1 ms; the chain wrote on the new master %2 at %3 ms")
+                             .arg(r.switchSeenMs)
+                             .arg(r.newMaster.toString())
+                             .arg(r.onNewMasterMs));
 }
 
 void ConnectivityPage::clearConnection()

@@ -20,6 +20,7 @@ namespace sdcore {
 class ClusterMonitor;
 class ConnectivityTester;
 struct ProbeReport;
+struct RealDrillReport;
 }
 
 namespace sdui {
@@ -35,12 +36,18 @@ public:
     void clearConnection();
 
     void run(bool drill);
+    // The real drill needs a cluster SessionDeck started (the demo): the button shows only then.
+    void setRealDrillAvailable(bool available);
+    void showRealDrill(const sdcore::RealDrillReport &report);
     QLineEdit *fallbackEdit() const { return m_fallbacks; }
     QTableWidget *table() const { return m_table; }
     QString verdictText() const;
     QString servedByText() const;
     QStringList drillLines() const;
     bool running() const;
+
+Q_SIGNALS:
+    void realDrillRequested();
 
 private:
     void showReport(const sdcore::ProbeReport &report);
@@ -55,6 +62,7 @@ private:
     QLineEdit *m_fallbacks = nullptr;
     QPushButton *m_run = nullptr;
     QPushButton *m_drill = nullptr;
+    QPushButton *m_realDrill = nullptr;
     QLabel *m_verdict = nullptr;
     QLabel *m_servedBy = nullptr;
     QTableWidget *m_table = nullptr;

@@ -5,6 +5,7 @@
 #include "eventspage.h"
 #include "logview.h"
 #include "pubsubpanel.h"
+#include "realdrill.h"
 #include "sessionbrowser.h"
 #include "sessionspage.h"
 #include "welcomepage.h"
@@ -146,6 +147,18 @@ MainWindow::MainWindow(sdcore::Workspace *workspace, QWidget *parent)
         menu.exec(m_connectionList->viewport()->mapToGlobal(pos));
     });
     connect(m_workspace, &sdcore::Workspace::activeChanged, this, &MainWindow::onActiveChanged);
+    connect(m_connectivity, &ConnectivityPage::realDrillRequested, this, [this] {
+        sdcore::DemoCluster *demo = m_workspace->demo();
+        if (!demo) {
+            sdcore::RealDrillReport none;
+            none.error = tr("the demo cluster is not running");
+            m_connectivity->showRealDrill(none);
+            return;
+        }
+        connect(demo, &sdcore::DemoCluster::realDrillFinished, m_connectivity, &ConnectivityPage::showRealDrill,
+                Qt::UniqueConnection);
+        demo->runRealDrill();
+    });
     connect(m_workspace, &sdcore::Workspace::snapshotUpdated, this, &MainWindow::onSnapshot);
     connect(m_workspace, &sdcore::Workspace::healthChanged, this, &MainWindow::updateBadge);
     connect(m_workspace, &sdcore::Workspace::demoProgress, this, [this, demo](const QString &m) {
@@ -201,6 +214,7 @@ void MainWindow::onActiveChanged(int index)
     m_browser->setTarget(entry->url, entry->name);
     m_sessions->setBrowser(m_browser, entry->name, entry->readOnly, entry->production);
     m_connectivity->setConnection(entry->url, entry->name, entry->monitor);
+    m_connectivity->setRealDrillAvailable(entry->demo && m_workspace->demo() && m_workspace->demo()->isReady());
     m_stack->setCurrentWidget(m_pages);
     if (entry->monitor && entry->monitor->lastSnapshot())
         onSnapshot(*entry->monitor->lastSnapshot());
