@@ -81,7 +81,6 @@ public:
     // True when `key` was not seen before (and remembers it).
     bool insert(QByteArrayView key);
     qsizetype size() const { return m_size; }
-    qsizetype memoryBytes() const { return qsizetype(m_slots.size() * sizeof(quint64)); }
 
 private:
     void grow();

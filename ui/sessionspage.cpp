@@ -354,6 +354,7 @@ void SessionsPage::setBrowser(sdcore::SessionBrowser *browser, const QString &co
             startScan();
     }
     updateCounts();
+    updateChart();
     updateActions();
 }
 
@@ -433,6 +434,7 @@ void SessionsPage::onBatch(quint64 id, const sdcore::ScanBatch &batch)
         m_progress->setValue(int(qMin(batch.keysSeen, batch.dbSize)));
         m_progress->setFormat(tr("%1 keys seen").arg(QLocale().toString(batch.keysSeen)));
     }
+    // Only the count per batch: the histogram walks every row, and the 1 s tick redraws it.
     updateCounts();
 }
 
@@ -463,6 +465,7 @@ void SessionsPage::onScanFinished(quint64 id, const sdcore::ScanSummary &summary
     m_lastDelete.clear();
     m_status->setText(text);
     updateCounts();
+    updateChart();
     updateActions();
 }
 
@@ -478,6 +481,10 @@ void SessionsPage::updateCounts()
     if (scanning())
         text += tr(" …");
     m_count->setText(text);
+}
+
+void SessionsPage::updateChart()
+{
     m_chart->setTitle(tr("TTL distribution under '%1'").arg(QString::fromUtf8(m_model->prefix())));
     m_chart->setHistogram(m_model->ttlHistogram(m_model->now()));
 }
@@ -575,6 +582,7 @@ void SessionsPage::onDeleteFinished(const sdcore::DeleteResult &r)
     if (r.mode == sdcore::DeleteResult::Mode::Keys && r.complete) {
         m_model->removeKeys(r.keys);
         updateCounts();
+        updateChart();
         if (r.keys.contains(m_detailKeyBytes)) {
             // Nothing of a deleted session stays on screen as if it were still there.
             m_detailInfo->setText(tr("This session was deleted."));

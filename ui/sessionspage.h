@@ -91,6 +91,7 @@ private:
     void onDeleteFinished(const sdcore::DeleteResult &result);
     void onCurrentChanged();
     void updateCounts();
+    void updateChart();
     void updateDetailTtl();
     void updateActions();
     void exportWithDialog(bool selectedOnly);

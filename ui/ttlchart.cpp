@@ -46,10 +46,4 @@ void TtlChart::clearHistogram()
     replot(rpQueuedReplot);
 }
 
-double TtlChart::barValue(int bucket) const
-{
-    auto it = m_bars->data()->findBegin(bucket, false);
-    return it != m_bars->data()->constEnd() && qFuzzyCompare(it->key + 1, bucket + 1.0) ? it->value : 0;
-}
-
 } // namespace sdui

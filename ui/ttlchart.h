@@ -18,7 +18,6 @@ public:
     void setTitle(const QString &title);
     void setHistogram(const std::array<qint64, sdcore::CensusResult::TtlBuckets> &counts);
     void clearHistogram();
-    double barValue(int bucket) const;
 
 private:
     QCPTextElement *m_title = nullptr;
