@@ -92,6 +92,10 @@ int runRealDrill(const QCommandLineParser &parser)
         }
         out() << "kill -> memory " << r.toMemoryMs << " ms, -> +switch-master " << r.switchSeenMs
               << " ms, -> new master " << r.onNewMasterMs << " ms\n";
+        for (const StoreSwitch &sw : r.switches) {
+            out() << "  switch " << sw.at.toLocalTime().toString(QStringLiteral("HH:mm:ss.zzz")) << "  " << sw.fromName
+                  << " -> " << sw.toName << ": " << sw.reason << "\n";
+        }
         if (!r.error.isEmpty())
             out() << "Drill: " << r.error << "\n";
         out().flush();

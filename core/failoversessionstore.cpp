@@ -42,6 +42,15 @@ bool FailoverSessionStore::isTierFailure(const Error &error)
     }
 }
 
+void FailoverSessionStore::markHealthy(int index, const QString &reason)
+{
+    if (index < 0 || index >= int(m_tiers.size()))
+        return;
+    std::lock_guard lock(m_mutex);
+    m_state[size_t(index)].upReason = reason;
+    m_state[size_t(index)].down = false;
+}
+
 void FailoverSessionStore::failActiveTier(int ms)
 {
     TierState &s = m_state[size_t(m_active)];
@@ -74,8 +83,16 @@ Result<T> FailoverSessionStore::run(const std::function<Result<T>(SessionStore &
     // Failback: the highest tier the checker found healthy again.
     if (m_options.failback) {
         for (int i = 0; i < m_active; ++i) {
-            if (!m_state[size_t(i)].down && m_state[size_t(i)].failUntilMs <= now) {
-                switchTo(i, QStringLiteral("healthy again"));
+            TierState &state = m_state[size_t(i)];
+            if (!state.down && state.failUntilMs <= now) {
+                QString reason;
+                {
+                    std::lock_guard lock(m_mutex);
+                    reason = std::exchange(state.upReason, QString());
+                }
+                if (state.failUntilMs.exchange(0) != 0)
+                    reason = QStringLiteral("the drill is over");
+                switchTo(i, reason.isEmpty() ? QStringLiteral("healthy again") : reason);
                 break;
             }
         }
@@ -120,8 +137,12 @@ void FailoverSessionStore::checkLoop()
             TierState &state = m_state[i];
             if (!state.down || !m_tiers[i].healthCheck)
                 continue;
-            if (m_tiers[i].healthCheck())
+            if (m_tiers[i].healthCheck()) {
+                lock.lock();
+                state.upReason = QStringLiteral("health check passed");
                 state.down = false;
+                lock.unlock();
+            }
         }
         lock.lock();
     }

@@ -63,6 +63,11 @@ public:
     // Called on the operations' thread at each switch.
     void setSwitchListener(std::function<void(const StoreSwitch &)> listener) { m_listener = std::move(listener); }
 
+    // Told from outside that a down tier works again (Sentinel announced a new master): the chain
+    // fails back to it on the next operation, without waiting for the checker. Should the tier
+    // still fail, the operation moves on down the chain as usual. Thread-safe.
+    void markHealthy(int index, const QString &reason);
+
     // For the drill: the active tier fails every operation for `ms`, as if its server had gone
     // (the server is untouched); then it counts as healthy again and the chain fails back.
     void failActiveTier(int ms);
@@ -84,6 +89,7 @@ private:
     {
         std::atomic_bool down{false};
         std::atomic<qint64> failUntilMs{0};   // drill
+        QString upReason;                      // why it counts as healthy again; under m_mutex
     };
 
     template <typename T>

@@ -1,6 +1,7 @@
 #include "realdrill.h"
 
 #include "failoversessionstore.h"
+#include "masterfollower.h"
 #include "memorysessionstore.h"
 #include "redissessionstore.h"
 
@@ -11,8 +12,6 @@
 #include <memory>
 #include <thread>
 #include <vector>
-
-#include <sys/socket.h>
 
 namespace sdcore {
 
@@ -25,50 +24,6 @@ QByteArray drillSession()
         + "\",\"httpOnly\":true,\"path\":\"/\"},\"sessiondeckDrill\":true}";
 }
 
-// Subscribers to +switch-master, one on each sentinel; the first message wins. Each blocks in
-// receive(); stop() shuts their sockets down.
-class SwitchListener
-{
-public:
-    SwitchListener(const RedisUrl &url, const QElapsedTimer &clock, std::atomic<qint64> &seenMs)
-    {
-        for (const HostPort &sentinel : url.hosts()) {
-            m_fds.push_back(std::make_unique<std::atomic_int>(-1));
-            std::atomic_int *fd = m_fds.back().get();
-            m_threads.emplace_back([this, url, sentinel, fd, &clock, &seenMs] {
-                auto c = RedisConnection::open(url.withNode(sentinel), ConnectionOptions{2000, 120000, "sessiondeck-drill"});
-                if (!c || !(*c)->send(Command{"SUBSCRIBE", "+switch-master"}))
-                    return;
-                *fd = (*c)->socketDescriptor();
-                while (!m_stop) {
-                    auto m = (*c)->receive();
-                    if (!m)
-                        return;
-                    if (m->isArray() && m->size() == 3 && m->at(0).bytes() == "message" && clock.isValid()) {
-                        qint64 none = -1;
-                        seenMs.compare_exchange_strong(none, clock.elapsed());
-                    }
-                }
-            });
-        }
-    }
-    ~SwitchListener()
-    {
-        m_stop = true;
-        for (const auto &fd : m_fds) {
-            if (*fd >= 0)
-                ::shutdown(*fd, SHUT_RDWR);
-        }
-        for (std::thread &t : m_threads)
-            t.join();
-    }
-
-private:
-    std::atomic_bool m_stop{false};
-    std::vector<std::unique_ptr<std::atomic_int>> m_fds;
-    std::vector<std::thread> m_threads;
-};
-
 } // namespace
 
 QJsonObject RealDrillReport::toJson() const
@@ -78,10 +33,15 @@ QJsonObject RealDrillReport::toJson() const
         phaseArray.append(QJsonObject{{"tier", p.tier}, {"from_ms", p.fromMs}, {"to_ms", p.toMs},
                                       {"writes", p.writes}, {"failed", p.failed}});
     }
+    QJsonArray switchArray;
+    for (const StoreSwitch &s : switches) {
+        switchArray.append(QJsonObject{{"at", s.at.toString(Qt::ISODateWithMs)}, {"from", s.fromName},
+                                       {"to", s.toName}, {"reason", s.reason}});
+    }
     QJsonObject o{{"old_master", oldMaster.toString()}, {"new_master", newMaster.toString()},
                   {"writes", writes}, {"failed", failed}, {"to_memory_ms", toMemoryMs},
                   {"switch_seen_ms", switchSeenMs}, {"on_new_master_ms", onNewMasterMs},
-                  {"phases", phaseArray}};
+                  {"phases", phaseArray}, {"switches", switchArray}};
     if (!error.isEmpty())
         o[QStringLiteral("error")] = error;
     return o;
@@ -118,7 +78,7 @@ RealDrillReport RealDrill::run(ClusterLauncher &cluster, const RealDrillOptions 
     tiers.push_back({std::move(primary), check});
     tiers.push_back({std::make_unique<MemorySessionStore>(), {}});
     ChainOptions chainOptions;
-    chainOptions.healthCheckMs = 20;
+    chainOptions.healthCheckMs = 250;   // the backstop; the follower is the fast path
     FailoverSessionStore chain(std::move(tiers), chainOptions);
 
     const QByteArray session = drillSession();
@@ -133,8 +93,15 @@ RealDrillReport RealDrill::run(ClusterLauncher &cluster, const RealDrillOptions 
     QElapsedTimer clock;
     std::atomic<qint64> switchSeen{-1};
     {
-        SwitchListener listener(url, clock, switchSeen);
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));   // subscribed
+        // The apps' Sentinel client: +switch-master points the primary tier at the new master.
+        const auto toChain = MasterFollower::forChain(chain, 0, *primaryStore);
+        MasterFollower follower(url, [&](const HostPort &newMaster) {
+            qint64 none = -1;
+            switchSeen.compare_exchange_strong(none, clock.elapsed());
+            toChain(newMaster);
+        });
+        for (int i = 0; i < 100 && follower.subscribed() < url.hosts().size(); ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
         clock.start();
         if (Status killed = cluster.kill(masterIndex); !killed) {
             report.error = killed.errorMessage();
@@ -172,6 +139,7 @@ RealDrillReport RealDrill::run(ClusterLauncher &cluster, const RealDrillOptions 
         }
     }
     report.switchSeenMs = switchSeen;
+    report.switches = chain.switches();
     // The drill's own sessions go.
     for (int i = 0; i < 50; ++i)
         chain.destroy("sessiondeck-drill-" + QByteArray::number(i)).ok();

@@ -3,11 +3,12 @@
 // The real drill, for clusters the launcher started (the demo, the tests): a write goes through
 // the apps' store chain [Sentinel master, memory] every few milliseconds while the master is
 // killed (SIGKILL). It reports how many writes failed, which tier served each phase, and when
-// the chain reached memory, when +switch-master reached a client (independent subscribers, one
-// on each sentinel), and when the first write landed on the new master. Blocking, and it must
+// the chain reached memory, when +switch-master reached the chain (a MasterFollower, as the apps'
+// Sentinel clients subscribe) and when the first write landed on the new master. Blocking, and it must
 // run on the thread that owns the launcher.
 
 #include "clusterlauncher.h"
+#include "failoversessionstore.h"
 
 #include <QJsonObject>
 #include <QMetaType>
@@ -34,6 +35,7 @@ struct RealDrillReport
     qint64 switchSeenMs = -1;   // kill -> +switch-master at a client
     qint64 onNewMasterMs = -1;  // kill -> first write on the new master
     QList<RealDrillPhase> phases;
+    QList<StoreSwitch> switches;    // the chain's own record
 
     QJsonObject toJson() const;
 };

@@ -36,10 +36,9 @@ RedisSessionStore::~RedisSessionStore() = default;
 
 void RedisSessionStore::switchMaster(const HostPort &master)
 {
-    if (m_node == master && m_connection)
-        return;
-    m_hint = master;
-    m_connection.reset();
+    std::lock_guard lock(m_switchMutex);
+    m_switchTo = master;
+    m_switchPending = true;
 }
 
 Status RedisSessionStore::connect()
@@ -69,6 +68,17 @@ Status RedisSessionStore::connect()
 template <typename T>
 Result<T> RedisSessionStore::run(const std::function<Result<T>(RedisConnection &)> &operation)
 {
+    if (m_switchPending.exchange(false)) {
+        std::optional<HostPort> to;
+        {
+            std::lock_guard lock(m_switchMutex);
+            to = std::exchange(m_switchTo, std::nullopt);
+        }
+        if (to && (*to != m_node || !m_connection)) {
+            m_hint = to;
+            m_connection.reset();
+        }
+    }
     Error last;
     for (int attempt = 0; attempt < 2; ++attempt) {
         if (!m_connection || m_connection->isBroken()) {

@@ -9,14 +9,17 @@
 // The connection behind it is the apps' Sentinel-aware one: for a Sentinel URL the master comes
 // from SENTINEL GET-MASTER-ADDR-BY-NAME (each sentinel in turn) and is checked with ROLE before
 // use; after a connection error, or a READONLY or LOADING reply, the master is resolved again
-// and the operation retried once. switchMaster() (a +switch-master seen on the event stream)
-// moves it at once. Blocking; use from one thread.
+// and the operation retried once. switchMaster() (a +switch-master seen on the event stream,
+// see MasterFollower) moves it at once. Blocking; use from one thread, except switchMaster(),
+// which any thread may call.
 
 #include "redisconnection.h"
 #include "sessionstore.h"
 
+#include <atomic>
 #include <functional>
 #include <memory>
+#include <mutex>
 
 namespace sdcore {
 
@@ -40,7 +43,8 @@ public:
     const RedisUrl &url() const { return m_url; }
     // The node the last operation went to (empty before the first).
     HostPort node() const { return m_node; }
-    // Sentinel announced a new master: the next operation goes there.
+    // Sentinel announced a new master: the next operation goes there (after ROLE says it is the
+    // master; else the master is resolved as usual). Thread-safe.
     void switchMaster(const HostPort &master);
 
     Result<std::optional<QByteArray>> get(const QByteArray &sid) override;
@@ -74,6 +78,10 @@ private:
     std::unique_ptr<RedisConnection> m_connection;
     HostPort m_node;
     std::optional<HostPort> m_hint;
+    // switchMaster() from another thread: taken up before the next operation.
+    std::mutex m_switchMutex;
+    std::optional<HostPort> m_switchTo;
+    std::atomic_bool m_switchPending{false};
 };
 
 } // namespace sdcore

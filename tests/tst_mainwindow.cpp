@@ -156,6 +156,13 @@ private Q_SLOTS:
         const QStringList lines = window.connectivity()->drillLines();
         QVERIFY(lines.size() >= 4);
         QVERIFY(lines.at(1).contains("served by memory"));
+        // The chain's switches (to memory and back to the new master) are listed and marked on
+        // the dashboard's charts like a failover.
+        const QStringList switches = window.connectivity()->switchLines();
+        QVERIFY2(switches.size() >= 2, qPrintable(switches.join('\n')));
+        QVERIFY(switches.last().contains("→ memory (real drill)"));
+        QVERIFY(switches.first().contains("memory → primary (real drill)"));
+        QTRY_VERIFY_WITH_TIMEOUT(window.dashboard()->chart("Sessions")->markerLabels().contains("store switch"), 10000);
         const QString png = testOutputDir() + "/real-drill.png";
         QVERIFY(window.grab().save(png));
         qInfo("real drill screenshot: %s", qPrintable(png));

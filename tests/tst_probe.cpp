@@ -100,7 +100,7 @@ private Q_SLOTS:
         QVERIFY(r.drill.at(2).ok);
         QCOMPARE(r.switches.size(), 2);
         QVERIFY(r.switches.at(0).reason.contains(QStringLiteral("drill")));
-        QCOMPARE(r.switches.at(1).reason, QStringLiteral("healthy again"));
+        QCOMPARE(r.switches.at(1).reason, QStringLiteral("the drill is over"));
         QCOMPARE(probeKeysLeft(m_cluster.nodeUrl(0)), 0);
         QCOMPARE(probeKeysLeft(m_single.standaloneUrl()), 0);
     }

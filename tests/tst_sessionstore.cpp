@@ -6,6 +6,7 @@
 #include "clusterlauncher.h"
 #include "failoversessionstore.h"
 #include "jsontext.h"
+#include "masterfollower.h"
 #include "memorysessionstore.h"
 #include "redissessionstore.h"
 #include "sentinelclient.h"
@@ -241,7 +242,7 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(!chain.isDown(0), 5000);
         QVERIFY(chain.set("s4", "{\"n\":4}"));
         QCOMPARE(chain.lastServedBy(), 0);   // failed back to the first tier
-        QCOMPARE(heard.last().reason, QStringLiteral("healthy again"));
+        QCOMPARE(heard.last().reason, QStringLiteral("health check passed"));
         QCOMPARE(chain.switches().size(), 3);
 
         // A bad session is the caller's error: no tier is blamed, nothing switches.
@@ -354,6 +355,57 @@ private Q_SLOTS:
         store.switchMaster(now);
         QVERIFY(store.get("f2") && store.get("f2")->has_value());
         QCOMPARE(store.node(), now);
+    }
+    // The apps' Sentinel client follows +switch-master: with the chain's health checks out of
+    // the way (every 10 minutes), only the follower can bring the chain back from memory, and
+    // it does so on the first operation after the switch, on the new master.
+    void chainFollowsSwitchMaster()
+    {
+        ClusterLauncher cluster;
+        auto started = cluster.startSentinelCluster();
+        QVERIFY2(started, qPrintable(started.errorMessage()));
+        RedisStoreOptions options;
+        options.connection.connectTimeoutMs = options.connection.commandTimeoutMs = 500;
+        auto primary = std::make_unique<RedisSessionStore>(cluster.sentinelUrl(), options, QStringLiteral("sentinel"));
+        RedisSessionStore *primaryStore = primary.get();
+        auto check = primary->healthCheck();
+        std::vector<StoreTier> tiers;
+        tiers.push_back({std::move(primary), check});
+        tiers.push_back({std::make_unique<MemorySessionStore>(), {}});
+        FailoverSessionStore chain(std::move(tiers), ChainOptions{true, 600000});
+        QVERIFY(chain.set("w0", sessionExpiringIn(600)));
+        QCOMPARE(chain.lastServedBy(), 0);
+        const HostPort oldMaster = primaryStore->node();
+
+        MasterFollower follower(cluster.sentinelUrl(), MasterFollower::forChain(chain, 0, *primaryStore));
+        QTRY_COMPARE_WITH_TIMEOUT(follower.subscribed(), 3, 10000);
+        QVERIFY(cluster.kill(0));
+        int writes = 0, failed = 0, byMemory = 0;
+        QElapsedTimer clock;
+        clock.start();
+        while (follower.switches() == 0 && clock.elapsed() < 30000) {
+            const bool ok = chain.set("w" + QByteArray::number(writes % 20), sessionExpiringIn(600)).ok();
+            ++writes;
+            failed += ok ? 0 : 1;
+            byMemory += chain.lastServedBy() == 1 ? 1 : 0;
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+        qInfo("%d writes before +switch-master (%lld ms): %d failed, %d by memory", writes, clock.elapsed(), failed,
+              byMemory);
+        QCOMPARE(follower.switches(), 1);
+        QCOMPARE(failed, 0);
+        QVERIFY(byMemory > 0);
+        QCOMPARE(chain.activeTier(), 1);
+        const Status next = chain.set("after-switch", sessionExpiringIn(600));
+        QVERIFY2(next, qPrintable(next.errorMessage()));
+        QCOMPARE(chain.lastServedBy(), 0);
+        QVERIFY(primaryStore->node() != oldMaster);
+        QCOMPARE(chain.switches().size(), 2);
+        QVERIFY2(chain.switches().last().reason.startsWith("+switch-master: the master is now"),
+                 qPrintable(chain.switches().last().reason));
+        // The other sentinels' copies of the same switch are not announced again.
+        QTest::qWait(500);
+        QCOMPARE(follower.switches(), 1);
     }
 };
 

@@ -164,10 +164,11 @@ void ConnectivityPage::showRealDrill(const sdcore::RealDrillReport &r)
         item->setForeground(p.failed == 0 ? Good : Bad);
         m_drillList->addItem(item);
     }
-    m_drillList->addItem(tr("+switch-master reached a client at %1 ms; the chain wrote on the new master %2 at %3 ms")
+    m_drillList->addItem(tr("+switch-master reached the chain at %1 ms; it wrote on the new master %2 at %3 ms")
                              .arg(r.switchSeenMs)
                              .arg(r.newMaster.toString())
                              .arg(r.onNewMasterMs));
+    addSwitches(r.switches, tr("real drill"));
 }
 
 void ConnectivityPage::clearConnection()
@@ -283,17 +284,33 @@ void ConnectivityPage::showReport(const sdcore::ProbeReport &report)
         item->setForeground(p.ok ? Good : Bad);
         m_drillList->addItem(item);
     }
-    for (const sdcore::StoreSwitch &s : report.switches) {
-        const QString text = tr("%1  %2 → %3: %4")
-                                 .arg(s.at.toLocalTime().toString(QStringLiteral("HH:mm:ss.zzz")), s.fromName, s.toName, s.reason);
-        m_switches->insertItem(0, text);
+    addSwitches(report.switches, tr("connectivity test"));
+}
+
+void ConnectivityPage::addSwitches(const QList<sdcore::StoreSwitch> &switches, const QString &source)
+{
+    for (const sdcore::StoreSwitch &s : switches) {
+        const QString text = tr("%1  %2 → %3 (%4): %5")
+                                 .arg(s.at.toLocalTime().toString(QStringLiteral("HH:mm:ss.zzz")), s.fromName, s.toName,
+                                      source, s.reason);
+        auto *item = new QListWidgetItem(text);
+        item->setToolTip(text);
+        m_switches->insertItem(0, item);
         // On the charts and the Events page like a failover.
         if (m_monitor) {
             m_monitor->addLocalEvent(QStringLiteral("store-switch"),
-                                     tr("Session store (connectivity test): %1 → %2").arg(s.fromName, s.toName),
+                                     tr("Session store (%1): %2 → %3").arg(source, s.fromName, s.toName),
                                      sdcore::SentinelEvent::Severity::Warning);
         }
     }
+}
+
+QStringList ConnectivityPage::switchLines() const
+{
+    QStringList lines;
+    for (int i = 0; i < m_switches->count(); ++i)
+        lines << m_switches->item(i)->text();
+    return lines;
 }
 
 } // namespace sdui

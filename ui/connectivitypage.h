@@ -21,6 +21,7 @@ class ClusterMonitor;
 class ConnectivityTester;
 struct ProbeReport;
 struct RealDrillReport;
+struct StoreSwitch;
 }
 
 namespace sdui {
@@ -44,6 +45,8 @@ public:
     QString verdictText() const;
     QString servedByText() const;
     QStringList drillLines() const;
+    // The store switches listed, newest first.
+    QStringList switchLines() const;
     bool running() const;
 
 Q_SIGNALS:
@@ -51,6 +54,8 @@ Q_SIGNALS:
 
 private:
     void showReport(const sdcore::ProbeReport &report);
+    // Lists the chain's switches and puts them on the monitor's timeline (chart markers).
+    void addSwitches(const QList<sdcore::StoreSwitch> &switches, const QString &source);
 
     sdcore::ConnectivityTester *m_tester = nullptr;
     sdcore::RedisUrl m_url;

@@ -95,6 +95,7 @@ std::optional<ChartMarker> markerFor(const sdcore::TimelineEntry &entry)
                            || e.type.startsWith(QLatin1String("store-")))) {
         m.label = e.type == QLatin1String("manual-failover") ? QObject::tr("failover requested")
                   : e.type == QLatin1String("events-lost")   ? QObject::tr("events lost")
+                  : e.type == QLatin1String("store-switch")  ? QObject::tr("store switch")
                                                              : e.type;
         m.color = LocalColor;
     } else {

@@ -126,6 +126,14 @@ void TimeChart::refresh(double from, double to)
     replot(QCustomPlot::rpQueuedReplot);
 }
 
+QStringList TimeChart::markerLabels() const
+{
+    QStringList labels;
+    for (const ChartMarker &m : m_markers)
+        labels << m.label;
+    return labels;
+}
+
 void TimeChart::mouseMoveEvent(QMouseEvent *event)
 {
     QCustomPlot::mouseMoveEvent(event);

@@ -34,6 +34,7 @@ public:
     void setSeries(const QList<QPair<QString, const sdcore::MetricSeries *>> &series);
     void setMarkers(const QList<ChartMarker> &markers);
     int markerCount() const { return int(m_markerLines.size()); }
+    QStringList markerLabels() const;
     // Copies the visible window of every series and replots (queued: calls in one event-loop
     // pass make one replot).
     void refresh(double from, double to);
