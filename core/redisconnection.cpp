@@ -2,6 +2,7 @@
 
 #include <hiredis.h>
 
+#include <QElapsedTimer>
 #include <QThread>
 
 #include <spdlog/spdlog.h>
@@ -45,11 +46,96 @@ RedisValue convert(const redisReply *r)
     }
 }
 
-struct ReplyDeleter
+using ReplyPtr = std::unique_ptr<void, void (*)(void *)>;
+
+// hiredis's reply object functions, the same objects built the same way, plus a budget: each
+// object's size is charged to the connection's ReplyBudget (the reader's privdata), and an
+// object that would exceed it is refused (hiredis then fails the read, and readReply() says why).
+// Without it a server could announce an array of two billion elements, or stream a million
+// small ones, and the client would allocate whatever it was told.
+template <typename Budget>
+redisReply *newReply(const redisReadTask *task, int type, qint64 extra)
 {
-    void operator()(void *r) const { freeReplyObject(r); }
-};
-using ReplyPtr = std::unique_ptr<void, ReplyDeleter>;
+    auto *budget = static_cast<Budget *>(task->privdata);
+    const qint64 cost = qint64(sizeof(redisReply)) + extra;
+    if (budget) {
+        if (budget->used + cost > budget->limit) {
+            budget->exceeded = true;
+            return nullptr;
+        }
+        budget->used += cost;
+    }
+    auto *r = static_cast<redisReply *>(calloc(1, sizeof(redisReply)));
+    if (r)
+        r->type = type;
+    return r;
+}
+
+void attach(const redisReadTask *task, redisReply *r)
+{
+    if (task->parent) {
+        auto *parent = static_cast<redisReply *>(task->parent->obj);
+        parent->element[task->idx] = r;
+    }
+}
+
+template <typename Budget>
+void *createString(const redisReadTask *task, char *str, size_t len)
+{
+    redisReply *r = newReply<Budget>(task, task->type, qint64(len) + 1);
+    if (!r)
+        return nullptr;
+    r->str = static_cast<char *>(malloc(len + 1));
+    if (!r->str) {
+        freeReplyObject(r);
+        return nullptr;
+    }
+    memcpy(r->str, str, len);
+    r->str[len] = '\0';
+    r->len = len;
+    attach(task, r);
+    return r;
+}
+
+template <typename Budget>
+void *createArray(const redisReadTask *task, int elements)
+{
+    // hiredis has checked the length: -1 is nil and never gets here, other negatives are errors.
+    redisReply *r = newReply<Budget>(task, REDIS_REPLY_ARRAY, qint64(elements) * qint64(sizeof(redisReply *)));
+    if (!r)
+        return nullptr;
+    if (elements > 0) {
+        r->element = static_cast<redisReply **>(calloc(size_t(elements), sizeof(redisReply *)));
+        if (!r->element) {
+            freeReplyObject(r);
+            return nullptr;
+        }
+    }
+    r->elements = size_t(qMax(elements, 0));
+    attach(task, r);
+    return r;
+}
+
+template <typename Budget>
+void *createInteger(const redisReadTask *task, long long value)
+{
+    redisReply *r = newReply<Budget>(task, REDIS_REPLY_INTEGER, 0);
+    if (!r)
+        return nullptr;
+    r->integer = value;
+    attach(task, r);
+    return r;
+}
+
+template <typename Budget>
+void *createNil(const redisReadTask *task)
+{
+    redisReply *r = newReply<Budget>(task, REDIS_REPLY_NIL, 0);
+    if (!r)
+        return nullptr;
+    attach(task, r);
+    return r;
+}
 
 // RESP encoding of commands into one buffer, sized first and written with memcpy. Formatting
 // here instead of with hiredis's redisAppendCommandArgv (an sds allocation and a printf-style
@@ -136,6 +222,75 @@ RedisConnection::RedisConnection(redisContext *context, const RedisUrl &url,
     : m_context(context), m_url(url), m_options(options), m_peer(describeTarget(url)),
       m_thread(QThread::currentThread())
 {
+    static redisReplyObjectFunctions functions = {createString<ReplyBudget>, createArray<ReplyBudget>,
+                                                  createInteger<ReplyBudget>, createNil<ReplyBudget>,
+                                                  freeReplyObject};
+    m_context->reader->fn = &functions;
+    m_context->reader->privdata = &m_budget;
+    m_budget.limit = options.maxReplyBytes;
+}
+
+Error RedisConnection::tooLarge()
+{
+    m_broken = true;
+    return makeError(ErrorKind::Protocol,
+                     QStringLiteral("%1 sent a reply larger than the %2 MiB limit; the connection was closed "
+                                    "(a hostile or broken server, or a value too large to show)")
+                         .arg(m_peer)
+                         .arg(double(m_options.maxReplyBytes) / double(1 << 20), 0, 'g', 4));
+}
+
+Result<ReplyPtr> RedisConnection::readReply(const char *during)
+{
+    void *raw = nullptr;
+    const auto fromReader = [&]() -> bool {
+        errno = 0;
+        const bool ok = redisGetReplyFromReader(m_context, &raw) == REDIS_OK;
+        if (ok && raw)
+            m_budget.used = 0;   // a whole reply: the next one starts from nothing
+        return ok;
+    };
+    if (!fromReader())
+        return m_budget.exceeded ? tooLarge() : contextError(during, errno);
+    if (raw)
+        return ReplyPtr(raw, freeReplyObject);
+
+    int done = 0;
+    do {
+        errno = 0;
+        if (redisBufferWrite(m_context, &done) != REDIS_OK)
+            return contextError(during, errno);
+    } while (!done);
+
+    // Each read waits at most the command timeout (SO_RCVTIMEO); the reply as a whole gets 4 of
+    // them, and a second more for each MiB that arrives, so a server cannot keep one reply
+    // trickling in forever.
+    QElapsedTimer clock;
+    clock.start();
+    const qint64 allowedMs = qint64(qMax(m_options.commandTimeoutMs, 250)) * 4;
+    qint64 received = 0;
+    for (;;) {
+        const size_t before = m_context->reader->len - m_context->reader->pos;
+        errno = 0;
+        if (redisBufferRead(m_context) != REDIS_OK)
+            return contextError(during, errno);
+        received += qint64(m_context->reader->len - m_context->reader->pos) - qint64(before);
+        if (!fromReader())
+            return m_budget.exceeded ? tooLarge() : contextError(during, errno);
+        if (raw)
+            return ReplyPtr(raw, freeReplyObject);
+        if (qint64(m_context->reader->len) + m_budget.used > m_options.maxReplyBytes)
+            return tooLarge();
+        if (m_options.commandTimeoutMs > 0 && clock.elapsed() > allowedMs + (qMax<qint64>(received, 0) >> 20) * 1000) {
+            m_broken = true;
+            return makeError(ErrorKind::Timeout,
+                             QStringLiteral("%1 kept its reply coming for %2 ms without finishing it (%3 bytes); "
+                                            "the connection was closed")
+                                 .arg(m_peer)
+                                 .arg(clock.elapsed())
+                                 .arg(received));
+        }
+    }
 }
 
 RedisConnection::~RedisConnection()
@@ -376,12 +531,10 @@ Result<RedisValue> RedisConnection::reply(const Command &argv)
     const QByteArray resp = encodeResp({argv});
     if (redisAppendFormattedCommand(m_context, resp.constData(), size_t(resp.size())) != REDIS_OK)
         return contextError(argv.first().constData(), errno);
-    void *raw = nullptr;
-    errno = 0;
-    if (redisGetReply(m_context, &raw) != REDIS_OK || !raw)
-        return contextError(argv.first().constData(), errno);
-    ReplyPtr r(raw);
-    return convert(static_cast<redisReply *>(r.get()));
+    auto r = readReply(argv.first().constData());
+    if (!r)
+        return r.error();
+    return convert(static_cast<redisReply *>(r->get()));
 }
 
 Result<RedisValue> RedisConnection::command(const Command &argv)
@@ -409,12 +562,10 @@ Result<QList<RedisValue>> RedisConnection::pipeline(const QList<Command> &comman
     QList<RedisValue> replies;
     replies.reserve(commands.size());
     for (qsizetype i = 0; i < commands.size(); ++i) {
-        void *raw = nullptr;
-        errno = 0;
-        if (redisGetReply(m_context, &raw) != REDIS_OK)
-            return contextError("pipeline", errno);
-        ReplyPtr r(raw);
-        replies.append(convert(static_cast<redisReply *>(raw)));
+        auto r = readReply("pipeline");
+        if (!r)
+            return r.error();
+        replies.append(convert(static_cast<redisReply *>(r->get())));
     }
     return replies;
 }
@@ -433,10 +584,15 @@ Result<QList<RedisValue>> RedisConnection::takeBuffered()
     for (;;) {
         void *raw = nullptr;
         if (redisGetReplyFromReader(m_context, &raw) != REDIS_OK)
-            return contextError("read", errno);
-        if (!raw)
+            return m_budget.exceeded ? tooLarge() : contextError("read", errno);
+        if (!raw) {
+            // Part of a message may wait for more bytes, but not beyond the limit.
+            if (qint64(m_context->reader->len) + m_budget.used > m_options.maxReplyBytes)
+                return tooLarge();
             return messages;
-        ReplyPtr r(raw);
+        }
+        m_budget.used = 0;
+        ReplyPtr r(raw, freeReplyObject);
         messages.append(convert(static_cast<redisReply *>(raw)));
     }
 }
@@ -475,12 +631,10 @@ Result<RedisValue> RedisConnection::receive()
     Q_ASSERT(QThread::currentThread() == m_thread);
     if (m_broken)
         return makeError(ErrorKind::Io, QStringLiteral("The connection to %1 is closed").arg(m_peer));
-    void *raw = nullptr;
-    errno = 0;
-    if (redisGetReply(m_context, &raw) != REDIS_OK)
-        return contextError("read", errno);
-    ReplyPtr r(raw);
-    return convert(static_cast<redisReply *>(raw));
+    auto r = readReply("read");
+    if (!r)
+        return r.error();
+    return convert(static_cast<redisReply *>(r->get()));
 }
 
 Result<QList<RedisValue>> RedisConnection::readAvailable()

@@ -27,6 +27,11 @@ struct ConnectionOptions
     // Only connect: AUTH, SELECT and CLIENT SETNAME wait for an explicit handshake() (the
     // connectivity test times them apart).
     bool deferHandshake = false;
+    // The most one reply may hold in memory (the bytes buffered plus the reply objects built so
+    // far); Redis's own proto-max-bulk-len is 512 MiB. A server that sends more, or keeps a reply
+    // trickling in for longer than 4 command timeouts (plus a second for each MiB received), gets
+    // a Protocol or Timeout error and the connection is closed.
+    qint64 maxReplyBytes = qint64(512) << 20;
 };
 
 using Command = QByteArrayList;
@@ -91,6 +96,9 @@ private:
     RedisConnection(redisContext *context, const RedisUrl &url, const ConnectionOptions &options);
     // `savedErrno` is errno as it was right after the failing hiredis call.
     Error contextError(const char *during, int savedErrno);
+    // redisGetReply with the bounds of ConnectionOptions::maxReplyBytes and the reply deadline.
+    Result<std::unique_ptr<void, void (*)(void *)>> readReply(const char *during);
+    Error tooLarge();
 
     redisContext *m_context = nullptr;
     RedisUrl m_url;
@@ -98,6 +106,13 @@ private:
     QString m_peer;
     QThread *m_thread = nullptr;
     bool m_broken = false;
+    // What the reply being read has cost so far; the reader's object functions keep it.
+    struct ReplyBudget
+    {
+        qint64 limit = 0;
+        qint64 used = 0;
+        bool exceeded = false;
+    } m_budget;
 };
 
 // Classifies a server error reply text ("NOAUTH ...", "READONLY ...") into an ErrorKind.
