@@ -2,25 +2,33 @@
 # machine themselves (apt-get), build, and run.
 
 BUILD_DIR ?= build
+ASAN_DIR ?= build-asan
+FUZZ_DIR ?= build-fuzz
+# Seconds each fuzz target runs for in `make fuzz`.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := fuzz_redisurl fuzz_reply fuzz_info fuzz_sentinelevent fuzz_sessiondecoder fuzz_sessionid
 BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CTEST_ARGS ?=
 
-# Debian packages the build, the tests and the headless demo need.
+# Debian packages the build, the tests and the headless demo need; `make fuzz` adds clang and
+# its libFuzzer runtime.
 PACKAGES := cmake g++ make pkg-config ninja-build \
 	qt6-base-dev libqcustomplot-dev libqcustomplot2.1-qt6 libhiredis-dev libspdlog-dev \
 	redis-server redis-sentinel redis-tools \
 	xvfb xauth fonts-dejavu-core
+FUZZ_PACKAGES := clang libclang-rt-14-dev
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps configure build test demo bench clean
+.PHONY: all deps configure build test test-asan fuzz demo bench clean
 
 all: build
 
-deps:
+# Installs the Debian packages in $(1) that are missing.
+define install_missing
 	@missing=""; \
-	for p in $(PACKAGES); do \
+	for p in $(1); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -28,8 +36,12 @@ deps:
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -q && \
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \
 	else \
-	  echo "All build and test dependencies are installed."; \
+	  echo "All the packages needed are installed."; \
 	fi
+endef
+
+deps:
+	$(call install_missing,$(PACKAGES))
 
 configure: deps
 	@if [ ! -f $(BUILD_DIR)/CMakeCache.txt ]; then \
@@ -42,6 +54,37 @@ build: configure
 
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure $(CTEST_ARGS)
+
+# The whole suite built with AddressSanitizer + UndefinedBehaviorSanitizer (+ LeakSanitizer);
+# any report fails the test that caused it.
+test-asan: deps
+	@if [ ! -f $(ASAN_DIR)/CMakeCache.txt ]; then \
+	  cmake -S . -B $(ASAN_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSESSIONDECK_SANITIZE=ON \
+	    $$(command -v ninja >/dev/null 2>&1 && echo -G Ninja); \
+	fi
+	cmake --build $(ASAN_DIR) -j $(JOBS)
+	cd $(ASAN_DIR) && ctest --output-on-failure $(CTEST_ARGS)
+
+# Each libFuzzer target for FUZZ_SECONDS, from the seed corpus in tests/fuzz/corpus (new inputs
+# go to $(FUZZ_DIR)/corpus, crashes to $(FUZZ_DIR)/artifacts); fails on the first finding.
+fuzz:
+	$(call install_missing,$(PACKAGES) $(FUZZ_PACKAGES))
+	@if [ ! -f $(FUZZ_DIR)/CMakeCache.txt ]; then \
+	  CC=clang CXX=clang++ cmake -S . -B $(FUZZ_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSESSIONDECK_FUZZ=ON \
+	    $$(command -v ninja >/dev/null 2>&1 && echo -G Ninja); \
+	fi
+	cmake --build $(FUZZ_DIR) -j $(JOBS)
+	@mkdir -p $(FUZZ_DIR)/artifacts
+	@for t in $(FUZZ_TARGETS); do \
+	  mkdir -p $(FUZZ_DIR)/corpus/$$t; \
+	  echo "== $$t, $(FUZZ_SECONDS) s"; \
+	  if ! $(FUZZ_DIR)/tests/fuzz/$$t -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -rss_limit_mb=2048 \
+	      -print_final_stats=1 -artifact_prefix=$(FUZZ_DIR)/artifacts/$$t- \
+	      $(FUZZ_DIR)/corpus/$$t tests/fuzz/corpus/$$t > $(FUZZ_DIR)/$$t.log 2>&1; then \
+	    tail -60 $(FUZZ_DIR)/$$t.log; echo "$$t: a finding (see $(FUZZ_DIR)/artifacts)"; exit 1; \
+	  fi; \
+	  grep -E '^stat::(number_of_executed_units|average_exec_per_sec|new_units_added|peak_rss_mb)' $(FUZZ_DIR)/$$t.log; \
+	done
 
 demo: build
 	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then \
@@ -57,4 +100,4 @@ bench: build
 	$(BUILD_DIR)/tests/bench/bench_store
 
 clean:
-	rm -rf $(BUILD_DIR)
+	rm -rf $(BUILD_DIR) $(ASAN_DIR) $(FUZZ_DIR)

@@ -1,10 +1,12 @@
 #include "clicommon.h"
 
+#include <QFile>
 #include <QJsonDocument>
 #include <QTimer>
 
 #include <csignal>
 #include <cstdio>
+#include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -68,8 +70,11 @@ const char *usageText =
     "URLs: redis://[user[:password]@]host[:port][/db]\n"
     "      unix:///path/redis.sock[?db=N]\n"
     "      redis-sentinel://[user[:password]@]host[:port][,host2[:port2]...][/db]#masterName\n"
-    "A password not in the URL is taken from the REDISCLI_AUTH environment variable, or\n"
-    "asked for on the terminal when the server wants one (sessions commands).\n"
+    "Passwords: --password-file FILE (its first line; the file must be yours and mode 0600),\n"
+    "--askpass (asked on the terminal, or the first line of a pipe), the URL, or the\n"
+    "REDISCLI_AUTH environment variable, in that order; the sessions commands ask on the\n"
+    "terminal when the server wants one. A password in --url shows in `ps`: a warning says\n"
+    "so (--no-auth-warning hides it).\n"
     "\n"
     "Exit codes: 0 ok, 1 degraded (status), 2 unreachable, critical or failed, 64 bad arguments.\n";
 
@@ -80,6 +85,70 @@ int usage(const QString &problem)
     err() << usageText;
     err().flush();
     return ExitUsage;
+}
+
+void warnAboutArgvPassword(const QCommandLineParser &parser, const QString &option)
+{
+    if (parser.isSet(QStringLiteral("no-auth-warning")))
+        return;
+    err() << "Warning: the password in " << option
+          << " shows in `ps` and in the shell history; prefer REDISCLI_AUTH, --askpass or "
+             "--password-file (--no-auth-warning hides this).\n";
+    err().flush();
+}
+
+// The password, from the first of: --password-file, --askpass, the URL, REDISCLI_AUTH.
+std::optional<int> passwordFromOptions(const QCommandLineParser &parser, Target &target)
+{
+    if (parser.isSet(QStringLiteral("password-file"))) {
+        auto password = readPasswordFile(parser.value(QStringLiteral("password-file")));
+        if (!password) {
+            err() << "sessiondeck-cli: " << password.errorMessage() << "\n";
+            err().flush();
+            return ExitUsage;
+        }
+        target.url.setPassword(*password);
+        return std::nullopt;
+    }
+    if (parser.isSet(QStringLiteral("askpass"))) {
+        if (!readPassword(target, isatty(STDIN_FILENO))) {
+            err() << "sessiondeck-cli: --askpass: no password given\n";
+            err().flush();
+            return ExitUsage;
+        }
+        return std::nullopt;
+    }
+    if (!target.url.hasPassword()) {
+        const QString env = qEnvironmentVariable("REDISCLI_AUTH");
+        if (!env.isEmpty())
+            target.url.setPassword(env);
+    }
+    return std::nullopt;
+}
+
+Result<QString> readPasswordFile(const QString &path)
+{
+    struct stat st{};
+    const QByteArray native = QFile::encodeName(path);
+    if (::stat(native.constData(), &st) != 0 || !S_ISREG(st.st_mode))
+        return makeError(ErrorKind::BadUrl, QStringLiteral("--password-file: %1 is not a readable file").arg(path));
+    if (st.st_uid != ::getuid())
+        return makeError(ErrorKind::BadUrl, QStringLiteral("--password-file: %1 belongs to another user").arg(path));
+    if ((st.st_mode & 077) != 0) {
+        return makeError(ErrorKind::BadUrl,
+                         QStringLiteral("--password-file: %1 can be read by others (mode %2); run chmod 600 on it")
+                             .arg(path)
+                             .arg(st.st_mode & 0777, 4, 8, QLatin1Char('0')));
+    }
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return makeError(ErrorKind::BadUrl, QStringLiteral("--password-file: cannot read %1").arg(path));
+    QByteArray line = file.readLine(4096);
+    while (line.endsWith('\n') || line.endsWith('\r'))
+        line.chop(1);
+    if (line.isEmpty())
+        return makeError(ErrorKind::BadUrl, QStringLiteral("--password-file: %1 is empty").arg(path));
+    return QString::fromUtf8(line);
 }
 
 // Parses --url/--timeout/--json; returns an exit code on failure.
@@ -95,11 +164,10 @@ std::optional<int> parseTarget(const QCommandLineParser &parser, Target &target)
         return ExitUsage;
     }
     target.url = *url;
-    if (!target.url.hasPassword()) {
-        const QString env = qEnvironmentVariable("REDISCLI_AUTH");
-        if (!env.isEmpty())
-            target.url.setPassword(env);
-    }
+    if (target.url.hasPassword())
+        warnAboutArgvPassword(parser, QStringLiteral("--url"));
+    if (auto code = passwordFromOptions(parser, target))
+        return code;
     if (parser.isSet(QStringLiteral("timeout"))) {
         bool ok = false;
         const int ms = parser.value(QStringLiteral("timeout")).toInt(&ok);
@@ -166,6 +234,20 @@ bool promptPassword(Target &target)
 {
     if (!isatty(STDIN_FILENO))
         return false;
+    return readPassword(target, true);
+}
+
+bool readPassword(Target &target, bool prompt)
+{
+    if (!prompt) {
+        // A pipe: the first line (`… | sessiondeck-cli --askpass`).
+        QTextStream in(stdin);
+        const QString password = in.readLine();
+        if (password.isEmpty())
+            return false;
+        target.url.setPassword(password);
+        return true;
+    }
     err() << "Password for " << target.url.toString() << ": ";
     err().flush();
     termios saved{};

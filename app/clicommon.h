@@ -42,6 +42,14 @@ struct Target
 std::optional<int> parseTarget(const QCommandLineParser &parser, Target &target);
 // Asks for the password on the terminal, without echo; false when stdin is not a terminal.
 bool promptPassword(Target &target);
+// The password from the terminal (prompt, no echo) or the first line of stdin.
+bool readPassword(Target &target, bool prompt);
+// --password-file, --askpass or REDISCLI_AUTH into target.url; an exit code on failure.
+std::optional<int> passwordFromOptions(const QCommandLineParser &parser, Target &target);
+// The first line of a password file that only its owner can read (else an Error saying why).
+sdcore::Result<QString> readPasswordFile(const QString &path);
+// On stderr, unless --no-auth-warning: a password given in `option` is visible to `ps`.
+void warnAboutArgvPassword(const QCommandLineParser &parser, const QString &option);
 void printJson(const QJsonObject &object);
 int fail(const Target &target, const sdcore::Error &error);
 

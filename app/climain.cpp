@@ -399,6 +399,9 @@ int main(int argc, char *argv[])
         {"whole", "Show the whole value, however large."},
         {"fallback", "A fallback Redis URL for probe (repeat for more).", "url"},
         {"drill", "probe: make the active tier fail in-process and follow the chain."},
+        {"askpass", "Read the password from the terminal (or the first line of a pipe)."},
+        {"password-file", "Read the password from the first line of FILE (mode 0600).", "file"},
+        {"no-auth-warning", "No warning for a password given on the command line."},
     });
     parser.addHelpOption();
     parser.addVersionOption();

@@ -20,7 +20,9 @@ int runProbe(const QCommandLineParser &parser)
             err() << "sessiondeck-cli: --fallback: " << url.errorMessage() << "\n";
             return ExitUsage;
         }
-        if (!url->hasPassword() && target.url.hasPassword())
+        if (url->hasPassword())
+            warnAboutArgvPassword(parser, QStringLiteral("--fallback"));
+        else if (target.url.hasPassword())
             url->setPassword(target.url.password());
         fallbacks << *url;
     }

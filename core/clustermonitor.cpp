@@ -56,6 +56,14 @@ ClusterMonitor::ClusterMonitor(RedisUrl url, MonitorOptions options, QObject *pa
 ClusterMonitor::~ClusterMonitor()
 {
     m_cancelCensus = true;
+    if (!m_pollThread.isRunning()) {
+        // Never started: no thread will run the workers' deleteLater, so they go here.
+        delete m_poller;
+        delete m_stream;
+        delete m_failover;
+        delete m_censusContext;
+        return;
+    }
     QMetaObject::invokeMethod(m_poller, &ClusterPoller::stop, Qt::QueuedConnection);
     if (m_stream)
         QMetaObject::invokeMethod(m_stream, &SentinelEventStream::stop, Qt::QueuedConnection);

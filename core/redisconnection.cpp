@@ -53,10 +53,9 @@ using ReplyPtr = std::unique_ptr<void, void (*)(void *)>;
 // object that would exceed it is refused (hiredis then fails the read, and readReply() says why).
 // Without it a server could announce an array of two billion elements, or stream a million
 // small ones, and the client would allocate whatever it was told.
-template <typename Budget>
 redisReply *newReply(const redisReadTask *task, int type, qint64 extra)
 {
-    auto *budget = static_cast<Budget *>(task->privdata);
+    auto *budget = static_cast<ReplyBudget *>(task->privdata);
     const qint64 cost = qint64(sizeof(redisReply)) + extra;
     if (budget) {
         if (budget->used + cost > budget->limit) {
@@ -79,10 +78,9 @@ void attach(const redisReadTask *task, redisReply *r)
     }
 }
 
-template <typename Budget>
 void *createString(const redisReadTask *task, char *str, size_t len)
 {
-    redisReply *r = newReply<Budget>(task, task->type, qint64(len) + 1);
+    redisReply *r = newReply(task, task->type, qint64(len) + 1);
     if (!r)
         return nullptr;
     r->str = static_cast<char *>(malloc(len + 1));
@@ -97,11 +95,10 @@ void *createString(const redisReadTask *task, char *str, size_t len)
     return r;
 }
 
-template <typename Budget>
 void *createArray(const redisReadTask *task, int elements)
 {
     // hiredis has checked the length: -1 is nil and never gets here, other negatives are errors.
-    redisReply *r = newReply<Budget>(task, REDIS_REPLY_ARRAY, qint64(elements) * qint64(sizeof(redisReply *)));
+    redisReply *r = newReply(task, REDIS_REPLY_ARRAY, qint64(elements) * qint64(sizeof(redisReply *)));
     if (!r)
         return nullptr;
     if (elements > 0) {
@@ -116,10 +113,9 @@ void *createArray(const redisReadTask *task, int elements)
     return r;
 }
 
-template <typename Budget>
 void *createInteger(const redisReadTask *task, long long value)
 {
-    redisReply *r = newReply<Budget>(task, REDIS_REPLY_INTEGER, 0);
+    redisReply *r = newReply(task, REDIS_REPLY_INTEGER, 0);
     if (!r)
         return nullptr;
     r->integer = value;
@@ -127,15 +123,16 @@ void *createInteger(const redisReadTask *task, long long value)
     return r;
 }
 
-template <typename Budget>
 void *createNil(const redisReadTask *task)
 {
-    redisReply *r = newReply<Budget>(task, REDIS_REPLY_NIL, 0);
+    redisReply *r = newReply(task, REDIS_REPLY_NIL, 0);
     if (!r)
         return nullptr;
     attach(task, r);
     return r;
 }
+
+redisReplyObjectFunctions budgetedFunctions = {createString, createArray, createInteger, createNil, freeReplyObject};
 
 // RESP encoding of commands into one buffer, sized first and written with memcpy. Formatting
 // here instead of with hiredis's redisAppendCommandArgv (an sds allocation and a printf-style
@@ -222,12 +219,44 @@ RedisConnection::RedisConnection(redisContext *context, const RedisUrl &url,
     : m_context(context), m_url(url), m_options(options), m_peer(describeTarget(url)),
       m_thread(QThread::currentThread())
 {
-    static redisReplyObjectFunctions functions = {createString<ReplyBudget>, createArray<ReplyBudget>,
-                                                  createInteger<ReplyBudget>, createNil<ReplyBudget>,
-                                                  freeReplyObject};
-    m_context->reader->fn = &functions;
+    m_context->reader->fn = &budgetedFunctions;
     m_context->reader->privdata = &m_budget;
     m_budget.limit = options.maxReplyBytes;
+}
+
+Result<QList<RedisValue>> RedisConnection::decode(QByteArrayView bytes, qint64 maxReplyBytes)
+{
+    std::unique_ptr<redisReader, void (*)(redisReader *)> reader(redisReaderCreateWithFunctions(&budgetedFunctions),
+                                                                 redisReaderFree);
+    if (!reader)
+        return makeError(ErrorKind::Io, QStringLiteral("Out of memory"));
+    ReplyBudget budget{maxReplyBytes, 0, false};
+    reader->privdata = &budget;
+    QList<RedisValue> replies;
+    // Fed in pieces, as reads deliver them.
+    for (qsizetype at = 0; at < bytes.size(); at += 4096) {
+        if (redisReaderFeed(reader.get(), bytes.data() + at, size_t(qMin<qsizetype>(4096, bytes.size() - at))) != REDIS_OK)
+            return makeError(ErrorKind::Io, QStringLiteral("Out of memory"));
+        for (;;) {
+            void *raw = nullptr;
+            if (redisReaderGetReply(reader.get(), &raw) != REDIS_OK) {
+                return makeError(ErrorKind::Protocol, budget.exceeded ? QStringLiteral("reply larger than the limit")
+                                                                      : QString::fromLatin1(reader->errstr));
+            }
+            if (!raw)
+                break;
+            ReplyPtr r(raw, freeReplyObject);
+            budget.used = 0;
+            replies.append(convert(static_cast<redisReply *>(raw)));
+        }
+        if (qint64(reader->len) + budget.used > maxReplyBytes)
+            return makeError(ErrorKind::Protocol, QStringLiteral("reply larger than the limit"));
+    }
+    // Unread bytes, or a reply begun (hiredis leaves ridx at 0 with an untyped task when it
+    // merely looked for more).
+    if (reader->len > reader->pos || reader->ridx > 0 || (reader->ridx == 0 && reader->rstack[0].type >= 0))
+        return makeError(ErrorKind::Protocol, QStringLiteral("incomplete reply at the end"));
+    return replies;
 }
 
 Error RedisConnection::tooLarge()

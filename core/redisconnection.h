@@ -36,6 +36,15 @@ struct ConnectionOptions
 
 using Command = QByteArrayList;
 
+// What the reply being read has cost so far (bytes of reply objects), against a limit; the
+// hiredis reader's object functions keep it.
+struct ReplyBudget
+{
+    qint64 limit = 0;
+    qint64 used = 0;
+    bool exceeded = false;
+};
+
 class RedisConnection
 {
 public:
@@ -89,6 +98,12 @@ public:
     // open() does unless told to defer them.
     Status handshake();
 
+    // Decodes RESP bytes the way a connection decodes what it reads (hiredis's parser, the reply
+    // limit, the conversion to RedisValue): every complete reply, in order. Bytes that are not
+    // RESP, a reply over the limit, or an incomplete reply at the end are an Error. No I/O; for
+    // the fuzzer and tests.
+    static Result<QList<RedisValue>> decode(QByteArrayView bytes, qint64 maxReplyBytes = qint64(512) << 20);
+
     // Turns an error reply into an Error whose message names this server and says what to do.
     Error errorFromReply(const RedisValue &reply, const Command &argv = {}) const;
 
@@ -106,13 +121,7 @@ private:
     QString m_peer;
     QThread *m_thread = nullptr;
     bool m_broken = false;
-    // What the reply being read has cost so far; the reader's object functions keep it.
-    struct ReplyBudget
-    {
-        qint64 limit = 0;
-        qint64 used = 0;
-        bool exceeded = false;
-    } m_budget;
+    ReplyBudget m_budget;
 };
 
 // Classifies a server error reply text ("NOAUTH ...", "READONLY ...") into an ErrorKind.

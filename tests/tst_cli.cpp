@@ -3,6 +3,8 @@
 #include "clusterlauncher.h"
 #include "redisconnection.h"
 
+#include <QDir>
+#include <QDirIterator>
 #include <QJsonDocument>
 #include <QJsonArray>
 #include <QJsonObject>
@@ -23,11 +25,15 @@ struct Run
     QByteArray err;
 };
 
-Run cli(const QStringList &args, const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment())
+Run cli(const QStringList &args, const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment(),
+        const QByteArray &input = {})
 {
     QProcess p;
     p.setProcessEnvironment(env);
     p.start(QStringLiteral(SESSIONDECK_CLI), args);
+    if (!input.isEmpty())
+        p.write(input);
+    p.closeWriteChannel();
     if (!p.waitForFinished(60000)) {
         p.kill();
         p.waitForFinished();
@@ -278,6 +284,107 @@ private Q_SLOTS:
             QVERIFY(!r.out.contains(password));
             QVERIFY(!r.err.contains(password));
         }
+    }
+
+    // A whole session on a password-protected Sentinel cluster: connect, a wrong password,
+    // status, the sessions commands, a delete, the probe and its drill, a failover, and the
+    // three ways to pass a password. Then neither the password nor the wrong one is in anything
+    // the CLI printed or wrote (its log at debug level, the audit log, any other file).
+    void noSecretInAnyOutputOrFile()
+    {
+        const QByteArray secret = "Zq7-SessionDeck-Distinctive+Secret";
+        const QByteArray wrongSecret = "Wrong-Distinctive-Zq7-Secret";
+        LauncherOptions options;
+        options.password = QString::fromLatin1(secret);
+        ClusterLauncher cluster(options);
+        auto started = cluster.startSentinelCluster();
+        QVERIFY2(started, qPrintable(started.errorMessage()));
+        auto conn = RedisConnection::open(cluster.nodeUrl(0));
+        QVERIFY2(conn, qPrintable(conn.errorMessage()));
+        for (int i = 0; i < 20; ++i) {
+            QVERIFY((*conn)->command(Command{"SET", "sess:secret" + QByteArray::number(i),
+                                             "{\"cookie\":{\"httpOnly\":true},\"user\":\"u" + QByteArray::number(i) + "\"}",
+                                             "EX", "600"}));
+        }
+
+        // Where the CLI writes: the test's own data folder, emptied first.
+        const QString dataHome = qEnvironmentVariable("XDG_DATA_HOME", QDir::tempPath() + "/sessiondeck-cli-secret");
+        QDir(dataHome + "/SessionDeck").removeRecursively();
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert("XDG_DATA_HOME", dataHome);
+        env.insert("REDISCLI_AUTH", QString::fromLatin1(secret));
+        QProcessEnvironment wrongEnv = env;
+        wrongEnv.insert("REDISCLI_AUTH", QString::fromLatin1(wrongSecret));
+        QProcessEnvironment noEnv = env;
+        noEnv.remove("REDISCLI_AUTH");
+        const QString sentinel =   // no password in it
+            RedisUrl::sentinel(cluster.sentinelUrl().hosts(), cluster.sentinelUrl().masterName()).toString();
+        QVERIFY(!sentinel.contains(QString::fromLatin1(secret)));
+        const QString node = QStringLiteral("redis://127.0.0.1:%1").arg(cluster.nodes().at(0).port);
+        const QStringList debug{"--log-level", "debug"};
+
+        QList<Run> runs;
+        const auto run = [&](const QStringList &args, const QProcessEnvironment &e, int code, const QByteArray &input = {}) {
+            const Run r = cli(debug + args, e, input);
+            runs << r;
+            if (r.code != code)
+                qWarning("%s: exit %d, expected %d: %s", qPrintable(args.join(' ')), r.code, code, r.err.constData());
+            return r.code == code;
+        };
+        QVERIFY(run({"ping", "--url", sentinel}, env, 0));
+        QVERIFY(run({"ping", "--url", node}, wrongEnv, 2));
+        QVERIFY(runs.last().err.contains("rejected the password"));
+        QVERIFY(run({"status", "--json", "--url", sentinel}, env, 0));
+        QVERIFY(run({"sessions", "stats", "--json", "--url", sentinel}, env, 0));
+        QVERIFY(run({"sessions", "list", "--json", "--url", sentinel}, env, 0));
+        QVERIFY(run({"sessions", "show", "--json", "--url", sentinel, "secret3"}, env, 0));
+        QVERIFY(run({"sessions", "delete", "--json", "--url", sentinel, "secret4"}, env, 0));
+        QVERIFY(run({"sessions", "delete", "--json", "--yes", "--url", sentinel, "--match", "secret1*"}, env, 0));
+        QVERIFY(run({"probe", "--json", "--drill", "--url", sentinel, "--fallback", node}, env, 0));
+        QVERIFY(run({"failover", "--json", "--yes", "--url", sentinel}, env, 0));
+
+        // A password file: refused while others can read it, used once it is 0600.
+        const QString file = dataHome + "/pw.txt";
+        {
+            QFile f(file);
+            QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+            f.write(secret + "\n");
+        }
+        QFile::setPermissions(file, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadGroup
+                                        | QFileDevice::ReadOther);
+        QVERIFY(run({"ping", "--url", node, "--password-file", file}, noEnv, 64));
+        QVERIFY2(runs.last().err.contains("chmod 600"), runs.last().err.constData());
+        QFile::setPermissions(file, QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+        QVERIFY(run({"ping", "--url", node, "--password-file", file}, noEnv, 0));
+        // --askpass from a pipe.
+        QVERIFY(run({"ping", "--url", node, "--askpass"}, noEnv, 0, secret + "\n"));
+        // In the URL it works, with a warning, and it is never printed back.
+        QVERIFY(run({"ping", "--json", "--url", cluster.nodeUrl(0).toSecretString()}, noEnv, 0));
+        QVERIFY(runs.last().err.contains("shows in `ps`"));
+        QVERIFY(runs.last().out.contains(":***@"));
+        QFile::remove(file);
+
+        for (const Run &r : std::as_const(runs)) {
+            for (const QByteArray &s : {secret, wrongSecret}) {
+                QVERIFY2(!r.out.contains(s), r.out.constData());
+                QVERIFY2(!r.err.contains(s), r.err.constData());
+            }
+        }
+        // Every file the CLI wrote: the log (at debug level) and the audit log among them.
+        int files = 0;
+        bool sawLog = false, sawAudit = false;
+        QDirIterator it(dataHome + "/SessionDeck", QDir::Files, QDirIterator::Subdirectories);
+        while (it.hasNext()) {
+            QFile f(it.next());
+            QVERIFY(f.open(QIODevice::ReadOnly));
+            const QByteArray content = f.readAll();
+            ++files;
+            sawLog = sawLog || (it.fileName().startsWith("sessiondeck-cli") && content.contains("debug"));
+            sawAudit = sawAudit || (it.fileName() == "audit.log" && content.contains("sess:secret4"));
+            QVERIFY2(!content.contains(secret), qPrintable(it.filePath()));
+            QVERIFY2(!content.contains(wrongSecret), qPrintable(it.filePath()));
+        }
+        QVERIFY2(sawLog && sawAudit, qPrintable(QStringLiteral("%1 files, log %2, audit %3").arg(files).arg(sawLog).arg(sawAudit)));
     }
 
     void probeExitCodes()

@@ -239,11 +239,36 @@ private Q_SLOTS:
         // Within its time: one command timeout for a silent peer, four for a reply that keeps
         // coming (plus the second a MiB allows), with room for a loaded machine.
         QVERIFY2(elapsed < 4 * 500 + 16 * 1000 + 2000, qPrintable(QString::number(elapsed)));
-        // Bounded memory: the 16 MiB limit, as hiredis's buffer may double past it once.
-        QVERIFY2(grown < qint64(64) << 20, qPrintable(QString::number(grown)));
+        // Bounded memory: the 16 MiB limit, as hiredis's buffer may double past it once. (Under
+        // AddressSanitizer freed blocks wait in its quarantine, so the process keeps more.)
+#ifdef __SANITIZE_ADDRESS__
+        const qint64 bound = qint64(512) << 20;
+#else
+        const qint64 bound = qint64(64) << 20;
+#endif
+        QVERIFY2(grown < bound, qPrintable(QString::number(grown)));
         QVERIFY((*connection)->isBroken());
         // And it stays a clear error afterwards, not a crash.
         QVERIFY(!(*connection)->command(Command{"PING"}));
+    }
+
+    // The same parser without a socket (what the fuzzer drives).
+    void decodesWithoutASocket()
+    {
+        auto replies = RedisConnection::decode("+OK\r\n:5\r\n*2\r\n$1\r\na\r\n$-1\r\n-ERR no\r\n");
+        QVERIFY2(replies, qPrintable(replies.errorMessage()));
+        QCOMPARE(replies->size(), 4);
+        QCOMPARE(replies->at(0).bytes(), QByteArray("OK"));
+        QCOMPARE(replies->at(1).toInteger(), 5);
+        QCOMPARE(replies->at(2).size(), 2);
+        QCOMPARE(replies->at(2).at(0).bytes(), QByteArray("a"));
+        QVERIFY(replies->at(2).at(1).isNil());
+        QVERIFY(replies->at(3).isError());
+        QCOMPARE(RedisConnection::decode("hello\r\n").error().kind, ErrorKind::Protocol);
+        QVERIFY(RedisConnection::decode("$10\r\nabc").errorMessage().contains("incomplete"));
+        QVERIFY(RedisConnection::decode("*3\r\n:1\r\n").errorMessage().contains("incomplete"));
+        QVERIFY(RedisConnection::decode("*100000\r\n", 1024).errorMessage().contains("larger than the limit"));
+        QVERIFY(RedisConnection::decode(QByteArray()).value().isEmpty());
     }
 
     // The handshake (AUTH, SELECT, CLIENT SETNAME) meets the same server: open() fails cleanly.
