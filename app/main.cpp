@@ -1,5 +1,6 @@
 // sessiondeck: the desktop app. Wires the Workspace (core) to the MainWindow (ui).
 
+#include "eventloopwatchdog.h"
 #include "logging.h"
 #include "mainwindow.h"
 #include "workspace.h"
@@ -98,6 +99,7 @@ int main(int argc, char *argv[])
         });
     }
     const int code = app.exec();
-    spdlog::info("SessionDeck exiting");
+    spdlog::info("SessionDeck exiting; the longest stall of the window's event loop was {} ms",
+                 window.watchdog()->longestStallMs());
     return code;
 }

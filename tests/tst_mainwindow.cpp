@@ -1,11 +1,13 @@
 // GUI smoke test (offscreen): the window against the launcher's Sentinel cluster, and a PNG of it.
 
 #include "clusterlauncher.h"
+#include "eventloopwatchdog.h"
 #include "connectivitypage.h"
 #include "dashboardpage.h"
 #include "demotraffic.h"
 #include "eventmodel.h"
 #include "eventspage.h"
+#include "redisconnection.h"
 #include "timechart.h"
 #include "mainwindow.h"
 #include "sessionspage.h"
@@ -15,6 +17,7 @@
 #include "workspace.h"
 
 #include <QApplication>
+#include <QElapsedTimer>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
@@ -166,6 +169,78 @@ private Q_SLOTS:
         const QString png = testOutputDir() + "/real-drill.png";
         QVERIFY(window.grab().save(png));
         qInfo("real drill screenshot: %s", qPrintable(png));
+    }
+
+    // The UI thread never waits on the network: with the window polling a cluster whose nodes
+    // are stopped (SIGSTOP), killed and restarted, a session scan and a connectivity probe
+    // running, the event loop never stalls for a second.
+    void windowStaysResponsiveWhileNodesFail()
+    {
+        ClusterLauncher cluster;
+        auto started = cluster.startSentinelCluster();
+        QVERIFY2(started, qPrintable(started.errorMessage()));
+        {
+            auto c = RedisConnection::open(cluster.nodeUrl(0));
+            QVERIFY(c);
+            QList<Command> seed;
+            for (int i = 0; i < 5000; ++i)
+                seed << Command{"SET", "sess:w" + QByteArray::number(i), "{\"user\":\"u\"}", "EX", "600"};
+            QVERIFY((*c)->pipeline(seed));
+        }
+        Workspace workspace(false);
+        workspace.setPollInterval(250);
+        sdui::MainWindow window(&workspace);
+        window.resize(1400, 900);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        auto *edit = window.welcome()->findChild<QLineEdit *>("urlEdit");
+        edit->setText(cluster.sentinelUrl().toString());
+        QTest::keyClick(edit, Qt::Key_Return);
+        QTRY_COMPARE_WITH_TIMEOUT(window.dashboard()->tileText("health"), QStringLiteral("OK"), 20000);
+
+        // Drive the window for `ms`: every page in turn, a scan on Sessions, a probe on
+        // Connectivity, as a user clicking around would.
+        int step = 0;
+        const auto drive = [&](int ms) {
+            QElapsedTimer t;
+            t.start();
+            while (t.elapsed() < ms) {
+                QTabWidget *pages = window.pages();
+                pages->setCurrentIndex(step % pages->count());
+                if (pages->currentWidget() == window.sessions())
+                    window.sessions()->findChild<QPushButton *>("scanButton")->click();
+                if (pages->currentWidget() == window.connectivity())
+                    window.connectivity()->findChild<QPushButton *>("probeRun")->click();
+                ++step;
+                QTest::qWait(150);
+            }
+        };
+        sdcore::EventLoopWatchdog *watchdog = window.watchdog();
+        drive(500);
+        watchdog->reset();
+
+        const int master = 0;
+        const int replica = cluster.redisNodeIndexes().at(1);
+        const int sentinel = cluster.sentinelIndexes().at(0);
+        QVERIFY(cluster.pause(master));      // a master that hangs: every call to it times out
+        drive(3000);
+        QVERIFY(cluster.resume(master));
+        drive(1000);
+        QVERIFY(cluster.pause(sentinel));    // a sentinel that hangs
+        QVERIFY(cluster.kill(replica));
+        drive(2500);
+        QVERIFY(cluster.resume(sentinel));
+        QVERIFY(cluster.restart(replica));
+        drive(1000);
+        QVERIFY(cluster.kill(master));       // a failover under the window
+        drive(4000);
+        QVERIFY(cluster.restart(master));
+        drive(1500);
+
+        const qint64 longest = watchdog->longestStallMs();
+        qInfo("longest UI stall while nodes failed: %lld ms (%d over 250 ms), %d page switches", longest,
+              watchdog->reportedStalls(), step);
+        QVERIFY2(longest < 1000, qPrintable(QString::number(longest)));
     }
 
     void dashboardShowsLiveClusterAndFailsOver()

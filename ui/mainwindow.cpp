@@ -2,6 +2,7 @@
 
 #include "connectivitypage.h"
 #include "dashboardpage.h"
+#include "eventloopwatchdog.h"
 #include "eventspage.h"
 #include "logview.h"
 #include "pubsubpanel.h"
@@ -58,6 +59,7 @@ MainWindow::MainWindow(sdcore::Workspace *workspace, QWidget *parent)
 {
     setWindowTitle(tr("SessionDeck"));
     resize(1200, 780);
+    m_watchdog = new sdcore::EventLoopWatchdog(50, 250, this);
 
     m_welcome = new WelcomePage;
     m_dashboard = new DashboardPage;

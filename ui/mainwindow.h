@@ -11,6 +11,7 @@ class QStackedWidget;
 class QTabWidget;
 
 namespace sdcore {
+class EventLoopWatchdog;
 class SessionBrowser;
 class Workspace;
 struct ClusterSnapshot;
@@ -40,6 +41,8 @@ public:
     QTabWidget *pages() const { return m_pages; }
     WelcomePage *welcome() const { return m_welcome; }
     QString connectionStateText() const;
+    // Measures the UI thread's longest stall (see EventLoopWatchdog); logged when one passes 250 ms.
+    sdcore::EventLoopWatchdog *watchdog() const { return m_watchdog; }
 
 private:
     void rebuildConnectionList();
@@ -62,6 +65,7 @@ private:
     QListWidget *m_connectionList = nullptr;
     LogView *m_log = nullptr;
     QLabel *m_state = nullptr;
+    sdcore::EventLoopWatchdog *m_watchdog = nullptr;
 };
 
 } // namespace sdui
