@@ -206,6 +206,10 @@ void ClusterPoller::pollPubSub(ClusterSnapshot &s, const QDeadlineTimer &deadlin
 {
     if (!m_options.pubsub || !s.master.up)
         return;
+    if (!m_pubsubDenied.isEmpty()) {
+        s.pubsub.error = m_pubsubDenied;
+        return;
+    }
     Error error;
     RedisConnection *conn = connection(QStringLiteral("redis ") + s.master.address.toString(),
                                        m_url.isSentinel() || m_url.kind() == RedisUrl::Kind::Tcp
@@ -222,7 +226,10 @@ void ClusterPoller::pollPubSub(ClusterSnapshot &s, const QDeadlineTimer &deadlin
         return;
     }
     if (replies->at(0).isError()) {
-        s.pubsub.error = conn->errorFromReply(replies->at(0), Command{"PUBSUB"}).message;
+        const Error e = conn->errorFromReply(replies->at(0), Command{"PUBSUB"});
+        s.pubsub.error = e.message;
+        if (e.kind == ErrorKind::NoPermission)
+            m_pubsubDenied = e.message;
         return;
     }
     s.pubsub.patterns = replies->at(1).toInteger();
@@ -387,6 +394,56 @@ void ClusterPoller::pollPlain(ClusterSnapshot &s, const QDeadlineTimer &deadline
     }
 }
 
+void ClusterPoller::checkAccess(ClusterSnapshot &s, const QDeadlineTimer &deadline)
+{
+    if (m_access.known && !m_accessRecheck.hasExpired()) {
+        s.access = m_access;
+        return;
+    }
+    if (!s.master.up)
+        return;
+    Error error;
+    RedisConnection *conn = connection(QStringLiteral("redis ") + s.master.address.toString(),
+                                       m_url.isSentinel() || m_url.kind() == RedisUrl::Kind::Tcp
+                                           ? m_url.withNode(s.master.address)
+                                           : m_url,
+                                       false, deadline, &error);
+    if (!conn)
+        return;
+    AccessState access;
+    // A key that cannot exist: the probe deletes nothing whatever the answer.
+    const QByteArray probe = "sessiondeck:access-check:" + QByteArray::number(QDateTime::currentMSecsSinceEpoch())
+        + ":" + QByteArray::number(quintptr(this), 16);
+    auto unlink = conn->command(Command{"UNLINK", probe});
+    if (!unlink && unlink.error().kind == ErrorKind::NoPermission) {
+        auto del = conn->command(Command{"DEL", probe});
+        if (!del && del.error().kind == ErrorKind::NoPermission) {
+            access.canDelete = false;
+            access.deleteReason = QStringLiteral("The ACL user '%1' may not delete keys (UNLINK and DEL are "
+                                                 "refused with NOPERM)")
+                                      .arg(m_url.username().isEmpty() ? QStringLiteral("default") : m_url.username());
+        }
+    } else if (!unlink && unlink.error().isConnectionFailure()) {
+        return;   // try again next cycle
+    }
+    if (m_sentinel && !m_sentinel->connection().isBroken()) {
+        auto failover = m_sentinel->connection().command(Command{"SENTINEL", "FAILOVER", probe});
+        if (!failover && failover.error().kind == ErrorKind::NoPermission) {
+            access.canFailover = false;
+            access.failoverReason = QStringLiteral("Sentinel %1 refuses SENTINEL FAILOVER to this user (NOPERM)")
+                                        .arg(m_sentinel->connection().peer());
+        } else if (!failover && failover.error().isConnectionFailure()) {
+            return;
+        }
+    }
+    if (!m_pubsubDenied.isEmpty())
+        access.denied << m_pubsubDenied;
+    access.known = true;
+    m_access = access;
+    m_accessRecheck.setRemainingTime(60000);
+    s.access = access;
+}
+
 ClusterSnapshot ClusterPoller::pollOnce()
 {
     QElapsedTimer elapsed;
@@ -402,6 +459,7 @@ ClusterSnapshot ClusterPoller::pollOnce()
     else
         pollPlain(s, deadline);
     pollPubSub(s, deadline);
+    checkAccess(s, deadline);
     s.evaluate();
     s.cycleMs = elapsed.elapsed();
     return s;

@@ -60,6 +60,8 @@ private:
                             QByteArray *infoText = nullptr);
     SentinelState pollSentinel(const HostPort &address, const QDeadlineTimer &deadline);
     void pollPubSub(ClusterSnapshot &s, const QDeadlineTimer &deadline);
+    // Once a minute at most: what the user may do (AccessState).
+    void checkAccess(ClusterSnapshot &s, const QDeadlineTimer &deadline);
     RedisConnection *connection(const QString &key, const RedisUrl &url, bool sentinel,
                                 const QDeadlineTimer &deadline, Error *error);
     // The cached (or a new) connection after a timed PING; null with `error` set on failure.
@@ -75,6 +77,10 @@ private:
     std::optional<SentinelClient> m_sentinel;
     QList<HostPort> m_knownSentinels;
     std::map<QString, std::unique_ptr<RedisConnection>> m_connections;
+    AccessState m_access;
+    QDeadlineTimer m_accessRecheck;
+    // A command the user may not run is not asked again (no error loop); its explanation stays.
+    QString m_pubsubDenied;
 };
 
 } // namespace sdcore

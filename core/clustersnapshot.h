@@ -61,6 +61,19 @@ struct PubSubState
     qint64 patterns = -1;                     // PUBSUB NUMPAT
 };
 
+// What the connection's user may do, found with harmless probes (see ClusterPoller): UNLINK
+// (then DEL) of a key that does not exist, SENTINEL FAILOVER of a master name nobody monitors.
+// A NOPERM answer turns the control off; the reason says so in words.
+struct AccessState
+{
+    bool known = false;
+    bool canDelete = true;
+    bool canFailover = true;
+    QString deleteReason;       // why not, when not
+    QString failoverReason;
+    QStringList denied;         // other commands this user may not run, explained
+};
+
 struct ClusterSnapshot
 {
     quint64 generation = 0;
@@ -84,6 +97,7 @@ struct ClusterSnapshot
     QString error;                // nothing could be reached: why
 
     PubSubState pubsub;
+    AccessState access;
 
     const RedisNodeState *node(const HostPort &address) const;
     // Health and problems from the parts above (called by the poller; pure).

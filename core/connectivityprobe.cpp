@@ -119,10 +119,10 @@ ProbeTier probeRedis(const RedisUrl &url, const QString &name, const ProbeOption
                                        : QStringLiteral("as ACL user %1").arg(url.username());
         return QString();
     }) && timed(tier, QStringLiteral("role"), [&](QString *detail) {
-        auto role = conn->command(Command{"ROLE"});
+        auto role = MasterResolver::role(*conn);
         if (!role)
             return role.errorMessage();
-        const QByteArray r = role->isArray() && role->size() > 0 ? role->at(0).bytes() : QByteArray();
+        const QByteArray r = *role;
         *detail = QString::fromUtf8(r);
         return r == "master" ? QString() : QStringLiteral("role is '%1': sessions cannot be written there").arg(*detail);
     });

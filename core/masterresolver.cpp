@@ -90,10 +90,10 @@ Result<ConnectedNode> MasterResolver::connect(const RedisUrl &url, const Connect
     auto conn = RedisConnection::open(nodeUrl, options);
     if (!conn)
         return conn.error();
-    auto role = (*conn)->command(Command{"ROLE"});
+    auto role = MasterResolver::role(**conn);
     if (!role)
         return role.error();
-    out.role = role->isArray() && role->size() > 0 ? role->at(0).bytes() : QByteArray();
+    out.role = *role;
     if (requireMaster && url.isSentinel() && out.role != "master") {
         // Right after a failover a node can still report its old role; the caller retries.
         return makeError(ErrorKind::ReadOnly,
@@ -104,6 +104,23 @@ Result<ConnectedNode> MasterResolver::connect(const RedisUrl &url, const Connect
     }
     out.connection = std::move(*conn);
     return out;
+}
+
+Result<QByteArray> MasterResolver::role(RedisConnection &connection)
+{
+    auto role = connection.command(Command{"ROLE"});
+    if (role)
+        return role->isArray() && role->size() > 0 ? role->at(0).bytes() : QByteArray();
+    if (role.error().kind != ErrorKind::NoPermission)
+        return role.error();
+    auto info = connection.command(Command{"INFO", "replication"});
+    if (!info)
+        return info.error();
+    for (const QByteArray &line : info->bytes().split('\n')) {
+        if (line.startsWith("role:"))
+            return line.mid(5).trimmed();
+    }
+    return makeError(ErrorKind::Protocol, QStringLiteral("%1 gave no role in INFO replication").arg(connection.peer()));
 }
 
 Result<ConnectedNode> MasterResolver::connectReplica(const RedisUrl &url, const ConnectionOptions &options)

@@ -39,6 +39,9 @@ public:
     // read ROLE. `requireMaster` makes a node that is not a master an error.
     static Result<ConnectedNode> connect(const RedisUrl &url, const ConnectionOptions &options = {},
                                          bool requireMaster = true);
+    // The node's role ("master", "slave", "sentinel") from ROLE, or, for an ACL user not
+    // allowed ROLE (it is an @admin command), from INFO replication.
+    static Result<QByteArray> role(RedisConnection &connection);
     // For reads that should spare the master: a replica Sentinel lists as healthy (link to the
     // master ok, not down or disconnected), the one with the highest replication offset. Only
     // for Sentinel URLs; the error says when no replica qualifies.

@@ -49,8 +49,8 @@ Status RedisSessionStore::connect()
         m_hint.reset();
         auto conn = RedisConnection::open(m_url.withNode(hint), m_options.connection);
         if (conn) {
-            auto role = (*conn)->command(Command{"ROLE"});
-            if (role && role->isArray() && role->size() > 0 && role->at(0).bytes() == "master") {
+            auto role = MasterResolver::role(**conn);
+            if (role && *role == "master") {
                 m_connection = std::move(*conn);
                 m_node = hint;
                 return success();

@@ -298,6 +298,7 @@ void DashboardPage::setMonitor(sdcore::ClusterMonitor *monitor)
         disconnect(c);
     m_connections.clear();
     m_monitor = monitor;
+    m_failoverDenied.clear();
     clear();
     if (!monitor)
         return;
@@ -355,6 +356,9 @@ void DashboardPage::updateFailoverButton()
         m_failoverButton->setEnabled(false);
         m_failoverButton->setToolTip(tr("Manual failover needs a Sentinel connection "
                                         "(redis-sentinel://…); this one is a single Redis server"));
+    } else if (!m_failoverDenied.isEmpty()) {
+        m_failoverButton->setEnabled(false);
+        m_failoverButton->setToolTip(m_failoverDenied + tr(": failover is turned off"));
     } else if (m_monitor->failoverRunning()) {
         m_failoverButton->setEnabled(false);
         m_failoverButton->setToolTip(tr("A failover is running"));
@@ -367,6 +371,17 @@ void DashboardPage::updateFailoverButton()
 
 void DashboardPage::showSnapshot(const sdcore::ClusterSnapshot &s)
 {
+    if (s.access.known) {
+        const QString denied = s.access.canFailover ? QString() : s.access.failoverReason;
+        if (denied != m_failoverDenied) {
+            m_failoverDenied = denied;
+            updateFailoverButton();
+            if (!denied.isEmpty()) {
+                m_failoverStatus->setText(tr("Failover is off: %1.").arg(denied));
+                m_failoverStatus->setStyleSheet(QStringLiteral("color: #8a6d00;"));
+            }
+        }
+    }
     const QString time = s.at.toLocalTime().toString(QStringLiteral("HH:mm:ss"));
     const QColor color = healthColor(s.health);
     QString banner = s.problems.isEmpty()

@@ -74,6 +74,7 @@ private:
     QPushButton *m_liveButton = nullptr;
     QPushButton *m_exportButton = nullptr;
     QPushButton *m_failoverButton = nullptr;
+    QString m_failoverDenied;   // from the last snapshot's AccessState
     QGroupBox *m_failoverBox = nullptr;
     QListWidget *m_failoverSteps = nullptr;
     QLabel *m_failoverStatus = nullptr;

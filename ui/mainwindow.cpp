@@ -215,6 +215,7 @@ void MainWindow::onActiveChanged(int index)
     m_pubsub->setMonitor(entry->monitor);
     m_browser->setTarget(entry->url, entry->name);
     m_sessions->setBrowser(m_browser, entry->name, entry->readOnly, entry->production);
+    m_sessions->setDeleteDenied(QString());   // until the connection's first access check
     m_connectivity->setConnection(entry->url, entry->name, entry->monitor);
     m_connectivity->setRealDrillAvailable(entry->demo && m_workspace->demo() && m_workspace->demo()->isReady());
     m_stack->setCurrentWidget(m_pages);
@@ -230,6 +231,8 @@ void MainWindow::onActiveChanged(int index)
 
 void MainWindow::onSnapshot(const sdcore::ClusterSnapshot &s)
 {
+    if (s.access.known)
+        m_sessions->setDeleteDenied(s.access.canDelete ? QString() : s.access.deleteReason);
     if (s.hasMaster && s.master.up) {
         m_state->setText(tr("%1: master %2 (Redis %3), round trip %4 ms")
                              .arg(sdcore::healthName(s.health).toUpper(), s.master.address.toString(),

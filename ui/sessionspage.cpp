@@ -180,6 +180,13 @@ SessionsPage::SessionsPage(QWidget *parent)
     auto *leftLayout = new QVBoxLayout(left);
     leftLayout->setContentsMargins(0, 0, 0, 0);
     leftLayout->addLayout(filterRow);
+    // Why deleting is off, when the server refuses it to this user (not hidden in a tooltip).
+    m_deleteNote = new QLabel;
+    m_deleteNote->setObjectName(QStringLiteral("deleteNote"));
+    m_deleteNote->setWordWrap(true);
+    m_deleteNote->setStyleSheet(QStringLiteral("color: #8a6d00;"));
+    m_deleteNote->setVisible(false);
+    leftLayout->addWidget(m_deleteNote);
     leftLayout->addWidget(m_table, 1);
     leftLayout->addWidget(m_status);
 
@@ -495,12 +502,23 @@ void SessionsPage::updateActions()
     const bool busyDelete = haveBrowser && m_browser->isDeleting();
     m_scan->setEnabled(haveBrowser);
     m_cancel->setEnabled(haveBrowser && (m_browser->isScanning() || busyDelete));
-    const QString readOnlyTip = tr("'%1' is read-only: deleting is turned off").arg(m_name);
-    const bool canDelete = haveBrowser && !m_readOnly && !busyDelete;
+    const QString offTip = m_readOnly ? tr("'%1' is read-only: deleting is turned off").arg(m_name)
+                                      : m_deleteDenied;
+    const bool canDelete = haveBrowser && !m_readOnly && m_deleteDenied.isEmpty() && !busyDelete;
     m_deleteSelected->setEnabled(canDelete && m_table->selectionModel()->hasSelection());
     m_deletePattern->setEnabled(canDelete);
-    m_deleteSelected->setToolTip(m_readOnly ? readOnlyTip : tr("Delete the selected sessions (UNLINK)"));
-    m_deletePattern->setToolTip(m_readOnly ? readOnlyTip : tr("Delete every session matching a pattern, after a count"));
+    m_deleteSelected->setToolTip(!offTip.isEmpty() ? offTip : tr("Delete the selected sessions (UNLINK)"));
+    m_deletePattern->setToolTip(!offTip.isEmpty() ? offTip : tr("Delete every session matching a pattern, after a count"));
+}
+
+void SessionsPage::setDeleteDenied(const QString &reason)
+{
+    if (reason == m_deleteDenied)
+        return;
+    m_deleteDenied = reason;
+    m_deleteNote->setText(tr("Deleting is off: %1.").arg(reason));
+    m_deleteNote->setVisible(!reason.isEmpty());
+    updateActions();
 }
 
 QList<QByteArray> SessionsPage::selectedKeys() const

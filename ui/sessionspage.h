@@ -64,6 +64,9 @@ public:
     void setBrowser(sdcore::SessionBrowser *browser, const QString &connectionName, bool readOnly,
                     bool production);
     void setReadOnly(bool readOnly, bool production);
+    // The connection's user may not delete (NOPERM): the delete controls are off, the reason
+    // in their tooltip and in a line under them. Empty: allowed.
+    void setDeleteDenied(const QString &reason);
 
     void startScan();
     void cancel();
@@ -101,6 +104,8 @@ private:
     sdcore::SessionBrowser *m_browser = nullptr;
     QString m_name;
     bool m_readOnly = false;
+    QString m_deleteDenied;     // the server refuses deletes to this user: why
+    QLabel *m_deleteNote = nullptr;
     bool m_production = false;
     bool m_scannedOnce = false;
     quint64 m_scanId = 0;
