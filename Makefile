@@ -6,6 +6,9 @@ ASAN_DIR ?= build-asan
 FUZZ_DIR ?= build-fuzz
 # Seconds each fuzz target runs for in `make fuzz`.
 FUZZ_SECONDS ?= 60
+# Seconds `make soak` runs the chaos soak for.
+SOAK_SECONDS ?= 600
+SOAK_SEED ?= 20261124
 FUZZ_TARGETS := fuzz_redisurl fuzz_reply fuzz_info fuzz_sentinelevent fuzz_sessiondecoder fuzz_sessionid
 BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
@@ -21,7 +24,7 @@ FUZZ_PACKAGES := clang libclang-rt-14-dev
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps configure build test test-asan fuzz demo bench clean
+.PHONY: all deps configure build test test-asan fuzz soak demo bench clean
 
 all: build
 
@@ -85,6 +88,12 @@ fuzz:
 	  fi; \
 	  grep -E '^stat::(number_of_executed_units|average_exec_per_sec|new_units_added|peak_rss_mb)' $(FUZZ_DIR)/$$t.log; \
 	done
+
+# The chaos soak: the app offscreen on a cluster whose nodes a seeded schedule kills, stops and
+# restarts; prints its report and fails when an operation hung, a failover was missed or the
+# UI stalled for a second.
+soak: build
+	QT_QPA_PLATFORM=offscreen $(BUILD_DIR)/tests/soak/sessiondeck_soak --seconds $(SOAK_SECONDS) --seed $(SOAK_SEED)
 
 demo: build
 	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then \
