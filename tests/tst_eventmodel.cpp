@@ -10,6 +10,7 @@
 #include "eventspage.h"
 #include "pubsubmodel.h"
 #include "pubsubpanel.h"
+#include "timechart.h"
 
 #include <QAbstractButton>
 #include <QAbstractItemModelTester>
@@ -615,6 +616,34 @@ private Q_SLOTS:
         const QCPRange x = panel.chart()->xAxis->range();
         QCOMPARE(x.size(), PubSubPanel::ChartSeconds);
         QVERIFY(panel.chart()->xAxis->ticker().dynamicCast<QCPAxisTickerDateTime>());
+    }
+
+    // Markers become items only inside the visible range; the items are reused as the list
+    // changes, and an unchanged list touches nothing.
+    void chartMarkersFollowTheVisibleRange()
+    {
+        sdui::TimeChart chart(QStringLiteral("Sessions"), QString());
+        const double now = double(QDateTime::currentMSecsSinceEpoch()) / 1000.0;
+        QList<sdui::ChartMarker> markers;
+        for (int i = 0; i < 300; ++i)
+            markers << sdui::ChartMarker{now - 3000 + i * 10, QStringLiteral("m%1").arg(i), QString(), Qt::red};
+        chart.setMarkers(markers);
+        chart.refresh(now - 300, now);
+        QCOMPARE(chart.markerCount(), 30);   // now-290 … now
+        const int items = chart.itemCount();
+        QCOMPARE(items, 60);                 // a line and a label each
+        chart.refresh(now - 3600, now);
+        QCOMPARE(chart.markerCount(), 300);
+        // One more, the oldest dropped: the items are reused, none added or removed.
+        markers.removeFirst();
+        markers << sdui::ChartMarker{now, QStringLiteral("new"), QString(), Qt::blue};
+        chart.setMarkers(markers);
+        QCOMPARE(chart.markerCount(), 300);
+        QCOMPARE(chart.itemCount(), 600);
+        QCOMPARE(chart.markerLabels().last(), QStringLiteral("new"));
+        chart.refresh(now - 300, now);
+        QCOMPARE(chart.markerCount(), 31);
+        QCOMPARE(chart.itemCount(), 62);
     }
 
     void pubSubPanelChartsMonitorHistory()

@@ -306,7 +306,8 @@ void DashboardPage::setMonitor(sdcore::ClusterMonitor *monitor)
     m_connections << connect(monitor, &sdcore::ClusterMonitor::censusUpdated, this, &DashboardPage::showCensus);
     m_connections << connect(monitor, &sdcore::ClusterMonitor::timelineUpdated, this,
                              [this](const sdcore::TimelineEntry &, bool) {
-        rebuildMarkers();
+        // A failover brings dozens of events in a burst: one rebuild for the lot.
+        m_markersDirty = true;
         scheduleRefresh();
     });
     m_connections << connect(monitor, &sdcore::ClusterMonitor::failoverProgress, this,
@@ -513,6 +514,7 @@ void DashboardPage::updateSeries()
 
 void DashboardPage::rebuildMarkers()
 {
+    m_markersDirty = false;
     QList<ChartMarker> markers;
     if (m_monitor) {
         const auto &entries = m_monitor->timeline().entries();
@@ -535,6 +537,8 @@ void DashboardPage::refreshCharts()
 {
     // Series pointers may have appeared since the last refresh (a first census, a new replica).
     updateSeries();
+    if (m_markersDirty)
+        rebuildMarkers();
     const double now = double(QDateTime::currentMSecsSinceEpoch()) / 1000.0;
     if (m_live) {
         m_viewTo = now;

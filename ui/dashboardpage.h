@@ -75,6 +75,7 @@ private:
     QPushButton *m_exportButton = nullptr;
     QPushButton *m_failoverButton = nullptr;
     QString m_failoverDenied;   // from the last snapshot's AccessState
+    bool m_markersDirty = false;
     QGroupBox *m_failoverBox = nullptr;
     QListWidget *m_failoverSteps = nullptr;
     QLabel *m_failoverStatus = nullptr;

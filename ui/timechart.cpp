@@ -69,35 +69,55 @@ void TimeChart::setSeries(const QList<QPair<QString, const sdcore::MetricSeries 
 
 void TimeChart::setMarkers(const QList<ChartMarker> &markers)
 {
-    for (QCPItemStraightLine *line : std::as_const(m_markerLines))
-        removeItem(line);
-    for (QCPItemText *text : std::as_const(m_markerLabels))
-        removeItem(text);
-    m_markerLines.clear();
-    m_markerLabels.clear();
+    if (markers == m_markers)
+        return;
     m_markers = markers;
-    for (const ChartMarker &m : markers) {
+    syncMarkerItems();
+    replot(QCustomPlot::rpQueuedReplot);
+}
+
+// Items only for the markers in the visible time range, made once and then reused: creating or
+// removing a QCustomPlot item costs time linear in the plot's items, and a cluster that fails
+// over often has hundreds of markers (rebuilding them all on every event stalled the window).
+void TimeChart::syncMarkerItems()
+{
+    const QCPRange range = xAxis->range();
+    QList<const ChartMarker *> visible;
+    for (const ChartMarker &m : std::as_const(m_markers)) {
+        if (m.time >= range.lower && m.time <= range.upper)
+            visible << &m;
+    }
+    while (m_markerLines.size() > visible.size()) {
+        removeItem(m_markerLines.takeLast());
+        removeItem(m_markerLabels.takeLast());
+    }
+    while (m_markerLines.size() < visible.size()) {
         auto *line = new QCPItemStraightLine(this);
         line->point1->setTypeX(QCPItemPosition::ptPlotCoords);
         line->point1->setTypeY(QCPItemPosition::ptAxisRectRatio);
         line->point2->setTypeX(QCPItemPosition::ptPlotCoords);
         line->point2->setTypeY(QCPItemPosition::ptAxisRectRatio);
-        line->point1->setCoords(m.time, 0);
-        line->point2->setCoords(m.time, 1);
-        line->setPen(QPen(m.color, 1.5, Qt::DashLine));
         line->setClipToAxisRect(true);
         m_markerLines << line;
         auto *text = new QCPItemText(this);
         text->position->setTypeX(QCPItemPosition::ptPlotCoords);
         text->position->setTypeY(QCPItemPosition::ptAxisRectRatio);
-        text->position->setCoords(m.time, 0.02);
         text->setPositionAlignment(Qt::AlignTop | Qt::AlignLeft);
-        text->setText(m.label);
-        text->setColor(m.color.darker(130));
         text->setFont(QFont(font().family(), qMax(7, font().pointSize() - 1)));
         text->setClipToAxisRect(true);
         text->setPadding(QMargins(3, 0, 0, 0));
         m_markerLabels << text;
+    }
+    for (qsizetype i = 0; i < visible.size(); ++i) {
+        const ChartMarker &m = *visible.at(i);
+        QCPItemStraightLine *line = m_markerLines.at(i);
+        line->point1->setCoords(m.time, 0);
+        line->point2->setCoords(m.time, 1);
+        line->setPen(QPen(m.color, 1.5, Qt::DashLine));
+        QCPItemText *text = m_markerLabels.at(i);
+        text->position->setCoords(m.time, 0.02);
+        text->setText(m.label);
+        text->setColor(m.color.darker(130));
     }
 }
 
@@ -121,6 +141,7 @@ void TimeChart::refresh(double from, double to)
         }
     }
     xAxis->setRange(from, to);
+    syncMarkerItems();
     // From zero, with headroom so a peak is not cut by the frame or hidden by the legend.
     yAxis->setRange(std::min(0.0, low), any && high > 0 ? high * 1.25 : 1.0);
     replot(QCustomPlot::rpQueuedReplot);

@@ -21,6 +21,8 @@ struct ChartMarker
     QString label;          // short, drawn at the top of the line
     QString tooltip;        // long, shown on hover
     QColor color;
+
+    bool operator==(const ChartMarker &other) const = default;
 };
 
 class TimeChart final : public QCustomPlot
@@ -33,6 +35,7 @@ public:
     // vanish.
     void setSeries(const QList<QPair<QString, const sdcore::MetricSeries *>> &series);
     void setMarkers(const QList<ChartMarker> &markers);
+    // Markers drawn: those in the visible time range.
     int markerCount() const { return int(m_markerLines.size()); }
     QStringList markerLabels() const;
     // Copies the visible window of every series and replots (queued: calls in one event-loop
@@ -50,6 +53,8 @@ protected:
     void mouseMoveEvent(QMouseEvent *event) override;
 
 private:
+    void syncMarkerItems();
+
     QString m_title;
     bool m_bytes = false;
     QList<QPair<QString, const sdcore::MetricSeries *>> m_series;
