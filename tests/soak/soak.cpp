@@ -14,6 +14,7 @@
 
 #include "clusterlauncher.h"
 #include "clustermonitor.h"
+#include "dashboardpage.h"
 #include "eventloopwatchdog.h"
 #include "failoversessionstore.h"
 #include "mainwindow.h"
@@ -24,6 +25,7 @@
 #include "workspace.h"
 
 #include <QApplication>
+#include <QDir>
 #include <QFile>
 #include <QPushButton>
 #include <QTabWidget>
@@ -309,6 +311,13 @@ int main(int argc, char *argv[])
     QTimer::singleShot(8000, &settle, &QEventLoop::quit);
     settle.exec();
     store.stop();
+    // The dashboard as it stands after the soak, failover markers and all.
+    window.pages()->setCurrentWidget(window.dashboard());
+    QEventLoop paint;
+    QTimer::singleShot(1500, &paint, &QEventLoop::quit);
+    paint.exec();
+    const QString png = QDir(QCoreApplication::applicationDirPath()).filePath(QStringLiteral("soak-dashboard.png"));
+    window.grab().save(png);
 
     int recorded = 0;
     if (ClusterMonitor *monitor = workspace.activeMonitor()) {
@@ -335,6 +344,7 @@ int main(int argc, char *argv[])
                 qint64(store.ok), qint64(store.failed), hung, qint64(store.byMemory), qint64(store.slowestMs),
                 store.storeSwitches.load());
     std::printf("  session scans started         : %d\n", scans);
+    std::printf("  the dashboard at the end      : %s\n", qPrintable(png));
     std::fflush(stdout);
     const bool pass = hung == 0 && recorded >= sentinelFailovers && longest < 1000;
     std::printf("\n%s\n", pass ? "PASS" : "FAIL");
