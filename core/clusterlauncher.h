@@ -80,7 +80,9 @@ public:
     QList<int> redisNodeIndexes() const;
     QList<int> sentinelIndexes() const;
 
-    // Fault injection.
+    // Fault injection. A node (re)started here dies with the thread that started it (the
+    // kernel's parent-death signal follows the forking thread), so a thread that restarts nodes
+    // must outlive them.
     Status kill(int index);      // SIGKILL, reap, wait for the port to close
     Status pause(int index);     // SIGSTOP
     Status resume(int index);    // SIGCONT

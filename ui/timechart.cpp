@@ -108,8 +108,16 @@ void TimeChart::syncMarkerItems()
         text->setPadding(QMargins(3, 0, 0, 0));
         m_markerLabels << text;
     }
+    // Labels that would run into the one before are left out (the line stays, the tooltip
+    // tells): a burst of failovers otherwise piles them into an unreadable strip.
+    const double width = axisRect()->width();
+    const double minGap = width > 0 ? range.size() * 90.0 / width : 0;
+    double lastLabel = -1e300;
     for (qsizetype i = 0; i < visible.size(); ++i) {
         const ChartMarker &m = *visible.at(i);
+        const bool labelled = m.time - lastLabel >= minGap;
+        if (labelled)
+            lastLabel = m.time;
         QCPItemStraightLine *line = m_markerLines.at(i);
         line->point1->setCoords(m.time, 0);
         line->point2->setCoords(m.time, 1);
@@ -118,6 +126,7 @@ void TimeChart::syncMarkerItems()
         text->position->setCoords(m.time, 0.02);
         text->setText(m.label);
         text->setColor(m.color.darker(130));
+        text->setVisible(labelled);
     }
 }
 

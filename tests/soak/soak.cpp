@@ -32,6 +32,7 @@
 #include <QTimer>
 
 #include <atomic>
+#include <condition_variable>
 #include <cstdio>
 #include <mutex>
 #include <random>
@@ -142,12 +143,24 @@ public:
     {
         m_thread = std::thread([this] { run(); });
     }
-    ~Chaos() { stop(); }
+    ~Chaos()
+    {
+        stop();
+        {
+            std::lock_guard lock(m_mutex);
+            m_exit = true;
+        }
+        m_exitWake.notify_all();
+        if (m_thread.joinable())
+            m_thread.join();
+    }
+    // Ends the schedule (every node back up); the thread stays until the destructor, as the
+    // nodes it restarted die with it.
     void stop()
     {
         m_stop = true;
-        if (m_thread.joinable())
-            m_thread.join();
+        std::unique_lock lock(m_mutex);
+        m_exitWake.wait(lock, [this] { return m_idle; });
     }
     QStringList log() const
     {
@@ -216,6 +229,10 @@ private:
             }
         }
         bringBack();
+        std::unique_lock lock(m_mutex);
+        m_idle = true;
+        m_exitWake.notify_all();
+        m_exitWake.wait(lock, [this] { return m_exit; });
     }
 
     ClusterLauncher &m_cluster;
@@ -223,6 +240,9 @@ private:
     std::set<int> m_down;
     std::atomic_bool m_stop{false};
     mutable std::mutex m_mutex;
+    std::condition_variable m_exitWake;
+    bool m_idle = false;
+    bool m_exit = false;
     QStringList m_log;
     std::thread m_thread;
 };
@@ -312,7 +332,7 @@ int main(int argc, char *argv[])
     settle.exec();
     store.stop();
     // The dashboard as it stands after the soak, failover markers and all.
-    window.pages()->setCurrentWidget(window.dashboard());
+    window.pages()->setCurrentIndex(0);
     QEventLoop paint;
     QTimer::singleShot(1500, &paint, &QEventLoop::quit);
     paint.exec();
