@@ -18,8 +18,13 @@ EventTimeline::Added EventTimeline::add(const SentinelEvent &event)
             break;
         if (it->event.dedupKey() != key)
             continue;
-        if (it->seenBy.contains(event.source))
-            return Added{*it, false, true};
+        if (it->seenBy.contains(event.source)) {
+            // The same sentinel again: a double delivery right after its first copy, or else the
+            // same thing happening again (A→B, B→A, A→B within the window is three failovers).
+            if (it->firstSeen.msecsTo(at) < RepeatMs)
+                return Added{*it, false, true};
+            break;
+        }
         it->seenBy << event.source;
         it->lastSeen = std::max(it->lastSeen, at);
         return Added{*it, false, false};

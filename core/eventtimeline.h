@@ -29,6 +29,11 @@ class EventTimeline
 public:
     explicit EventTimeline(qsizetype capacity = 20000, qint64 mergeWindowMs = 10000);
 
+    // A copy from a sentinel already counted is a double delivery within this time of the
+    // entry's first copy; later, it is a new occurrence (no failover or state change repeats
+    // that fast).
+    static constexpr qint64 RepeatMs = 1000;
+
     struct Added
     {
         TimelineEntry entry;   // the entry as it is now

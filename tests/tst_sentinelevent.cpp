@@ -255,6 +255,25 @@ private Q_SLOTS:
         QCOMPARE(timeline.entries().front().lastSeen, t0);
     }
 
+    // A failover that repeats (A→B, B→A, A→B) within the merge window is a new entry when the
+    // same sentinels announce it again, not a duplicate of the first.
+    void timelineRepeatedFailoverIsNew()
+    {
+        EventTimeline timeline;
+        const QDateTime t0 = QDateTime::currentDateTimeUtc();
+        const QByteArray ab("mymaster 127.0.0.1 6379 127.0.0.1 6380");
+        const QByteArray ba("mymaster 127.0.0.1 6380 127.0.0.1 6379");
+        QVERIFY(timeline.add(received("+switch-master", ab, 26379, t0)).isNew);
+        QVERIFY(!timeline.add(received("+switch-master", ab, 26380, t0.addMSecs(900))).isNew);
+        QVERIFY(timeline.add(received("+switch-master", ba, 26379, t0.addMSecs(4000))).isNew);
+        const auto again = timeline.add(received("+switch-master", ab, 26380, t0.addMSecs(8000)));
+        QVERIFY(again.isNew);
+        QVERIFY(!again.duplicate);
+        QVERIFY(!timeline.add(received("+switch-master", ab, 26379, t0.addMSecs(8300))).isNew);
+        QCOMPARE(timeline.entries().size(), size_t(3));
+        QCOMPARE(timeline.entries().back().seenCount(), 2);
+    }
+
     void timelineMergeWindow()
     {
         EventTimeline timeline(100, 2000);
