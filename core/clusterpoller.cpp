@@ -202,6 +202,15 @@ SentinelState ClusterPoller::pollSentinel(const HostPort &address, const QDeadli
     return s;
 }
 
+RedisConnection *ClusterPoller::masterConnection(const ClusterSnapshot &s, const QDeadlineTimer &deadline,
+                                                 Error *error)
+{
+    return connection(QStringLiteral("redis ") + s.master.address.toString(),
+                      m_url.isSentinel() || m_url.kind() == RedisUrl::Kind::Tcp ? m_url.withNode(s.master.address)
+                                                                                : m_url,
+                      false, deadline, error);
+}
+
 void ClusterPoller::pollPubSub(ClusterSnapshot &s, const QDeadlineTimer &deadline)
 {
     if (!m_options.pubsub || !s.master.up)
@@ -211,11 +220,7 @@ void ClusterPoller::pollPubSub(ClusterSnapshot &s, const QDeadlineTimer &deadlin
         return;
     }
     Error error;
-    RedisConnection *conn = connection(QStringLiteral("redis ") + s.master.address.toString(),
-                                       m_url.isSentinel() || m_url.kind() == RedisUrl::Kind::Tcp
-                                           ? m_url.withNode(s.master.address)
-                                           : m_url,
-                                       false, deadline, &error);
+    RedisConnection *conn = masterConnection(s, deadline, &error);
     if (!conn) {
         s.pubsub.error = error.message;
         return;
@@ -403,11 +408,7 @@ void ClusterPoller::checkAccess(ClusterSnapshot &s, const QDeadlineTimer &deadli
     if (!s.master.up)
         return;
     Error error;
-    RedisConnection *conn = connection(QStringLiteral("redis ") + s.master.address.toString(),
-                                       m_url.isSentinel() || m_url.kind() == RedisUrl::Kind::Tcp
-                                           ? m_url.withNode(s.master.address)
-                                           : m_url,
-                                       false, deadline, &error);
+    RedisConnection *conn = masterConnection(s, deadline, &error);
     if (!conn)
         return;
     AccessState access;

@@ -64,6 +64,8 @@ private:
     void checkAccess(ClusterSnapshot &s, const QDeadlineTimer &deadline);
     RedisConnection *connection(const QString &key, const RedisUrl &url, bool sentinel,
                                 const QDeadlineTimer &deadline, Error *error);
+    // The cached (or a new) connection to the snapshot's master.
+    RedisConnection *masterConnection(const ClusterSnapshot &s, const QDeadlineTimer &deadline, Error *error);
     // The cached (or a new) connection after a timed PING; null with `error` set on failure.
     RedisConnection *ping(const QString &key, const RedisUrl &url, bool sentinel,
                           const QDeadlineTimer &deadline, double *rttMs, Error *error);
