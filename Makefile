@@ -17,7 +17,7 @@ CTEST_ARGS ?=
 # Debian packages the build, the tests and the headless demo need; `make fuzz` adds clang and
 # its libFuzzer runtime.
 PACKAGES := cmake g++ make pkg-config ninja-build \
-	qt6-base-dev libqcustomplot-dev libqcustomplot2.1-qt6 libhiredis-dev libspdlog-dev \
+	qt6-base-dev libqcustomplot-dev libqcustomplot2.1-qt6 libhiredis-dev libspdlog-dev libssl-dev openssl \
 	redis-server redis-sentinel redis-tools \
 	xvfb xauth fonts-dejavu-core
 FUZZ_PACKAGES := clang libclang-rt-14-dev

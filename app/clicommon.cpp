@@ -70,6 +70,12 @@ const char *usageText =
     "URLs: redis://[user[:password]@]host[:port][/db]\n"
     "      unix:///path/redis.sock[?db=N]\n"
     "      redis-sentinel://[user[:password]@]host[:port][,host2[:port2]...][/db]#masterName\n"
+    "      rediss:// and rediss-sentinel:// are the same over TLS.\n"
+    "TLS: --tls (TLS with a redis:// URL), --cacert FILE (the CA that signed the servers'\n"
+    "certificates; the system's CAs by default), --cert FILE and --key FILE (a client\n"
+    "certificate), --sni NAME (the server name sent and verified; the host by default),\n"
+    "--insecure (no certificate verification; for testing only). They apply to --url, and\n"
+    "to every --fallback that uses TLS. A certificate that does not verify is an error.\n"
     "Passwords: --password-file FILE (its first line; the file must be yours and mode 0600),\n"
     "--askpass (asked on the terminal, or the first line of a pipe), the URL, or the\n"
     "REDISCLI_AUTH environment variable, in that order; the sessions commands ask on the\n"
@@ -151,6 +157,41 @@ Result<QString> readPasswordFile(const QString &path)
     return QString::fromUtf8(line);
 }
 
+std::optional<int> applyTlsOptions(const QCommandLineParser &parser, RedisUrl &url, bool enable)
+{
+    TlsOptions tls = url.tls();
+    if (enable) {
+        if (url.kind() == RedisUrl::Kind::Unix) {
+            usage(QStringLiteral("--tls: a unix:// socket does not use TLS"));
+            return ExitUsage;
+        }
+        tls.enabled = true;
+    }
+    const QStringList options{QStringLiteral("cacert"), QStringLiteral("cert"), QStringLiteral("key"),
+                              QStringLiteral("sni"), QStringLiteral("insecure")};
+    for (const QString &option : options) {
+        if (!parser.isSet(option))
+            continue;
+        if (!tls.enabled) {
+            usage(QStringLiteral("--%1 is a TLS option: add --tls, or use a rediss:// or rediss-sentinel:// URL")
+                      .arg(option));
+            return ExitUsage;
+        }
+        if (option == QLatin1String("cacert"))
+            tls.caFile = parser.value(option);
+        else if (option == QLatin1String("cert"))
+            tls.certFile = parser.value(option);
+        else if (option == QLatin1String("key"))
+            tls.keyFile = parser.value(option);
+        else if (option == QLatin1String("sni"))
+            tls.serverName = parser.value(option);
+        else
+            tls.insecure = true;
+    }
+    url.setTls(tls);
+    return std::nullopt;
+}
+
 // Parses --url/--timeout/--json; returns an exit code on failure.
 std::optional<int> parseTarget(const QCommandLineParser &parser, Target &target)
 {
@@ -164,6 +205,8 @@ std::optional<int> parseTarget(const QCommandLineParser &parser, Target &target)
         return ExitUsage;
     }
     target.url = *url;
+    if (auto code = applyTlsOptions(parser, target.url, parser.isSet(QStringLiteral("tls"))))
+        return code;
     if (target.url.hasPassword())
         warnAboutArgvPassword(parser, QStringLiteral("--url"));
     if (auto code = passwordFromOptions(parser, target))

@@ -37,6 +37,9 @@ struct Target
     bool json = false;
 };
 
+// --tls (when `enable`), --cacert, --cert, --key, --sni and --insecure into url; an exit code
+// when a TLS option is given for a connection without TLS.
+std::optional<int> applyTlsOptions(const QCommandLineParser &parser, sdcore::RedisUrl &url, bool enable);
 // Parses --url/--timeout/--json; a password not in the URL comes from REDISCLI_AUTH. Returns an
 // exit code on failure.
 std::optional<int> parseTarget(const QCommandLineParser &parser, Target &target);

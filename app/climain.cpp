@@ -402,6 +402,12 @@ int main(int argc, char *argv[])
         {"askpass", "Read the password from the terminal (or the first line of a pipe)."},
         {"password-file", "Read the password from the first line of FILE (mode 0600).", "file"},
         {"no-auth-warning", "No warning for a password given on the command line."},
+        {"tls", "Use TLS (as rediss:// does)."},
+        {"cacert", "CA certificate file (PEM) to verify the servers with.", "file"},
+        {"cert", "Client certificate file (PEM).", "file"},
+        {"key", "Private key file (PEM) of the client certificate.", "file"},
+        {"sni", "Server name to send and verify (default: the host).", "name"},
+        {"insecure", "Do not verify the servers' certificates (testing only)."},
     });
     parser.addHelpOption();
     parser.addVersionOption();

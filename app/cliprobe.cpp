@@ -20,6 +20,10 @@ int runProbe(const QCommandLineParser &parser)
             err() << "sessiondeck-cli: --fallback: " << url.errorMessage() << "\n";
             return ExitUsage;
         }
+        if (url->usesTls()) {
+            if (auto code = applyTlsOptions(parser, *url, false))
+                return *code;
+        }
         if (url->hasPassword())
             warnAboutArgvPassword(parser, QStringLiteral("--fallback"));
         else if (target.url.hasPassword())

@@ -3,9 +3,11 @@
 #include "info.h"
 #include "redisconnection.h"
 
+#include <QDateTime>
 #include <QDeadlineTimer>
 #include <QDir>
 #include <QFile>
+#include <QProcess>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QThread>
@@ -133,11 +135,26 @@ QList<int> ClusterLauncher::sentinelIndexes() const
     return out;
 }
 
+TlsOptions ClusterLauncher::clientTls() const
+{
+    TlsOptions tls;
+    tls.enabled = m_options.tls;
+    if (tls.enabled) {
+        tls.caFile = m_tlsFiles.caFile;
+        if (m_options.tlsAuthClients) {
+            tls.certFile = m_tlsFiles.certFile;
+            tls.keyFile = m_tlsFiles.keyFile;
+        }
+    }
+    return tls;
+}
+
 RedisUrl ClusterLauncher::nodeUrl(int index) const
 {
     RedisUrl url = RedisUrl::tcp(QStringLiteral("127.0.0.1"), m_nodes.value(index).port);
     if (m_nodes.value(index).role != Role::Sentinel && !m_options.password.isEmpty())
         url.setPassword(m_options.password);
+    url.setTls(clientTls());
     return url;
 }
 
@@ -149,6 +166,7 @@ RedisUrl ClusterLauncher::sentinelUrl() const
     RedisUrl url = RedisUrl::sentinel(sentinels, m_options.masterName);
     if (!m_options.password.isEmpty())
         url.setPassword(m_options.password);
+    url.setTls(clientTls());
     return url;
 }
 
@@ -275,6 +293,19 @@ Status ClusterLauncher::waitForPing(Node &node, int timeoutMs)
                          .arg(last));
 }
 
+QString ClusterLauncher::listenConfig(quint16 port) const
+{
+    QString c = QStringLiteral("bind 127.0.0.1\nprotected-mode no\ndaemonize no\n");
+    if (!m_options.tls)
+        return c + QStringLiteral("port %1\n").arg(port);
+    // TLS only, also between the nodes: replicas and sentinels announce their tls-port.
+    c += QStringLiteral("port 0\ntls-port %1\n").arg(port);
+    c += QStringLiteral("tls-cert-file \"%1\"\ntls-key-file \"%2\"\ntls-ca-cert-file \"%3\"\n")
+             .arg(m_tlsFiles.certFile, m_tlsFiles.keyFile, m_tlsFiles.caFile);
+    c += QStringLiteral("tls-auth-clients %1\ntls-replication yes\n").arg(m_options.tlsAuthClients ? "yes" : "no");
+    return c;
+}
+
 void ClusterLauncher::writeDataConfig(Node &node, quint16 masterPort) const
 {
     const QString dataDir = m_dir->filePath(node.name);
@@ -282,7 +313,7 @@ void ClusterLauncher::writeDataConfig(Node &node, quint16 masterPort) const
     QFile f(node.configPath);
     f.open(QIODevice::WriteOnly | QIODevice::Truncate);
     QString c;
-    c += QStringLiteral("port %1\nbind 127.0.0.1\nprotected-mode no\ndaemonize no\n").arg(node.port);
+    c += listenConfig(node.port);
     c += QStringLiteral("dir \"%1\"\nlogfile \"%2\"\n").arg(dataDir, node.logPath);
     c += QStringLiteral("save \"\"\nappendonly no\n");
     // A full sync must not wait for more replicas, or a failover can end by timeout.
@@ -306,7 +337,7 @@ void ClusterLauncher::writeSentinelConfig(Node &node, quint16 masterPort) const
     f.open(QIODevice::WriteOnly | QIODevice::Truncate);
     const QString &name = m_options.masterName;
     QString c;
-    c += QStringLiteral("port %1\nbind 127.0.0.1\nprotected-mode no\ndaemonize no\n").arg(node.port);
+    c += listenConfig(node.port);
     c += QStringLiteral("dir \"%1\"\nlogfile \"%2\"\n").arg(m_dir->path(), node.logPath);
     c += QStringLiteral("sentinel monitor %1 127.0.0.1 %2 %3\n")
              .arg(name)
@@ -347,14 +378,74 @@ Status ClusterLauncher::startDataNode(Node &node, quint16 masterPort)
     return last;
 }
 
+Status ClusterLauncher::prepareDirectory()
+{
+    m_dir = std::make_unique<QTemporaryDir>(QDir::tempPath() + QStringLiteral("/sessiondeck-XXXXXX"));
+    if (!m_dir->isValid())
+        return makeError(ErrorKind::Process, QStringLiteral("Cannot create a temporary folder"));
+    m_tlsFiles = {};
+    if (m_options.tls) {
+        auto files = makeCertificates(m_dir->path(), QStringLiteral("cluster"), QStringLiteral("SessionDeck test CA"));
+        if (!files)
+            return files.error();
+        m_tlsFiles = *files;
+    }
+    return success();
+}
+
+Result<TlsFiles> ClusterLauncher::makeCertificates(const QString &dir, const QString &prefix, const QString &caName)
+{
+    const QString openssl = findBinary(QStringLiteral("openssl"));
+    if (openssl.isEmpty())
+        return makeError(ErrorKind::Process, QStringLiteral("The openssl command is not installed (apt-get install openssl)"));
+    const auto path = [&](const char *suffix) { return QDir(dir).filePath(prefix + QLatin1String(suffix)); };
+    TlsFiles files{path("-ca.crt"), path(".crt"), path(".key")};
+    const QString caKey = path("-ca.key");
+    const QString request = path(".csr");
+    const QString extensions = path(".ext");
+    QFile ext(extensions);
+    if (!ext.open(QIODevice::WriteOnly))
+        return makeError(ErrorKind::Process, QStringLiteral("Cannot write %1").arg(extensions));
+    ext.write("subjectAltName=DNS:localhost,IP:127.0.0.1\n"
+              "extendedKeyUsage=serverAuth,clientAuth\n"
+              "basicConstraints=CA:FALSE\n"
+              "keyUsage=digitalSignature,keyEncipherment\n");
+    ext.close();
+    const QStringList ec{QStringLiteral("-newkey"), QStringLiteral("ec"), QStringLiteral("-pkeyopt"),
+                         QStringLiteral("ec_paramgen_curve:prime256v1"), QStringLiteral("-nodes")};
+    const QList<QStringList> steps{
+        QStringList{QStringLiteral("req"), QStringLiteral("-x509")} + ec
+            + QStringList{QStringLiteral("-days"), QStringLiteral("2"), QStringLiteral("-subj"), QStringLiteral("/CN=") + caName,
+                          QStringLiteral("-addext"), QStringLiteral("basicConstraints=critical,CA:TRUE"),
+                          QStringLiteral("-addext"), QStringLiteral("keyUsage=critical,keyCertSign,cRLSign"),
+                          QStringLiteral("-keyout"), caKey, QStringLiteral("-out"), files.caFile},
+        QStringList{QStringLiteral("req")} + ec
+            + QStringList{QStringLiteral("-subj"), QStringLiteral("/CN=localhost"), QStringLiteral("-keyout"), files.keyFile,
+                          QStringLiteral("-out"), request},
+        QStringList{QStringLiteral("x509"), QStringLiteral("-req"), QStringLiteral("-in"), request, QStringLiteral("-CA"),
+                    files.caFile, QStringLiteral("-CAkey"), caKey, QStringLiteral("-set_serial"),
+                    QString::number(QDateTime::currentMSecsSinceEpoch()), QStringLiteral("-days"), QStringLiteral("2"),
+                    QStringLiteral("-extfile"), extensions, QStringLiteral("-out"), files.certFile},
+    };
+    for (const QStringList &args : steps) {
+        QProcess process;
+        process.setProcessChannelMode(QProcess::MergedChannels);
+        process.start(openssl, args);
+        if (!process.waitForFinished(30000) || process.exitStatus() != QProcess::NormalExit || process.exitCode() != 0) {
+            return makeError(ErrorKind::Process, QStringLiteral("openssl %1 failed: %2")
+                                                     .arg(args.first(), QString::fromLocal8Bit(process.readAll()).trimmed()));
+        }
+    }
+    return files;
+}
+
 Status ClusterLauncher::startStandalone()
 {
     if (Status s = checkBinaries(); !s)
         return s;
     stop();
-    m_dir = std::make_unique<QTemporaryDir>(QDir::tempPath() + QStringLiteral("/sessiondeck-XXXXXX"));
-    if (!m_dir->isValid())
-        return makeError(ErrorKind::Process, QStringLiteral("Cannot create a temporary folder"));
+    if (Status s = prepareDirectory(); !s)
+        return s;
     m_nodes = {Node{QStringLiteral("redis"), Role::Standalone, 0, 0, false, {}, {}}};
     if (Status s = startDataNode(m_nodes[0], 0); !s) {
         stop();
@@ -369,9 +460,8 @@ Status ClusterLauncher::startSentinelCluster()
     if (Status s = checkBinaries(); !s)
         return s;
     stop();
-    m_dir = std::make_unique<QTemporaryDir>(QDir::tempPath() + QStringLiteral("/sessiondeck-XXXXXX"));
-    if (!m_dir->isValid())
-        return makeError(ErrorKind::Process, QStringLiteral("Cannot create a temporary folder"));
+    if (Status s = prepareDirectory(); !s)
+        return s;
 
     m_nodes.clear();
     m_nodes << Node{QStringLiteral("master"), Role::Master, 0, 0, false, {}, {}};

@@ -34,7 +34,21 @@ struct LauncherOptions
     // An extra ACL user with all permissions on the Redis nodes, when set.
     QString aclUser;
     QString aclPassword;
+    // TLS only (port 0, tls-port), replication and Sentinel included, with certificates the
+    // launcher makes for 127.0.0.1 and localhost (see makeCertificates). The launcher's URLs
+    // carry the CA and, for tlsAuthClients, the client certificate.
+    bool tls = false;
+    bool tlsAuthClients = false;
     int readyTimeoutMs = 30000;
+};
+
+// PEM files: a CA certificate, and a certificate it signed for 127.0.0.1 and localhost (good for
+// server and client authentication) with its key.
+struct TlsFiles
+{
+    QString caFile;
+    QString certFile;
+    QString keyFile;
 };
 
 class ClusterLauncher
@@ -60,6 +74,12 @@ public:
 
     // Whether redis-server (and redis-sentinel) can be found; a message says how to install them.
     static Status checkBinaries();
+    // Makes a fresh CA named `caName` and a certificate it signed, with the openssl command,
+    // in `dir` (files prefixed with `prefix`). Valid for two days.
+    static Result<TlsFiles> makeCertificates(const QString &dir, const QString &prefix,
+                                             const QString &caName);
+    // The files the TLS cluster uses (empty without LauncherOptions::tls).
+    TlsFiles tlsFiles() const { return m_tlsFiles; }
 
     Status startStandalone();
     // Starts master, replicas (waits for their sync), then sentinels, and waits until every
@@ -98,11 +118,14 @@ public:
     Result<HostPort> waitForNewMaster(const HostPort &previous, int timeoutMs) const;
 
 private:
+    Status prepareDirectory();
     Status spawn(Node &node);
     Status startDataNode(Node &node, quint16 masterPort);
     Status waitForPing(Node &node, int timeoutMs);
     bool cancelled() const { return m_cancelled.load(); }
     Status waitForSentinelsReady(int timeoutMs) const;
+    QString listenConfig(quint16 port) const;
+    TlsOptions clientTls() const;
     void writeDataConfig(Node &node, quint16 masterPort) const;
     void writeSentinelConfig(Node &node, quint16 masterPort) const;
     bool reap(Node &node, int timeoutMs);
@@ -110,6 +133,7 @@ private:
     LauncherOptions m_options;
     std::unique_ptr<QTemporaryDir> m_dir;
     QList<Node> m_nodes;
+    TlsFiles m_tlsFiles;
     QString m_redisServer;
     QString m_redisSentinel;
     std::atomic_bool m_cancelled{false};

@@ -194,7 +194,9 @@ SentinelState ClusterPoller::pollSentinel(const HostPort &address, const QDeadli
     s.address = address;
     const QString key = QStringLiteral("sentinel ") + address.toString();
     Error error;
-    if (!ping(key, RedisUrl::tcp(address.host, address.port), true, deadline, &s.rttMs, &error)) {
+    RedisUrl url = RedisUrl::tcp(address.host, address.port);
+    url.setTls(m_url.tls());
+    if (!ping(key, url, true, deadline, &s.rttMs, &error)) {
         s.reason = error.message;
         return s;
     }

@@ -30,6 +30,7 @@ bool FailoverSessionStore::isTierFailure(const Error &error)
     case ErrorKind::Timeout:
     case ErrorKind::Io:
     case ErrorKind::Protocol:
+    case ErrorKind::Tls:
     case ErrorKind::AuthFailed:
     case ErrorKind::NoAuth:
     case ErrorKind::NoPermission:

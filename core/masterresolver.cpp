@@ -11,6 +11,7 @@ MasterResolver::openSentinel(const RedisUrl &sentinelUrl, const HostPort &sentin
                              const ConnectionOptions &options)
 {
     RedisUrl plain = RedisUrl::tcp(sentinel.host, sentinel.port);
+    plain.setTls(sentinelUrl.tls());
     auto conn = RedisConnection::open(plain, options);
     if (!conn && conn.error().kind == ErrorKind::NoAuth && sentinelUrl.hasPassword()) {
         plain.setUsername(sentinelUrl.username());

@@ -1,5 +1,7 @@
 #include "redisconnection.h"
 
+#include "tlstunnel.h"
+
 #include <hiredis.h>
 
 #include <QElapsedTimer>
@@ -214,9 +216,9 @@ ErrorKind classifyErrorReply(QByteArrayView text)
     return ErrorKind::ServerError;
 }
 
-RedisConnection::RedisConnection(redisContext *context, const RedisUrl &url,
-                                 const ConnectionOptions &options)
-    : m_context(context), m_url(url), m_options(options), m_peer(describeTarget(url)),
+RedisConnection::RedisConnection(redisContext *context, std::unique_ptr<TlsTunnel> tunnel,
+                                 const RedisUrl &url, const ConnectionOptions &options)
+    : m_context(context), m_tunnel(std::move(tunnel)), m_url(url), m_options(options), m_peer(describeTarget(url)),
       m_thread(QThread::currentThread())
 {
     m_context->reader->fn = &budgetedFunctions;
@@ -275,8 +277,10 @@ Result<ReplyPtr> RedisConnection::readReply(const char *during)
     const auto fromReader = [&]() -> bool {
         errno = 0;
         const bool ok = redisGetReplyFromReader(m_context, &raw) == REDIS_OK;
-        if (ok && raw)
+        if (ok && raw) {
             m_budget.used = 0;   // a whole reply: the next one starts from nothing
+            m_answered = true;
+        }
         return ok;
     };
     if (!fromReader())
@@ -327,7 +331,13 @@ RedisConnection::~RedisConnection()
     Q_ASSERT_X(QThread::currentThread() == m_thread, "RedisConnection",
                "destroyed on another thread than the one that opened it");
     if (m_context)
-        redisFree(m_context);
+        redisFree(m_context);   // closes hiredis's end of the tunnel first, then the tunnel stops
+    m_tunnel.reset();
+}
+
+QString RedisConnection::tlsDescription() const
+{
+    return m_tunnel ? m_tunnel->description() : QString();
 }
 
 Result<std::unique_ptr<RedisConnection>> RedisConnection::open(const RedisUrl &url,
@@ -345,9 +355,16 @@ Result<std::unique_ptr<RedisConnection>> RedisConnection::open(const RedisUrl &u
 
     const timeval connectTimeout = toTimeval(options.connectTimeoutMs);
     redisContext *ctx = nullptr;
+    std::unique_ptr<TlsTunnel> tunnel;
     if (url.kind() == RedisUrl::Kind::Unix) {
         ctx = redisConnectUnixWithTimeout(url.socketPath().toLocal8Bit().constData(),
                                           connectTimeout);
+    } else if (url.usesTls()) {
+        auto opened = TlsTunnel::open(url.hosts().value(0), url.tls(), options.connectTimeoutMs);
+        if (!opened)
+            return opened.error();
+        tunnel = std::move(*opened);
+        ctx = redisConnectFd(tunnel->takeClientFd());
     } else {
         const HostPort node = url.hosts().value(0);
         ctx = redisConnectWithTimeout(node.host.toUtf8().constData(), node.port, connectTimeout);
@@ -356,11 +373,13 @@ Result<std::unique_ptr<RedisConnection>> RedisConnection::open(const RedisUrl &u
     if (!ctx)
         return makeError(ErrorKind::Io, QStringLiteral("Out of memory while connecting"));
 
-    std::unique_ptr<RedisConnection> connection(new RedisConnection(ctx, url, options));
+    const bool tls = tunnel != nullptr;
+    std::unique_ptr<RedisConnection> connection(new RedisConnection(ctx, std::move(tunnel), url, options));
     if (ctx->err)
         return connection->contextError("connect", connectErrno);
     connection->setCommandTimeout(options.commandTimeoutMs);
-    redisEnableKeepAlive(ctx);
+    if (!tls)   // the tunnel keeps its TCP socket alive; the socket pair has no keepalive
+        redisEnableKeepAlive(ctx);
 
     if (options.deferHandshake)
         return connection;
@@ -434,7 +453,19 @@ Error RedisConnection::contextError(const char *during, int savedErrno)
     m_broken = true;
     const QString detail = QString::fromLocal8Bit(m_context->errstr);
     const bool connecting = std::strcmp(during, "connect") == 0;
+    // The tunnel knows why the stream ended when TLS ended it (an alert, a failed write).
+    if (m_tunnel && !m_tunnel->failure().isEmpty())
+        return makeError(ErrorKind::Tls, m_tunnel->failure());
 
+    // A TLS port drops a client that speaks plain RESP before anything was answered.
+    if (!m_answered && !m_tunnel && m_url.kind() == RedisUrl::Kind::Tcp
+        && (m_context->err == REDIS_ERR_EOF || savedErrno == ECONNRESET)) {
+        return makeError(ErrorKind::Io,
+                         QStringLiteral("%1 closed the connection before answering anything: if that port "
+                                        "serves TLS (tls-port), use rediss://; otherwise the server was "
+                                        "killed or refused this client")
+                             .arg(m_peer));
+    }
     switch (m_context->err) {
     case REDIS_ERR_EOF:
         return makeError(ErrorKind::Io,
@@ -621,6 +652,7 @@ Result<QList<RedisValue>> RedisConnection::takeBuffered()
             return messages;
         }
         m_budget.used = 0;
+        m_answered = true;
         ReplyPtr r(raw, freeReplyObject);
         messages.append(convert(static_cast<redisReply *>(raw)));
     }

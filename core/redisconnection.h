@@ -18,6 +18,8 @@ class QThread;
 
 namespace sdcore {
 
+class TlsTunnel;
+
 struct ConnectionOptions
 {
     int connectTimeoutMs = 2000;
@@ -90,6 +92,8 @@ public:
     bool isBroken() const { return m_broken; }
     // "host:port" or the socket path, for messages.
     QString peer() const { return m_peer; }
+    // The TLS protocol and cipher in use ("TLSv1.3 TLS_AES_256_GCM_SHA384"); empty without TLS.
+    QString tlsDescription() const;
     const RedisUrl &url() const { return m_url; }
     void setCommandTimeout(int ms);
     int commandTimeoutMs() const { return m_options.commandTimeoutMs; }
@@ -108,7 +112,8 @@ public:
     Error errorFromReply(const RedisValue &reply, const Command &argv = {}) const;
 
 private:
-    RedisConnection(redisContext *context, const RedisUrl &url, const ConnectionOptions &options);
+    RedisConnection(redisContext *context, std::unique_ptr<TlsTunnel> tunnel, const RedisUrl &url,
+                    const ConnectionOptions &options);
     // `savedErrno` is errno as it was right after the failing hiredis call.
     Error contextError(const char *during, int savedErrno);
     // redisGetReply with the bounds of ConnectionOptions::maxReplyBytes and the reply deadline.
@@ -116,11 +121,14 @@ private:
     Error tooLarge();
 
     redisContext *m_context = nullptr;
+    // For rediss:// targets: hiredis reads and writes plain RESP through it.
+    std::unique_ptr<TlsTunnel> m_tunnel;
     RedisUrl m_url;
     ConnectionOptions m_options;
     QString m_peer;
     QThread *m_thread = nullptr;
     bool m_broken = false;
+    bool m_answered = false;   // a reply arrived at least once
     ReplyBudget m_budget;
 };
 

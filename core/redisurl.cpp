@@ -13,7 +13,8 @@ namespace {
 // A parse step either succeeds silently or stops the whole parse with this error.
 using Failure = std::optional<Error>;
 
-const char *const kSupportedSchemes = "supported schemes: redis://, unix://, redis-sentinel://";
+const char *const kSupportedSchemes =
+    "supported schemes: redis://, rediss://, unix://, redis-sentinel://, rediss-sentinel://";
 
 // Every message goes through here so that users always get the same shape and a position to
 // look at. Callers pass only components that cannot be (part of) the password.
@@ -101,8 +102,8 @@ bool isSchemeToken(QStringView s)
     return true;
 }
 
-// The TLS spellings of Lettuce, redis-py and node-redis; refusing them by name is kinder than
-// "unknown scheme" and makes clear that we did not quietly connect in plain text instead.
+// TLS spellings: rediss:// (redis-py, node-redis, Lettuce), rediss-sentinel:// (Lettuce), and
+// the "+tls"/"+ssl" forms some configs use.
 bool isTlsScheme(const QString &lower)
 {
     static const QStringList tls{
@@ -192,6 +193,7 @@ struct Parsed
     QString password;
     int db = 0;
     int timeoutMs = 0;
+    TlsOptions tls;
 };
 
 // Works on the trimmed text with absolute indexes so every error can point at its position.
@@ -222,6 +224,7 @@ private:
     Failure parseDb(qsizetype from, qsizetype to);
     Failure parseTimeout(qsizetype from, qsizetype to);
     Failure parseQuery(qsizetype from, qsizetype to);
+    Failure parseInsecure(qsizetype from, qsizetype to);
     Failure decode(qsizetype from, qsizetype to, const char *what, bool echo, QString *out);
 
     const QString &m_text;
@@ -271,15 +274,9 @@ Failure UrlParser::parseScheme(qsizetype *restStart)
 
     const QString lower = scheme.toString().toLower();
     if (isTlsScheme(lower)) {
-        return makeError(
-            ErrorKind::Unsupported,
-            QStringLiteral("Invalid URL: %1:// asks for TLS, which is not available in this build "
-                           "(hiredis 0.14 has no TLS support); SessionDeck will not silently fall "
-                           "back to a plain-text connection. Use redis:// only on a trusted "
-                           "network or through a TLS tunnel (at character 1)")
-                .arg(lower));
-    }
-    if (lower == u"redis")
+        m_out.tls.enabled = true;
+        m_out.kind = lower.contains(u"sentinel") ? RedisUrl::Kind::Sentinel : RedisUrl::Kind::Tcp;
+    } else if (lower == u"redis")
         m_out.kind = RedisUrl::Kind::Tcp;
     else if (lower == u"unix")
         m_out.kind = RedisUrl::Kind::Unix;
@@ -548,8 +545,9 @@ Failure UrlParser::parseTimeout(qsizetype from, qsizetype to)
 Failure UrlParser::parseQuery(qsizetype from, qsizetype to)
 {
     const bool isUnix = m_out.kind == RedisUrl::Kind::Unix;
-    bool seenDb = false;
-    bool seenTimeout = false;
+    static const QStringList tlsKeys{QStringLiteral("cacert"), QStringLiteral("cert"), QStringLiteral("key"),
+                                     QStringLiteral("sni"), QStringLiteral("insecure")};
+    QStringList seen;
     qsizetype itemStart = from;
     for (;;) {
         const qsizetype itemEnd = findAny(itemStart, to, u"&");
@@ -559,30 +557,65 @@ Failure UrlParser::parseQuery(qsizetype from, qsizetype to)
             const QString key = slice(itemStart, eq).toString();
             const bool isTimeout = key == u"timeout";
             const bool isDb = isUnix && key == u"db";
-            if (!isTimeout && !isDb) {
+            const bool isTls = !isUnix && tlsKeys.contains(key);
+            if (!isTimeout && !isDb && !isTls) {
                 if (key == u"db")
                     return badUrl("unknown query parameter 'db': give the database as a path "
                                   "instead, e.g. redis://host:6379/2",
                                   itemStart);
                 return badUrl(QStringLiteral("unknown query parameter '%1' (supported: %2)")
                                   .arg(key, isUnix ? QStringLiteral("db, timeout")
-                                                   : QStringLiteral("timeout")),
+                                                   : QStringLiteral("timeout, and with TLS cacert, cert, "
+                                                                    "key, sni, insecure")),
                               itemStart);
             }
-            bool &seen = isTimeout ? seenTimeout : seenDb;
-            if (seen)
+            if (isTls && !m_out.tls.enabled)
+                return badUrl(QStringLiteral("'%1' is a TLS option; TLS URLs start with rediss:// or "
+                                             "rediss-sentinel://")
+                                  .arg(key),
+                              itemStart);
+            if (seen.contains(key))
                 return badUrl(QStringLiteral("duplicate query parameter '%1'").arg(key), itemStart);
-            seen = true;
+            seen << key;
             if (eq + 1 >= itemEnd)
                 return badUrl(QStringLiteral("missing value for query parameter '%1'").arg(key),
                               itemStart);
-            if (Failure f = isTimeout ? parseTimeout(eq + 1, itemEnd) : parseDb(eq + 1, itemEnd))
+            Failure f;
+            if (isTimeout)
+                f = parseTimeout(eq + 1, itemEnd);
+            else if (isDb)
+                f = parseDb(eq + 1, itemEnd);
+            else if (key == u"insecure")
+                f = parseInsecure(eq + 1, itemEnd);
+            else if (key == u"cacert")
+                f = decode(eq + 1, itemEnd, "CA file", true, &m_out.tls.caFile);
+            else if (key == u"cert")
+                f = decode(eq + 1, itemEnd, "certificate file", true, &m_out.tls.certFile);
+            else if (key == u"key")
+                f = decode(eq + 1, itemEnd, "key file", true, &m_out.tls.keyFile);
+            else
+                f = decode(eq + 1, itemEnd, "server name", true, &m_out.tls.serverName);
+            if (f)
                 return f;
         }
         if (itemEnd >= to)
             return {};
         itemStart = itemEnd + 1;
     }
+}
+
+Failure UrlParser::parseInsecure(qsizetype from, qsizetype to)
+{
+    const QString value = slice(from, to).toString().toLower();
+    if (value == u"1" || value == u"true" || value == u"yes") {
+        m_out.tls.insecure = true;
+        return {};
+    }
+    if (value == u"0" || value == u"false" || value == u"no") {
+        m_out.tls.insecure = false;
+        return {};
+    }
+    return badUrl("invalid value for 'insecure': expected 1 or 0", from);
 }
 
 // Percent-decodes [from, to) as UTF-8. `echo` is false for the password so that not even the
@@ -654,6 +687,7 @@ Result<RedisUrl> RedisUrl::parse(const QString &text)
     url.m_password = p.password;
     url.m_db = p.db;
     url.m_timeoutMs = p.timeoutMs;
+    url.m_tls = p.tls;
     return url;
 }
 
@@ -676,6 +710,12 @@ RedisUrl RedisUrl::sentinel(const QList<HostPort> &sentinels, const QString &mas
     url.m_masterName = masterName;
     url.m_db = db;
     return url;
+}
+
+void RedisUrl::setTls(const TlsOptions &tls)
+{
+    if (m_kind != Kind::Unix)
+        m_tls = tls;
 }
 
 RedisUrl RedisUrl::withNode(const HostPort &node) const
@@ -702,9 +742,11 @@ QString RedisUrl::build(bool revealPassword) const
 {
     QString out;
     switch (m_kind) {
-    case Kind::Tcp: out = QStringLiteral("redis://"); break;
+    case Kind::Tcp: out = m_tls.enabled ? QStringLiteral("rediss://") : QStringLiteral("redis://"); break;
     case Kind::Unix: out = QStringLiteral("unix://"); break;
-    case Kind::Sentinel: out = QStringLiteral("redis-sentinel://"); break;
+    case Kind::Sentinel:
+        out = m_tls.enabled ? QStringLiteral("rediss-sentinel://") : QStringLiteral("redis-sentinel://");
+        break;
     }
 
     const bool hasUserInfo = !m_username.isEmpty() || !m_password.isEmpty();
@@ -735,8 +777,23 @@ QString RedisUrl::build(bool revealPassword) const
     out += nodes.join(u',');
     if (m_db != 0)
         out += u'/' + QString::number(m_db);
+    QStringList query;
     if (m_timeoutMs > 0)
-        out += QStringLiteral("?timeout=") + QString::number(m_timeoutMs);
+        query << QStringLiteral("timeout=") + QString::number(m_timeoutMs);
+    if (m_tls.enabled) {
+        const auto add = [&query](const char *key, const QString &value) {
+            if (!value.isEmpty())
+                query << QLatin1String(key) + u'=' + encodeComponent(value, "/");
+        };
+        add("cacert", m_tls.caFile);
+        add("cert", m_tls.certFile);
+        add("key", m_tls.keyFile);
+        add("sni", m_tls.serverName);
+        if (m_tls.insecure)
+            query << QStringLiteral("insecure=1");
+    }
+    if (!query.isEmpty())
+        out += u'?' + query.join(u'&');
     if (m_kind == Kind::Sentinel)
         out += u'#' + encodeComponent(m_masterName);
     return out;

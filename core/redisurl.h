@@ -6,7 +6,9 @@
 //   unix://[user[:password]@]/path/redis.sock[?db=N][&timeout=ms]
 //   redis-sentinel://[user[:password]@]host[:port][,host2[:port2]...][/db][?timeout=ms]#masterName
 //
-// `rediss://` is recognised and refused with an explanation (this build has no TLS).
+// `rediss://` and `rediss-sentinel://` are the same over TLS (to the sentinels and to the data
+// nodes they name), with the TLS options as query parameters:
+//   ?cacert=FILE&cert=FILE&key=FILE&sni=NAME&insecure=1
 // toString() never shows the password; that is the one place a target becomes text.
 
 #include "result.h"
@@ -25,6 +27,22 @@ struct HostPort
     // "host:port", "[::1]:port" for IPv6.
     QString toString() const;
     bool operator==(const HostPort &other) const = default;
+};
+
+// TLS settings of a connection, as redis-cli spells them (--cacert, --cert, --key, --sni,
+// --insecure). The certificate chain is checked against caFile (the system's CAs when empty) and
+// the certificate must name the host (or serverName, which is also sent as SNI); `insecure`
+// skips both, and only when asked for.
+struct TlsOptions
+{
+    bool enabled = false;
+    QString caFile;
+    QString certFile;     // client certificate (PEM), for servers with tls-auth-clients
+    QString keyFile;      // its private key (PEM); the certificate file when empty
+    QString serverName;   // SNI and the name verified; the host when empty
+    bool insecure = false;
+
+    bool operator==(const TlsOptions &other) const = default;
 };
 
 class RedisUrl
@@ -54,10 +72,14 @@ public:
     QString password() const { return m_password; }
     bool hasPassword() const { return !m_password.isEmpty(); }
     int timeoutMs() const { return m_timeoutMs; }   // 0 when the URL does not set one
+    const TlsOptions &tls() const { return m_tls; }
+    bool usesTls() const { return m_tls.enabled; }
 
     void setUsername(const QString &user) { m_username = user; }
     void setPassword(const QString &password) { m_password = password; }
     void setDb(int db) { m_db = db; }
+    // Unix URLs cannot use TLS; the setting is ignored for them.
+    void setTls(const TlsOptions &tls);
 
     // The same target with `host:port` as the single Redis node (used once Sentinel resolved
     // the master); credentials and db are kept.
@@ -82,6 +104,7 @@ private:
     QString m_password;
     int m_db = 0;
     int m_timeoutMs = 0;
+    TlsOptions m_tls;
 };
 
 } // namespace sdcore

@@ -13,6 +13,7 @@ QString errorKindName(ErrorKind kind)
     case ErrorKind::Timeout: return QStringLiteral("timeout");
     case ErrorKind::Io: return QStringLiteral("io");
     case ErrorKind::Protocol: return QStringLiteral("protocol");
+    case ErrorKind::Tls: return QStringLiteral("tls");
     case ErrorKind::AuthFailed: return QStringLiteral("auth-failed");
     case ErrorKind::NoAuth: return QStringLiteral("noauth");
     case ErrorKind::NoPermission: return QStringLiteral("noperm");

@@ -14,12 +14,13 @@ namespace sdcore {
 enum class ErrorKind {
     None,
     BadUrl,         // the connection target could not be parsed
-    Unsupported,    // asks for something this build cannot do (TLS)
+    Unsupported,    // asks for something this build cannot do
     HostUnknown,    // name resolution failed
     Refused,        // nothing listens on that address
     Timeout,        // connect or command timeout
     Io,             // connection reset, closed or another socket error
     Protocol,       // the peer sent something that is not RESP
+    Tls,            // a TLS handshake, certificate or key problem
     AuthFailed,     // WRONGPASS / invalid password
     NoAuth,         // the server wants a password we did not give
     NoPermission,   // NOPERM from an ACL user
@@ -42,7 +43,8 @@ struct Error
     bool isConnectionFailure() const
     {
         return kind == ErrorKind::HostUnknown || kind == ErrorKind::Refused
-            || kind == ErrorKind::Timeout || kind == ErrorKind::Io || kind == ErrorKind::Protocol;
+            || kind == ErrorKind::Timeout || kind == ErrorKind::Io || kind == ErrorKind::Protocol
+            || kind == ErrorKind::Tls;
     }
 };
 

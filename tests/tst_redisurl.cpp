@@ -57,7 +57,7 @@ private slots:
     void reportsErrorPosition_data();
     void reportsErrorPosition();
     void unknownSchemeListsSupportedOnes();
-    void tlsIsRefusedWithoutFallback();
+    void parsesTls();
     void formatsCanonically_data();
     void formatsCanonically();
     void toStringNeverShowsPassword_data();
@@ -210,8 +210,6 @@ void TestRedisUrl::rejectsInvalidUrls_data()
     QTest::addColumn<QString>("kind");   // errorKindName()
     QTest::addColumn<QString>("message");   // expected substring
 
-    const QString unsupported = errorKindName(ErrorKind::Unsupported);
-
     QTest::newRow("empty") << "" << bad() << "empty URL";
     QTest::newRow("blank") << "  \t " << bad() << "empty URL";
     QTest::newRow("no scheme") << "localhost:6379" << bad() << "missing scheme";
@@ -221,10 +219,13 @@ void TestRedisUrl::rejectsInvalidUrls_data()
                                        << "expected '://' after 'redis'";
     QTest::newRow("unknown scheme") << "http://host" << bad() << "unknown scheme 'http'";
     QTest::newRow("malformed scheme") << "re dis://host" << bad() << "malformed scheme";
-    QTest::newRow("rediss") << "rediss://host:6380" << unsupported << "TLS";
-    QTest::newRow("rediss upper-case") << "REDISS://host" << unsupported << "TLS";
-    QTest::newRow("rediss-sentinel") << "rediss-sentinel://h#m" << unsupported << "TLS";
-    QTest::newRow("redis+tls") << "redis+tls://h" << unsupported << "TLS";
+    QTest::newRow("TLS option without TLS") << "redis://h?cacert=/ca.pem" << bad()
+                                            << "'cacert' is a TLS option";
+    QTest::newRow("TLS option on a socket") << "unix:///tmp/r.sock?sni=x" << bad()
+                                            << "unknown query parameter 'sni'";
+    QTest::newRow("bad insecure value") << "rediss://h?insecure=maybe" << bad() << "'insecure'";
+    QTest::newRow("duplicate TLS option") << "rediss://h?sni=a&sni=b" << bad() << "duplicate";
+    QTest::newRow("empty CA file") << "rediss://h?cacert=" << bad() << "missing value";
 
     QTest::newRow("empty host") << "redis://" << bad() << "empty host";
     QTest::newRow("empty host after credentials") << "redis://:pw@" << bad() << "empty host";
@@ -369,15 +370,39 @@ void TestRedisUrl::unknownSchemeListsSupportedOnes()
     }
 }
 
-void TestRedisUrl::tlsIsRefusedWithoutFallback()
+void TestRedisUrl::parsesTls()
 {
-    const auto parsed = RedisUrl::parse(QStringLiteral("rediss://:pw@host:6380"));
-    QVERIFY(!parsed.ok());
-    QCOMPARE(parsed.error().kind, ErrorKind::Unsupported);
-    const QString text = parsed.errorMessage();
-    QVERIFY2(text.contains(QLatin1String("not available in this build")), qPrintable(text));
-    QVERIFY2(text.contains(QLatin1String("hiredis")), qPrintable(text));
-    QVERIFY2(text.contains(QLatin1String("plain-text")), qPrintable(text));
+    const auto parsed = RedisUrl::parse(
+        QStringLiteral("rediss://:pw@host:6380/2?cacert=/etc/redis/ca%20file.pem&cert=/c.pem&key=/k.pem&sni=redis.example.com&insecure=0"));
+    QVERIFY2(parsed.ok(), qPrintable(parsed.errorMessage()));
+    QCOMPARE(parsed->kind(), RedisUrl::Kind::Tcp);
+    QVERIFY(parsed->usesTls());
+    QCOMPARE(parsed->tls().caFile, QStringLiteral("/etc/redis/ca file.pem"));
+    QCOMPARE(parsed->tls().certFile, QStringLiteral("/c.pem"));
+    QCOMPARE(parsed->tls().keyFile, QStringLiteral("/k.pem"));
+    QCOMPARE(parsed->tls().serverName, QStringLiteral("redis.example.com"));
+    QVERIFY(!parsed->tls().insecure);
+    QCOMPARE(parsed->toString(),
+             QStringLiteral("rediss://:***@host:6380/2?cacert=/etc/redis/ca%20file.pem&cert=/c.pem&key=/k.pem&sni=redis.example.com"));
+    // The data nodes a sentinel names are reached over TLS as well.
+    QVERIFY(parsed->withNode(HostPort{QStringLiteral("10.0.0.2"), 6381}).usesTls());
+
+    const auto upper = RedisUrl::parse(QStringLiteral("REDISS://host"));
+    QVERIFY(upper.ok() && upper->usesTls() && upper->kind() == RedisUrl::Kind::Tcp);
+    QCOMPARE(upper->hosts().first().port, quint16(6379));
+    const auto alias = RedisUrl::parse(QStringLiteral("redis+tls://h?insecure=1"));
+    QVERIFY(alias.ok() && alias->usesTls() && alias->tls().insecure);
+    QCOMPARE(alias->toString(), QStringLiteral("rediss://h:6379?insecure=1"));
+    const auto sentinel = RedisUrl::parse(QStringLiteral("rediss-sentinel://h1,h2:26380?cacert=/ca.pem#m"));
+    QVERIFY2(sentinel.ok(), qPrintable(sentinel.errorMessage()));
+    QCOMPARE(sentinel->kind(), RedisUrl::Kind::Sentinel);
+    QVERIFY(sentinel->usesTls());
+    QCOMPARE(sentinel->toString(), QStringLiteral("rediss-sentinel://h1:26379,h2:26380?cacert=/ca.pem#m"));
+    // Plain URLs stay plain, and a unix socket never takes TLS.
+    QVERIFY(!RedisUrl::parse(QStringLiteral("redis://h"))->usesTls());
+    RedisUrl socket = *RedisUrl::parse(QStringLiteral("unix:///tmp/r.sock"));
+    socket.setTls(TlsOptions{true, {}, {}, {}, {}, false});
+    QVERIFY(!socket.usesTls());
 }
 
 void TestRedisUrl::formatsCanonically_data()
@@ -488,7 +513,7 @@ void TestRedisUrl::errorsNeverShowPassword_data()
     QTest::newRow("sentinel empty master") << "redis-sentinel://alice:Zebra42@h1#" << secret;
     QTest::newRow("sentinel, raw # in password") << "redis-sentinel://alice:Zeb#ra42@h" << "ra42";
     QTest::newRow("raw / in password, bad port") << "redis://alice:Zeb/ra42@host:x" << "ra42";
-    QTest::newRow("rediss") << "rediss://alice:Zebra42@host" << secret;
+    QTest::newRow("rediss") << "rediss://alice:Zebra42@host?cacert=" << secret;
     QTest::newRow("unknown scheme") << "http://alice:Zebra42@host" << secret;
     QTest::newRow("missing ://") << "redis//alice:Zebra42@host" << secret;
     QTest::newRow("forgot @host") << "redis://alice:Zebra42" << secret;
@@ -518,6 +543,12 @@ void TestRedisUrl::secretStringRoundTrips_data()
     RedisUrl escapeLike = RedisUrl::tcp(QStringLiteral("::1"), 6379);
     escapeLike.setPassword(QStringLiteral("a%2Fb%zz"));
     QTest::newRow("password that looks escaped") << escapeLike;
+
+    RedisUrl tls = RedisUrl::tcp(QStringLiteral("h"), 6380);
+    tls.setPassword(QStringLiteral("pw&cacert=x"));
+    tls.setTls(TlsOptions{true, QStringLiteral("/ca dir/&ca.pem"), QStringLiteral("/c?.pem"),
+                          QStringLiteral("/k#.pem"), QStringLiteral("redis.example.com"), true});
+    QTest::newRow("TLS with files") << tls;
 
     RedisUrl stars = RedisUrl::tcp(QStringLiteral("h"), 1);
     stars.setPassword(QStringLiteral("***"));

@@ -1,0 +1,300 @@
+// TLS against Debian's redis-server and redis-sentinel started with tls-port and certificates
+// made for the test: commands and large values through the tunnel, every way a certificate can be
+// wrong (each a clear error and no connection), client certificates, the insecure switch, a
+// plain port spoken to in TLS, and a whole Sentinel deployment over TLS followed through a
+// failover by ClusterMonitor. The CLI's --tls options are run as a user runs them.
+
+#include "clusterlauncher.h"
+#include "clustermonitor.h"
+#include "masterresolver.h"
+#include "redisconnection.h"
+
+#include <QProcess>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace sdcore;
+
+namespace {
+
+int countOf(const EventTimeline &timeline, const QString &type)
+{
+    int n = 0;
+    for (const TimelineEntry &e : timeline.entries())
+        n += e.event.type == type ? 1 : 0;
+    return n;
+}
+
+RedisUrl withTls(RedisUrl url, const std::function<void(TlsOptions &)> &change)
+{
+    TlsOptions tls = url.tls();
+    change(tls);
+    url.setTls(tls);
+    return url;
+}
+
+} // namespace
+
+class TestTls : public QObject
+{
+    Q_OBJECT
+
+    ClusterLauncher m_server{[] {
+        LauncherOptions o;
+        o.tls = true;
+        o.password = QStringLiteral("tls-secret-4711");
+        return o;
+    }()};
+    QTemporaryDir m_other;
+    TlsFiles m_otherFiles;   // a CA the server's certificate is not signed by
+
+    struct CliRun
+    {
+        int exitCode = -1;
+        QString out;
+        QString err;
+    };
+
+    static CliRun cli(const QStringList &args)
+    {
+        QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("REDISCLI_AUTH"), QStringLiteral("tls-secret-4711"));
+        p.setProcessEnvironment(env);
+        p.start(QStringLiteral(SESSIONDECK_CLI), args);
+        p.waitForFinished(60000);
+        return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        auto s = m_server.startStandalone();
+        QVERIFY2(s, qPrintable(s.errorMessage()));
+        QVERIFY(m_other.isValid());
+        auto other = ClusterLauncher::makeCertificates(m_other.path(), QStringLiteral("other"), QStringLiteral("Some other CA"));
+        QVERIFY2(other, qPrintable(other.errorMessage()));
+        m_otherFiles = *other;
+    }
+
+    void commandsAndLargeValuesOverTls()
+    {
+        auto conn = RedisConnection::open(m_server.standaloneUrl());
+        QVERIFY2(conn, qPrintable(conn.errorMessage()));
+        QVERIFY2((*conn)->tlsDescription().startsWith(QLatin1String("TLSv1.")), qPrintable((*conn)->tlsDescription()));
+        QCOMPARE((*conn)->command({"PING"})->bytes(), QByteArray("PONG"));
+
+        // Larger than many TLS records and than the socket pair's buffers, both ways.
+        QByteArray big(12 << 20, Qt::Uninitialized);
+        for (qsizetype i = 0; i < big.size(); ++i)
+            big[i] = char((i * 131) ^ (i >> 9));
+        QVERIFY((*conn)->command({"SET", "tls:big", big}));
+        auto back = (*conn)->command({"GET", "tls:big"});
+        QVERIFY2(back, qPrintable(back.errorMessage()));
+        QCOMPARE(back->bytes().size(), big.size());
+        QVERIFY(back->bytes() == big);
+
+        // A deep pipeline: 20,000 commands written before a reply is read.
+        QList<Command> commands;
+        for (int i = 0; i < 20000; ++i)
+            commands << Command{"SET", "tls:k:" + QByteArray::number(i), QByteArray::number(i)};
+        auto replies = (*conn)->pipeline(commands);
+        QVERIFY2(replies, qPrintable(replies.errorMessage()));
+        QCOMPARE(replies->size(), 20000);
+        QCOMPARE((*conn)->command({"DBSIZE"})->toInteger(), 20001);
+        QCOMPARE((*conn)->command({"GET", "tls:k:19999"})->bytes(), QByteArray("19999"));
+    }
+
+    void byHostName()
+    {
+        // The certificate names localhost too.
+        RedisUrl url = m_server.standaloneUrl().withNode(HostPort{QStringLiteral("localhost"), m_server.nodes().first().port});
+        auto conn = RedisConnection::open(url);
+        QVERIFY2(conn, qPrintable(conn.errorMessage()));
+        QCOMPARE((*conn)->command({"PING"})->bytes(), QByteArray("PONG"));
+    }
+
+    void untrustedCertificateIsRefused()
+    {
+        const RedisUrl url = withTls(m_server.standaloneUrl(), [&](TlsOptions &t) { t.caFile = m_otherFiles.caFile; });
+        auto conn = RedisConnection::open(url);
+        QVERIFY(!conn);
+        QCOMPARE(conn.error().kind, ErrorKind::Tls);
+        QVERIFY2(conn.errorMessage().contains(QLatin1String("not trusted")), qPrintable(conn.errorMessage()));
+        QVERIFY2(conn.errorMessage().contains(QLatin1String("--cacert")), qPrintable(conn.errorMessage()));
+        QVERIFY(!conn.errorMessage().contains(QLatin1String("tls-secret-4711")));
+        qInfo("untrusted: %s", qPrintable(conn.errorMessage()));
+
+        // Without a CA file the system's CAs are used, and they do not know the test CA either.
+        auto system = RedisConnection::open(withTls(m_server.standaloneUrl(), [](TlsOptions &t) { t.caFile.clear(); }));
+        QVERIFY(!system);
+        QCOMPARE(system.error().kind, ErrorKind::Tls);
+        QVERIFY2(system.errorMessage().contains(QLatin1String("not trusted")), qPrintable(system.errorMessage()));
+    }
+
+    void insecureSkipsVerificationOnlyWhenAsked()
+    {
+        const RedisUrl url = withTls(m_server.standaloneUrl(), [&](TlsOptions &t) {
+            t.caFile = m_otherFiles.caFile;
+            t.insecure = true;
+        });
+        auto conn = RedisConnection::open(url);
+        QVERIFY2(conn, qPrintable(conn.errorMessage()));
+        QCOMPARE((*conn)->command({"PING"})->bytes(), QByteArray("PONG"));
+        QVERIFY(url.toString().contains(QLatin1String("insecure=1")));
+    }
+
+    void wrongServerName()
+    {
+        const RedisUrl url = withTls(m_server.standaloneUrl(), [](TlsOptions &t) { t.serverName = QStringLiteral("redis.example.com"); });
+        auto conn = RedisConnection::open(url);
+        QVERIFY(!conn);
+        QCOMPARE(conn.error().kind, ErrorKind::Tls);
+        QVERIFY2(conn.errorMessage().contains(QLatin1String("redis.example.com")), qPrintable(conn.errorMessage()));
+        QVERIFY2(conn.errorMessage().contains(QLatin1String("--sni")), qPrintable(conn.errorMessage()));
+        qInfo("wrong name: %s", qPrintable(conn.errorMessage()));
+        // The right name given explicitly verifies.
+        auto right = RedisConnection::open(withTls(m_server.standaloneUrl(), [](TlsOptions &t) { t.serverName = QStringLiteral("localhost"); }));
+        QVERIFY2(right, qPrintable(right.errorMessage()));
+    }
+
+    void unreadableFilesAreNamed()
+    {
+        auto noCa = RedisConnection::open(withTls(m_server.standaloneUrl(), [](TlsOptions &t) { t.caFile = QStringLiteral("/nonexistent/ca.crt"); }));
+        QVERIFY(!noCa);
+        QCOMPARE(noCa.error().kind, ErrorKind::Tls);
+        QVERIFY2(noCa.errorMessage().contains(QLatin1String("/nonexistent/ca.crt")), qPrintable(noCa.errorMessage()));
+
+        // A key that is not the certificate's.
+        auto mismatch = RedisConnection::open(withTls(m_server.standaloneUrl(), [&](TlsOptions &t) {
+            t.certFile = m_server.tlsFiles().certFile;
+            t.keyFile = m_otherFiles.keyFile;
+        }));
+        QVERIFY(!mismatch);
+        QVERIFY2(mismatch.errorMessage().contains(QLatin1String("does not belong")), qPrintable(mismatch.errorMessage()));
+    }
+
+    void plainPortSpokenToInTls()
+    {
+        ClusterLauncher plain;
+        auto s = plain.startStandalone();
+        QVERIFY2(s, qPrintable(s.errorMessage()));
+        ConnectionOptions options;
+        options.connectTimeoutMs = 1500;
+        auto conn = RedisConnection::open(withTls(plain.standaloneUrl(), [&](TlsOptions &t) {
+            t.enabled = true;
+            t.caFile = m_server.tlsFiles().caFile;
+        }), options);
+        QVERIFY(!conn);
+        QVERIFY2(conn.error().kind == ErrorKind::Tls || conn.error().kind == ErrorKind::Timeout,
+                 qPrintable(conn.errorMessage()));
+        QVERIFY2(conn.errorMessage().contains(QLatin1String("TLS")), qPrintable(conn.errorMessage()));
+
+        // And the other way round: plain text to a TLS port never passes as a connection.
+        auto plainToTls = RedisConnection::open(withTls(m_server.standaloneUrl(), [](TlsOptions &t) { t.enabled = false; }), options);
+        QVERIFY(!plainToTls);
+        QVERIFY(plainToTls.error().isConnectionFailure());
+        qInfo("TLS to a plain port: %s", qPrintable(conn.errorMessage()));
+        qInfo("plain text to a TLS port: %s", qPrintable(plainToTls.errorMessage()));
+    }
+
+    void clientCertificates()
+    {
+        LauncherOptions o;
+        o.tls = true;
+        o.tlsAuthClients = true;
+        ClusterLauncher server(o);
+        auto s = server.startStandalone();
+        QVERIFY2(s, qPrintable(s.errorMessage()));
+        QVERIFY(!server.standaloneUrl().tls().certFile.isEmpty());
+
+        auto with = RedisConnection::open(server.standaloneUrl());
+        QVERIFY2(with, qPrintable(with.errorMessage()));
+        QCOMPARE((*with)->command({"PING"})->bytes(), QByteArray("PONG"));
+
+        auto without = RedisConnection::open(withTls(server.standaloneUrl(), [](TlsOptions &t) {
+            t.certFile.clear();
+            t.keyFile.clear();
+        }));
+        QVERIFY(!without);
+        QCOMPARE(without.error().kind, ErrorKind::Tls);
+        QVERIFY2(without.errorMessage().contains(QLatin1String("--cert")), qPrintable(without.errorMessage()));
+        qInfo("no client certificate: %s", qPrintable(without.errorMessage()));
+
+        // A certificate from a CA the server does not trust.
+        auto foreign = RedisConnection::open(withTls(server.standaloneUrl(), [&](TlsOptions &t) {
+            t.certFile = m_otherFiles.certFile;
+            t.keyFile = m_otherFiles.keyFile;
+        }));
+        QVERIFY(!foreign);
+        QCOMPARE(foreign.error().kind, ErrorKind::Tls);
+        qInfo("foreign client certificate: %s", qPrintable(foreign.errorMessage()));
+    }
+
+    void sentinelOverTls()
+    {
+        LauncherOptions o;
+        o.tls = true;
+        o.replicas = 1;
+        o.password = QStringLiteral("tls-secret-4711");
+        ClusterLauncher cluster(o);
+        auto s = cluster.startSentinelCluster();
+        QVERIFY2(s, qPrintable(s.errorMessage()));
+        QVERIFY(cluster.sentinelUrl().toString().startsWith(QLatin1String("rediss-sentinel://")));
+
+        auto master = MasterResolver::connect(cluster.sentinelUrl());
+        QVERIFY2(master, qPrintable(master.errorMessage()));
+        QVERIFY(master->connection->tlsDescription().startsWith(QLatin1String("TLSv1.")));
+
+        MonitorOptions options;
+        options.poller.intervalMs = 500;
+        options.census = false;
+        ClusterMonitor monitor(cluster.sentinelUrl(), options);
+        QSignalSpy finished(&monitor, &ClusterMonitor::failoverFinished);
+        monitor.start();
+        QTRY_VERIFY_WITH_TIMEOUT(countOf(monitor.timeline(), "events-restored") == 3, 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(monitor.lastSnapshot() && monitor.lastSnapshot()->health == Health::Ok, 20000);
+        const ClusterSnapshot first = *monitor.lastSnapshot();
+        QCOMPARE(first.replicas.size(), 1);
+        QCOMPARE(first.sentinels.size(), 3);
+        QCOMPARE(first.master.address.port, master->node.port);
+        QCOMPARE(master->role, QByteArray("master"));
+
+        monitor.requestFailover(60000);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 60000);
+        const auto outcome = finished.first().first().value<FailoverOutcome>();
+        QVERIFY2(outcome.ok, qPrintable(outcome.error));
+        QTRY_VERIFY_WITH_TIMEOUT(countOf(monitor.timeline(), "+switch-master") == 1, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(monitor.lastSnapshot()->master.address == outcome.newMaster
+                                     && monitor.lastSnapshot()->health == Health::Ok,
+                                 20000);
+    }
+
+    void cliTlsOptions()
+    {
+        const quint16 port = m_server.nodes().first().port;
+        const QString url = QStringLiteral("redis://127.0.0.1:%1").arg(port);
+        const CliRun ok = cli({"ping", "--url", url, "--tls", "--cacert", m_server.tlsFiles().caFile});
+        QVERIFY2(ok.exitCode == 0, qPrintable(ok.out + ok.err));
+
+        const CliRun rediss = cli({"ping", "--url", QStringLiteral("rediss://127.0.0.1:%1").arg(port), "--cacert",
+                                   m_server.tlsFiles().caFile, "--sni", "localhost"});
+        QVERIFY2(rediss.exitCode == 0, qPrintable(rediss.out + rediss.err));
+
+        const CliRun untrusted = cli({"ping", "--url", url, "--tls", "--cacert", m_otherFiles.caFile});
+        QCOMPARE(untrusted.exitCode, 2);
+        QVERIFY2(untrusted.err.contains(QLatin1String("not trusted")), qPrintable(untrusted.err));
+
+        const CliRun insecure = cli({"ping", "--url", url, "--tls", "--cacert", m_otherFiles.caFile, "--insecure"});
+        QVERIFY2(insecure.exitCode == 0, qPrintable(insecure.out + insecure.err));
+
+        // TLS options without TLS are a usage error, not a quiet plain-text connection.
+        const CliRun plain = cli({"ping", "--url", url, "--cacert", m_server.tlsFiles().caFile});
+        QCOMPARE(plain.exitCode, 64);
+        QVERIFY2(plain.err.contains(QLatin1String("--tls")), qPrintable(plain.err));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestTls)
+#include "tst_tls.moc"
