@@ -18,6 +18,7 @@ CTEST_ARGS ?=
 # its libFuzzer runtime.
 PACKAGES := cmake g++ make pkg-config ninja-build \
 	qt6-base-dev libqcustomplot-dev libqcustomplot2.1-qt6 libhiredis-dev libspdlog-dev libssl-dev openssl \
+	qtkeychain-qt6-dev gnome-keyring dbus \
 	redis-server redis-sentinel redis-tools \
 	xvfb xauth fonts-dejavu-core
 FUZZ_PACKAGES := clang libclang-rt-14-dev

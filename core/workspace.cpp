@@ -1,5 +1,7 @@
 #include "workspace.h"
 
+#include "keychain.h"
+
 #include <QSettings>
 
 #include <spdlog/spdlog.h>
@@ -49,22 +51,160 @@ static QString defaultName(const RedisUrl &url)
                     : url.hosts().first().toString();
 }
 
-Result<int> Workspace::addConnection(const QString &urlText, const QString &name)
+Result<int> Workspace::addConnection(const QString &urlText, const QString &name, PasswordStorage storage)
 {
     auto url = RedisUrl::parse(urlText);
     if (!url)
         return url.error();
-    for (int i = 0; i < m_connections.size(); ++i) {
-        if (m_connections.at(i).url == *url)
-            return i;
+    return addConnection(*url, name, storage);
+}
+
+Result<int> Workspace::addConnection(const RedisUrl &url, const QString &name, PasswordStorage storage)
+{
+    if (const int existing = indexOfEntry(url); existing >= 0) {
+        if (url.hasPassword() && m_connections.at(existing).url.password() != url.password())
+            setPassword(existing, url.password(), storage);
+        return existing;
     }
     ConnectionEntry entry;
-    entry.url = *url;
-    entry.name = name.isEmpty() ? defaultName(*url) : name;
+    entry.url = url;
+    entry.name = name.isEmpty() ? defaultName(url) : name;
+    entry.needsPassword = url.hasPassword();
+    entry.passwordStorage = url.hasPassword() ? storage : PasswordStorage::Session;
     m_connections << entry;
+    const int index = int(m_connections.size() - 1);
+    storePassword(index);
     save();
     Q_EMIT connectionsChanged();
-    return int(m_connections.size() - 1);
+    return index;
+}
+
+int Workspace::indexOfEntry(const RedisUrl &url) const
+{
+    RedisUrl bare = url;
+    bare.setPassword(QString());
+    for (int i = 0; i < m_connections.size(); ++i) {
+        RedisUrl other = m_connections.at(i).url;
+        other.setPassword(QString());
+        if (other == bare && !m_connections.at(i).demo)
+            return i;
+    }
+    return -1;
+}
+
+QString Workspace::keychainKey(const ConnectionEntry &entry)
+{
+    RedisUrl bare = entry.url;
+    bare.setPassword(QString());
+    return QStringLiteral("connection ") + bare.toString();
+}
+
+bool Workspace::passwordMissing(int index) const
+{
+    if (index < 0 || index >= m_connections.size())
+        return false;
+    const ConnectionEntry &e = m_connections.at(index);
+    return e.needsPassword && !e.url.hasPassword() && !e.keychainPending;
+}
+
+void Workspace::setPassword(int index, const QString &password, PasswordStorage storage)
+{
+    if (index < 0 || index >= m_connections.size())
+        return;
+    ConnectionEntry &entry = m_connections[index];
+    if (entry.passwordStorage == PasswordStorage::Keychain && storage != PasswordStorage::Keychain)
+        keychain::remove(keychainKey(entry), this, {});
+    entry.url.setPassword(password);
+    entry.needsPassword = !password.isEmpty();
+    entry.keychainPending = false;
+    entry.passwordStorage = storage;
+    storePassword(index);
+    save();
+    if (entry.monitor) {
+        delete entry.monitor;
+        entry.monitor = nullptr;
+    }
+    if (index == m_active)
+        startMonitor(index);
+    Q_EMIT connectionsChanged();
+}
+
+void Workspace::storePassword(int index)
+{
+    const ConnectionEntry &entry = m_connections.at(index);
+    if (entry.passwordStorage != PasswordStorage::Keychain || !entry.url.hasPassword())
+        return;
+    const QString key = keychainKey(entry);
+    keychain::write(key, entry.url.password(), this, [this, key](const keychain::Outcome &o) {
+        if (o.ok()) {
+            m_keychainState = KeychainState::Available;
+            return;
+        }
+        if (o.code == keychain::Outcome::Code::Unavailable) {
+            m_keychainState = KeychainState::Unavailable;
+            m_keychainProblem = o.message;
+        }
+        for (int i = 0; i < m_connections.size(); ++i) {
+            if (keychainKey(m_connections.at(i)) != key)
+                continue;
+            // Kept for this session only; the file never gets it as a fallback.
+            m_connections[i].passwordStorage = PasswordStorage::Session;
+            save();
+            spdlog::warn("the keychain did not take the password of {}: {}",
+                         m_connections.at(i).url.toString().toStdString(), o.message.toStdString());
+            Q_EMIT keychainFailed(i, o.message);
+            Q_EMIT connectionsChanged();
+        }
+    });
+}
+
+void Workspace::readPassword(int index)
+{
+    ConnectionEntry &entry = m_connections[index];
+    entry.keychainPending = true;
+    const QString key = keychainKey(entry);
+    keychain::read(key, this, [this, key](const keychain::Outcome &o) {
+        int i = 0;
+        for (; i < m_connections.size(); ++i) {
+            if (keychainKey(m_connections.at(i)) == key && m_connections.at(i).keychainPending)
+                break;
+        }
+        if (i == m_connections.size())
+            return;   // removed, or given a password meanwhile
+        ConnectionEntry &e = m_connections[i];
+        e.keychainPending = false;
+        if (o.ok()) {
+            m_keychainState = KeychainState::Available;
+            e.url.setPassword(o.secret);
+        } else {
+            if (o.code == keychain::Outcome::Code::Unavailable) {
+                m_keychainState = KeychainState::Unavailable;
+                m_keychainProblem = o.message;
+            }
+            const QString why = o.code == keychain::Outcome::Code::NotFound
+                ? tr("the keychain holds no password for it")
+                : o.message;
+            spdlog::warn("no password from the keychain for {}: {}", e.url.toString().toStdString(),
+                         why.toStdString());
+            Q_EMIT keychainFailed(i, why);
+        }
+        if (i == m_active && !e.monitor) {
+            if (passwordMissing(i))
+                Q_EMIT passwordNeeded(i);
+            else
+                startMonitor(i);
+        }
+    });
+}
+
+void Workspace::checkKeychain()
+{
+    keychain::read(QStringLiteral("availability check"), this, [this](const keychain::Outcome &o) {
+        const bool works = o.ok() || o.code == keychain::Outcome::Code::NotFound;
+        m_keychainState = works ? KeychainState::Available : KeychainState::Unavailable;
+        m_keychainProblem = works ? QString() : o.message;
+        Q_EMIT keychainChecked(m_keychainState);
+    });
 }
 
 void Workspace::removeConnection(int index)
@@ -110,26 +250,39 @@ void Workspace::activate(int index)
     if (index < 0 || index >= m_connections.size())
         return;
     m_active = index;
-    ConnectionEntry &entry = m_connections[index];
-    if (!entry.monitor) {
-        spdlog::info("connecting to {}", entry.url.toString().toStdString());
-        MonitorOptions options = m_monitorOptions;
-        options.poller.intervalMs = m_pollIntervalMs;
-        entry.monitor = new ClusterMonitor(entry.url, options, this);
-        entry.monitor->setReadOnly(entry.readOnly);
-        ClusterMonitor *monitor = entry.monitor;
-        connect(monitor, &ClusterMonitor::snapshotUpdated, this, [this, monitor](const ClusterSnapshot &s) {
-            if (activeMonitor() == monitor)
-                Q_EMIT snapshotUpdated(s);
-            for (int i = 0; i < m_connections.size(); ++i) {
-                if (m_connections.at(i).monitor == monitor)
-                    Q_EMIT healthChanged(i);
-            }
-        });
-        monitor->start();
-    }
+    // Without its password a connection is not polled: a poll would only collect NOAUTH.
+    const bool missing = passwordMissing(index);
+    if (!m_connections.at(index).monitor && !missing && !m_connections.at(index).keychainPending)
+        startMonitor(index);
     applyRates();
     Q_EMIT activeChanged(index);
+    if (missing)
+        Q_EMIT passwordNeeded(index);
+}
+
+void Workspace::startMonitor(int index)
+{
+    ConnectionEntry &entry = m_connections[index];
+    if (entry.monitor)
+        return;
+    spdlog::info("connecting to {}", entry.url.toString().toStdString());
+    MonitorOptions options = m_monitorOptions;
+    options.poller.intervalMs = m_pollIntervalMs;
+    entry.monitor = new ClusterMonitor(entry.url, options, this);
+    entry.monitor->setReadOnly(entry.readOnly);
+    ClusterMonitor *monitor = entry.monitor;
+    connect(monitor, &ClusterMonitor::snapshotUpdated, this, [this, monitor](const ClusterSnapshot &s) {
+        if (activeMonitor() == monitor)
+            Q_EMIT snapshotUpdated(s);
+        for (int i = 0; i < m_connections.size(); ++i) {
+            if (m_connections.at(i).monitor == monitor)
+                Q_EMIT healthChanged(i);
+        }
+    });
+    monitor->start();
+    applyRates();
+    if (index == m_active)
+        Q_EMIT activeChanged(index);
 }
 
 void Workspace::applyRates()
@@ -188,9 +341,17 @@ void Workspace::load()
         entry.name = settings.value(QStringLiteral("name"), defaultName(*url)).toString();
         entry.readOnly = settings.value(QStringLiteral("readOnly"), false).toBool();
         entry.production = settings.value(QStringLiteral("production"), false).toBool();
+        entry.needsPassword = settings.value(QStringLiteral("needsPassword"), false).toBool();
+        entry.passwordStorage = PasswordStorage(qBound(0, settings.value(QStringLiteral("passwordStorage"), 0).toInt(), 2));
+        if (entry.passwordStorage == PasswordStorage::SettingsFile)
+            entry.url.setPassword(settings.value(QStringLiteral("password")).toString());
         m_connections << entry;
     }
     settings.endArray();
+    for (int i = 0; i < m_connections.size(); ++i) {
+        if (m_connections.at(i).passwordStorage == PasswordStorage::Keychain && m_connections.at(i).needsPassword)
+            readPassword(i);
+    }
 }
 
 void Workspace::save() const
@@ -198,12 +359,14 @@ void Workspace::save() const
     if (!m_persist)
         return;
     QSettings settings;
+    settings.remove(QStringLiteral("connections"));   // no stale entry (or password) stays behind
     settings.beginWriteArray(QStringLiteral("connections"));
     int i = 0;
     for (const ConnectionEntry &entry : m_connections) {
         if (entry.demo)
             continue;
-        // Passwords stay out of the settings file; they are asked for again.
+        // Passwords stay out of the settings file (the keychain keeps them, or they are asked
+        // for again), unless the user chose to keep this one here.
         RedisUrl url = entry.url;
         url.setPassword(QString());
         settings.setArrayIndex(i++);
@@ -211,6 +374,10 @@ void Workspace::save() const
         settings.setValue(QStringLiteral("url"), url.toString());
         settings.setValue(QStringLiteral("readOnly"), entry.readOnly);
         settings.setValue(QStringLiteral("production"), entry.production);
+        settings.setValue(QStringLiteral("needsPassword"), entry.needsPassword);
+        settings.setValue(QStringLiteral("passwordStorage"), int(entry.passwordStorage));
+        if (entry.passwordStorage == PasswordStorage::SettingsFile && entry.url.hasPassword())
+            settings.setValue(QStringLiteral("password"), entry.url.password());
     }
     settings.endArray();
 }

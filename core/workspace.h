@@ -17,6 +17,14 @@
 
 namespace sdcore {
 
+// Where a connection's password is kept between runs. Never in the settings file unless the user
+// chose so, knowing it is plain text there.
+enum class PasswordStorage {
+    Session,        // in memory only: asked for again at the next connect
+    Keychain,       // the system keychain (see keychain.h)
+    SettingsFile,   // the settings file, in plain text: an explicit, warned opt-in
+};
+
 struct ConnectionEntry
 {
     QString name;
@@ -24,6 +32,9 @@ struct ConnectionEntry
     bool demo = false;
     bool readOnly = false;               // no writes: delete, failover
     bool production = false;             // multi-key deletes are confirmed by typing the name
+    PasswordStorage passwordStorage = PasswordStorage::Session;
+    bool needsPassword = false;          // the connection was given a password
+    bool keychainPending = false;        // its password is being read from the keychain
     ClusterMonitor *monitor = nullptr;   // owned by the Workspace; null until first activated
 
     Health health() const
@@ -44,8 +55,24 @@ public:
     int activeIndex() const { return m_active; }
     const ConnectionEntry *active() const;
 
-    // Parses `urlText`; on success adds (or finds) the connection and returns its index.
-    Result<int> addConnection(const QString &urlText, const QString &name = {});
+    // Parses `urlText`; on success adds (or finds) the connection and returns its index. A
+    // password in the URL is kept as `storage` says.
+    Result<int> addConnection(const QString &urlText, const QString &name = {},
+                              PasswordStorage storage = PasswordStorage::Session);
+    // Adds (or finds) a connection to `url`, TLS options and password included.
+    Result<int> addConnection(const RedisUrl &url, const QString &name = {},
+                              PasswordStorage storage = PasswordStorage::Session);
+    // Gives a connection its password (asked at connect time) and keeps it as `storage` says,
+    // removing it from where it was kept before. A running monitor reconnects with it.
+    void setPassword(int index, const QString &password, PasswordStorage storage);
+    // A password the connection needs is neither known nor being read from the keychain.
+    bool passwordMissing(int index) const;
+    // Whether the keychain answered the last time it was asked (unknown until then), and why not.
+    enum class KeychainState { Unknown, Available, Unavailable };
+    KeychainState keychainState() const { return m_keychainState; }
+    QString keychainProblem() const { return m_keychainProblem; }
+    // Asks the keychain whether it works (keychainChecked follows).
+    void checkKeychain();
     void removeConnection(int index);
     void setReadOnly(int index, bool readOnly);
     void setProduction(int index, bool production);
@@ -68,11 +95,22 @@ Q_SIGNALS:
     void demoProgress(const QString &message);
     void demoReady(const sdcore::RedisUrl &url);
     void demoFailed(const QString &message);
+    // activate() found no password for a connection that needs one: ask the user, then call
+    // setPassword(). The connection is active but not polled until then.
+    void passwordNeeded(int index);
+    void keychainChecked(sdcore::Workspace::KeychainState state);
+    // A password could not be kept in (or read from) the keychain; it stays for this session.
+    void keychainFailed(int index, const QString &message);
 
 private:
     void load();
     void save() const;
     void applyRates();
+    void startMonitor(int index);
+    void storePassword(int index);
+    void readPassword(int index);
+    int indexOfEntry(const RedisUrl &url) const;
+    static QString keychainKey(const ConnectionEntry &entry);
 
     QList<ConnectionEntry> m_connections;
     int m_active = -1;
@@ -81,6 +119,8 @@ private:
     int m_backgroundIntervalMs = 5000;
     MonitorOptions m_monitorOptions;
     std::unique_ptr<DemoCluster> m_demo;
+    KeychainState m_keychainState = KeychainState::Unknown;
+    QString m_keychainProblem;
 };
 
 } // namespace sdcore
