@@ -1,5 +1,6 @@
 #include "mainwindow.h"
 
+#include "connectiondialog.h"
 #include "connectivitypage.h"
 #include "dashboardpage.h"
 #include "eventloopwatchdog.h"
@@ -102,7 +103,7 @@ MainWindow::MainWindow(sdcore::Workspace *workspace, QWidget *parent)
     statusBar()->addWidget(m_state, 1);
 
     QMenu *file = menuBar()->addMenu(tr("&File"));
-    file->addAction(tr("&Connect to URL…"), this, &MainWindow::askForConnection);
+    file->addAction(tr("&New connection…"), QKeySequence::New, this, &MainWindow::askForConnection);
     QAction *demo = file->addAction(tr("Start the &demo cluster"), m_workspace,
                                     [this] { m_workspace->startDemo(); });
     file->addSeparator();
@@ -119,6 +120,15 @@ MainWindow::MainWindow(sdcore::Workspace *workspace, QWidget *parent)
     });
     connect(m_workspace, &sdcore::Workspace::connectionsChanged, this,
             &MainWindow::rebuildConnectionList);
+    connect(m_workspace, &sdcore::Workspace::passwordNeeded, this, [this](int index) {
+        askForPassword(index, m_keychainNotes.value(index));
+    });
+    connect(m_workspace, &sdcore::Workspace::keychainFailed, this, [this](int index, const QString &message) {
+        const QString note = tr("The keychain: %1").arg(message);
+        m_keychainNotes.insert(index, note);
+        statusBar()->showMessage(note, 15000);
+    });
+    m_workspace->checkKeychain();
     m_connectionList->setContextMenuPolicy(Qt::CustomContextMenu);
     connect(m_connectionList, &QListWidget::customContextMenuRequested, this, [this](const QPoint &pos) {
         const int row = m_connectionList->indexAt(pos).row();
@@ -268,18 +278,38 @@ void MainWindow::connectTo(const QString &url)
 
 void MainWindow::askForConnection()
 {
-    bool ok = false;
-    const QString url = QInputDialog::getText(this, tr("Connect"),
-                                              tr("Redis or Sentinel URL:"), QLineEdit::Normal,
-                                              QString(), &ok);
-    if (!ok || url.trimmed().isEmpty())
+    auto *dialog = new ConnectionDialog(m_workspace->keychainState(), m_workspace->keychainProblem(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+        auto index = m_workspace->addConnection(dialog->url(), dialog->name(), dialog->storage());
+        if (!index) {
+            QMessageBox::warning(this, tr("Cannot connect"), index.errorMessage());
+            return;
+        }
+        m_workspace->activate(*index);
+    });
+    dialog->open();
+}
+
+void MainWindow::askForPassword(int index, const QString &why)
+{
+    if (index < 0 || index >= m_workspace->connections().size() || findChild<PasswordDialog *>())
         return;
-    auto index = m_workspace->addConnection(url);
-    if (!index) {
-        QMessageBox::warning(this, tr("Cannot connect"), index.errorMessage());
-        return;
-    }
-    m_workspace->activate(*index);
+    auto *dialog = new PasswordDialog(m_workspace->connections().at(index), m_workspace->keychainState(),
+                                      m_workspace->keychainProblem(), why, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    // The entry is found again by its URL: the list may change while the dialog is open.
+    const sdcore::RedisUrl url = m_workspace->connections().at(index).url;
+    connect(dialog, &QDialog::accepted, this, [this, dialog, url] {
+        const auto &connections = m_workspace->connections();
+        for (int i = 0; i < connections.size(); ++i) {
+            if (connections.at(i).url == url) {
+                m_workspace->setPassword(i, dialog->password(), dialog->storage());
+                return;
+            }
+        }
+    });
+    dialog->open();
 }
 
 } // namespace sdui

@@ -3,6 +3,7 @@
 // The main window: wires the pages, the connection list, the log view and the status bar to the
 // Workspace. Holds no logic of its own beyond that.
 
+#include <QHash>
 #include <QMainWindow>
 
 class QLabel;
@@ -51,6 +52,7 @@ private:
     void updateBadge(int index);
     void connectTo(const QString &url);
     void askForConnection();
+    void askForPassword(int index, const QString &why);
 
     sdcore::Workspace *m_workspace;
     QStackedWidget *m_stack = nullptr;
@@ -66,6 +68,7 @@ private:
     LogView *m_log = nullptr;
     QLabel *m_state = nullptr;
     sdcore::EventLoopWatchdog *m_watchdog = nullptr;
+    QHash<int, QString> m_keychainNotes;   // why the keychain gave no password, by connection
 };
 
 } // namespace sdui

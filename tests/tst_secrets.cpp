@@ -1,0 +1,325 @@
+// A whole GUI session with a distinctive password, on a machine without a keychain service: a
+// connection made in the New connection dialog (the keychain choice is off and says why), a
+// wrong password, a failover, a session scan, a delete, a connectivity probe and a chart export;
+// then the next start, where the password is asked for at connect time. Afterwards every file
+// SessionDeck wrote (log, audit log, settings, exports), the log view, every window title and
+// every status message is searched for both passwords. The search must come back empty.
+
+#include "auditlog.h"
+#include "clusterlauncher.h"
+#include "connectiondialog.h"
+#include "connectivitypage.h"
+#include "dashboardpage.h"
+#include "demotraffic.h"
+#include "logging.h"
+#include "logview.h"
+#include "mainwindow.h"
+#include "sessionspage.h"
+#include "sessiontablemodel.h"
+#include "testcluster.h"
+#include "workspace.h"
+
+#include <QApplication>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QGroupBox>
+#include <QDialogButtonBox>
+#include <QDirIterator>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QSettings>
+#include <QStandardItemModel>
+#include <QStatusBar>
+#include <QTableView>
+#include <QTest>
+#include <QTimer>
+
+#include <spdlog/spdlog.h>
+
+using namespace sdcore;
+
+namespace {
+
+const QString kSecret = QStringLiteral("Gui-Secret-7Qx4");
+const QString kWrong = QStringLiteral("Wrong-Secret-5Zp9");
+
+// Window titles and status messages as they come and go.
+class Witness : public QObject
+{
+public:
+    QStringList seen;
+    void watch(QMainWindow *window)
+    {
+        connect(window->statusBar(), &QStatusBar::messageChanged, this, [this](const QString &m) { seen << m; });
+        auto *timer = new QTimer(this);
+        connect(timer, &QTimer::timeout, this, [this] {
+            for (QWidget *w : QApplication::topLevelWidgets())
+                seen << w->windowTitle();
+        });
+        timer->start(50);
+    }
+};
+
+void clickOk(QDialog *dialog)
+{
+    dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok)->click();
+}
+
+} // namespace
+
+class TestSecrets : public QObject
+{
+    Q_OBJECT
+
+    ClusterLauncher m_cluster{[] {
+        LauncherOptions o;
+        o.password = kSecret;
+        o.replicas = 1;
+        return o;
+    }()};
+    Witness m_witness;
+    QStringList m_logViewText;
+
+    RedisUrl bareUrl() const
+    {
+        RedisUrl url = m_cluster.sentinelUrl();
+        url.setPassword(QString());
+        return url;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        // No keychain service on this "machine".
+        qputenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/sessiondeck-test-bus");
+        QCoreApplication::setOrganizationName(QStringLiteral("SessionDeckSecretsTest"));
+        QSettings().clear();
+        LogOptions log;
+        log.level = QStringLiteral("debug");
+        log.directory = testOutputDir() + QStringLiteral("/secrets-logs");
+        QDir(log.directory).removeRecursively();
+        QFile::remove(AuditLog::defaultPath());
+        QVERIFY(Logging::setup(log));
+        auto s = m_cluster.startSentinelCluster();
+        QVERIFY2(s, qPrintable(s.errorMessage()));
+        DemoTraffic traffic(m_cluster.sentinelUrl());
+        QVERIFY(traffic.seed(120));
+    }
+
+    void wholeSession()
+    {
+        Workspace workspace(true);
+        workspace.setPollInterval(250);
+        sdui::MainWindow window(&workspace);
+        m_witness.watch(&window);
+        window.resize(1400, 900);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QTRY_COMPARE_WITH_TIMEOUT(workspace.keychainState(), Workspace::KeychainState::Unavailable, 20000);
+
+        // File > New connection…
+        QAction *newConnection = nullptr;
+        for (QAction *a : window.menuBar()->actions().first()->menu()->actions()) {
+            if (a->text().contains(QLatin1String("onnection")))
+                newConnection = a;
+        }
+        QVERIFY(newConnection);
+        newConnection->trigger();
+        sdui::ConnectionDialog *dialog = nullptr;
+        QTRY_VERIFY((dialog = window.findChild<sdui::ConnectionDialog *>()) != nullptr);
+        auto *storage = dialog->findChild<QComboBox *>("passwordStorage");
+        auto *model = qobject_cast<QStandardItemModel *>(storage->model());
+        QVERIFY(!model->item(int(PasswordStorage::Keychain))->isEnabled());
+        QVERIFY(storage->itemData(int(PasswordStorage::Keychain), Qt::ToolTipRole).toString().contains("No keychain service"));
+        QCOMPARE(dialog->storage(), PasswordStorage::Session);
+        // The settings-file choice shows its warning before anything is kept.
+        storage->setCurrentIndex(int(PasswordStorage::SettingsFile));
+        QVERIFY(dialog->findChild<QLabel *>("passwordStorageNote")->text().contains("unencrypted"));
+        storage->setCurrentIndex(int(PasswordStorage::Session));
+        // A pasted URL with its password: the password moves into the (non-echoing) field.
+        RedisUrl pasted = m_cluster.sentinelUrl();
+        dialog->setUrlText(pasted.toSecretString());
+        auto *password = dialog->findChild<QLineEdit *>("password");
+        QCOMPARE(password->text(), kSecret);
+        QCOMPARE(password->echoMode(), QLineEdit::Password);
+        QVERIFY(!dialog->findChild<QLineEdit *>("url")->text().contains(kSecret));
+        dialog->findChild<QLineEdit *>("name")->setText(QStringLiteral("sessions"));
+        QVERIFY(dialog->grab().save(testOutputDir() + "/connection-dialog.png"));
+        clickOk(dialog);
+
+        sdui::DashboardPage *dash = window.dashboard();
+        QTRY_COMPARE_WITH_TIMEOUT(dash->tileText("health"), QStringLiteral("OK"), 20000);
+
+        // A wrong password: a clear error, and the wrong password shown nowhere.
+        auto wrongUrl = bareUrl();
+        wrongUrl.setPassword(kWrong);
+        wrongUrl.setDb(1);   // another connection entry
+        auto wrong = workspace.addConnection(wrongUrl, QStringLiteral("wrong"));
+        QVERIFY(wrong);
+        workspace.activate(*wrong);
+        QTRY_VERIFY_WITH_TIMEOUT(workspace.activeMonitor()->lastSnapshot()
+                                     && workspace.activeMonitor()->lastSnapshot()->health == Health::Critical,
+                                 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(window.connectionStateText().contains("password"), 10000);
+        m_witness.seen << window.connectionStateText();
+        qInfo("wrong password: %s", qPrintable(window.connectionStateText()));
+        workspace.activate(0);
+        QTRY_COMPARE_WITH_TIMEOUT(dash->tileText("health"), QStringLiteral("OK"), 20000);
+
+        // Failover, confirmed.
+        QTRY_VERIFY_WITH_TIMEOUT(dash->failoverButton()->isEnabled(), 20000);
+        QTest::mouseClick(dash->failoverButton(), Qt::LeftButton);
+        QMessageBox *confirm = nullptr;
+        QTRY_VERIFY((confirm = dash->findChild<QMessageBox *>("failoverConfirm")) != nullptr);
+        confirm->button(QMessageBox::Yes)->click();
+        QTRY_VERIFY_WITH_TIMEOUT(dash->failoverStatus().contains("done"), 60000);
+
+        // Scan, delete one, probe, export.
+        window.pages()->setCurrentWidget(window.sessions());
+        sdui::SessionsPage *page = window.sessions();
+        page->findChild<QPushButton *>("scanButton")->click();
+        QTRY_VERIFY_WITH_TIMEOUT(!page->scanning() && page->model()->totalRows() == 120, 30000);
+        QTimer::singleShot(100, qApp, [] {
+            if (auto *d = qobject_cast<sdui::DeleteConfirmDialog *>(QApplication::activeModalWidget()))
+                d->deleteButton()->click();
+        });
+        page->table()->selectRow(0);
+        page->deleteSelected();
+        QTRY_COMPARE_WITH_TIMEOUT(page->model()->totalRows(), 119, 20000);
+        window.pages()->setCurrentWidget(window.connectivity());
+        window.connectivity()->run(false);
+        QTRY_VERIFY_WITH_TIMEOUT(!window.connectivity()->running(), 30000);
+        QVERIFY(dash->exportPng(testOutputDir() + "/secrets-dashboard.png"));
+        m_logViewText << window.findChild<sdui::LogView *>()->toPlainText();
+        QVERIFY(m_logViewText.last().contains("failover"));
+    }
+
+    void askedAtTheNextStart()
+    {
+        Workspace workspace(true);
+        workspace.setPollInterval(250);
+        sdui::MainWindow window(&workspace);
+        m_witness.watch(&window);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        int sessions = -1;
+        for (int i = 0; i < workspace.connections().size(); ++i)
+            sessions = workspace.connections().at(i).name == QLatin1String("sessions") ? i : sessions;
+        QVERIFY(sessions >= 0);
+        QVERIFY(workspace.passwordMissing(sessions));
+        workspace.activate(sessions);
+        sdui::PasswordDialog *dialog = nullptr;
+        QTRY_VERIFY((dialog = window.findChild<sdui::PasswordDialog *>()) != nullptr);
+        QVERIFY(!workspace.activeMonitor());
+        dialog->findChild<QLineEdit *>("password")->setText(kSecret);
+        QVERIFY(dialog->grab().save(testOutputDir() + "/password-dialog.png"));
+        clickOk(dialog);
+        QTRY_COMPARE_WITH_TIMEOUT(window.dashboard()->tileText("health"), QStringLiteral("OK"), 20000);
+        QVERIFY(window.grab().save(testOutputDir() + "/secrets-window.png"));
+        m_logViewText << window.findChild<sdui::LogView *>()->toPlainText();
+    }
+
+    // The TLS fields make the connection's TLS options, and a TLS server is reached with them.
+    void tlsFieldsOfTheConnection()
+    {
+        LauncherOptions o;
+        o.tls = true;
+        o.password = kSecret;
+        ClusterLauncher server(o);
+        auto s = server.startStandalone();
+        QVERIFY2(s, qPrintable(s.errorMessage()));
+
+        Workspace workspace(false);
+        workspace.setPollInterval(250);
+        sdui::MainWindow window(&workspace);
+        m_witness.watch(&window);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        sdui::ConnectionDialog dialog(Workspace::KeychainState::Unavailable, QStringLiteral("no bus"), &window);
+        // A pasted rediss:// URL fills the TLS box; from then on the box decides.
+        dialog.setUrlText(QStringLiteral("rediss://127.0.0.1:%1?sni=wrong.example").arg(server.nodes().first().port));
+        auto *tls = dialog.findChild<QGroupBox *>("tls");
+        QVERIFY(tls->isChecked());
+        QCOMPARE(dialog.findChild<QLineEdit *>("serverName")->text(), QStringLiteral("wrong.example"));
+        QCOMPARE(dialog.findChild<QLineEdit *>("url")->text(), QStringLiteral("redis://127.0.0.1:%1").arg(server.nodes().first().port));
+        dialog.findChild<QLineEdit *>("serverName")->clear();
+        dialog.findChild<QLineEdit *>("caFile")->setText(server.tlsFiles().caFile);
+        dialog.findChild<QLineEdit *>("password")->setText(kSecret);
+        dialog.findChild<QCheckBox *>("insecure")->setChecked(true);
+        QVERIFY(dialog.findChild<QLabel *>("insecureNote")->isVisibleTo(&dialog));
+        dialog.findChild<QCheckBox *>("insecure")->setChecked(false);
+        dialog.show();
+        QVERIFY(dialog.grab().save(testOutputDir() + "/connection-dialog-tls.png"));
+        clickOk(&dialog);
+        QCOMPARE(dialog.result(), int(QDialog::Accepted));
+        const RedisUrl url = dialog.url();
+        QVERIFY(url.usesTls());
+        QCOMPARE(url.tls().caFile, server.tlsFiles().caFile);
+        QVERIFY(url.tls().serverName.isEmpty() && !url.tls().insecure);
+        auto index = workspace.addConnection(url, QStringLiteral("tls"));
+        QVERIFY(index);
+        workspace.activate(*index);
+        QTRY_COMPARE_WITH_TIMEOUT(window.dashboard()->tileText("health"), QStringLiteral("OK"), 20000);
+        QVERIFY(window.windowTitle().contains(QLatin1String("tls")));
+
+        // A key without its certificate is refused in the dialog, with the reason.
+        sdui::ConnectionDialog bad(Workspace::KeychainState::Available, {}, &window);
+        bad.setUrlText(QStringLiteral("rediss://127.0.0.1:1"));
+        bad.findChild<QLineEdit *>("keyFile")->setText(QStringLiteral("/tmp/client.key"));
+        clickOk(&bad);
+        QVERIFY(bad.result() != int(QDialog::Accepted));
+        QVERIFY(bad.findChild<QLabel *>("error")->text().contains("certificate"));
+    }
+
+    void noSecretAnywhere()
+    {
+        QStringList files;
+        for (const QString &root : {testOutputDir(), qEnvironmentVariable("XDG_DATA_HOME"),
+                                    qEnvironmentVariable("XDG_CONFIG_HOME"), QFileInfo(QSettings().fileName()).path(),
+                                    QFileInfo(AuditLog::defaultPath()).path(), QFileInfo(Logging::logFilePath()).path()}) {
+            if (root.isEmpty())
+                continue;
+            QDirIterator it(root, QDir::Files, QDirIterator::Subdirectories);
+            while (it.hasNext())
+                files << it.next();
+        }
+        files.removeDuplicates();
+        QVERIFY(files.contains(Logging::logFilePath()));
+        QVERIFY(files.contains(AuditLog::defaultPath()));
+        QVERIFY(files.contains(QSettings().fileName()));
+        spdlog::default_logger()->flush();
+        for (const QString &path : files) {
+            QFile f(path);
+            QVERIFY(f.open(QIODevice::ReadOnly));
+            const QByteArray content = f.readAll();
+            for (const QString &secret : {kSecret, kWrong})
+                QVERIFY2(!content.contains(secret.toUtf8()), qPrintable(QStringLiteral("%1 in %2").arg(secret, path)));
+        }
+        const QString log = QString::fromUtf8([] {
+            QFile f(Logging::logFilePath());
+            f.open(QIODevice::ReadOnly);
+            return f.readAll();
+        }());
+        QVERIFY2(log.contains("failover") && log.contains("deleted 1 of 1"), "the log covers the session");
+        QVERIFY(AuditLog::read().size() >= 1);
+        for (const QString &text : m_witness.seen + m_logViewText) {
+            QVERIFY2(!text.contains(kSecret) && !text.contains(kWrong), qPrintable(text));
+        }
+        QVERIFY(m_witness.seen.contains(QStringLiteral("SessionDeck — sessions"))
+                    || std::any_of(m_witness.seen.begin(), m_witness.seen.end(),
+                                   [](const QString &t) { return t.contains(QLatin1String("sessions")); }));
+        qInfo("searched %lld files, %lld titles and messages, %lld log view lines", qlonglong(files.size()),
+              qlonglong(m_witness.seen.size()), qlonglong(m_logViewText.join('\n').count('\n')));
+    }
+
+    void cleanupTestCase()
+    {
+        QSettings().clear();
+    }
+};
+
+QTEST_MAIN(TestSecrets)
+#include "tst_secrets.moc"
