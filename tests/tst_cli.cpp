@@ -130,7 +130,8 @@ private Q_SLOTS:
         QTest::newRow("unknown command") << QStringList{"frobnicate"} << "unknown command";
         QTest::newRow("no url") << QStringList{"ping"} << "--url is required";
         QTest::newRow("bad url") << QStringList{"ping", "--url", "redis://host:99999"} << "Invalid URL";
-        QTest::newRow("tls") << QStringList{"ping", "--url", "rediss://host"} << "TLS";
+        QTest::newRow("tls option without tls") << QStringList{"ping", "--url", "redis://host", "--sni", "x"} << "--sni is a TLS option";
+        QTest::newRow("tls on a socket") << QStringList{"ping", "--url", "unix:///tmp/r.sock", "--tls"} << "does not use TLS";
         QTest::newRow("bad count") << QStringList{"ping", "--count", "x", "--url", "redis://h"} << "--count";
         QTest::newRow("bad level") << QStringList{"--log-level", "loud", "ping", "--url", "redis://h"} << "loud";
         QTest::newRow("unknown option") << QStringList{"ping", "--frob"} << "frob";
