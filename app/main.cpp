@@ -59,6 +59,11 @@ int main(int argc, char *argv[])
             std::fprintf(stderr, "sessiondeck: %s\n", qPrintable(index.errorMessage()));
             return 64;
         }
+        if (workspace.connections().at(*index).url.hasPassword()) {
+            std::fprintf(stderr, "sessiondeck: warning: the password in --connect shows in `ps` and in the "
+                                 "shell history; File > New connection... takes it without that, and can keep "
+                                 "it in the system keychain\n");
+        }
         workspace.activate(*index);
     } else if (parser.isSet(QStringLiteral("demo"))) {
         workspace.startDemo();

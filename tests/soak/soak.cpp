@@ -26,6 +26,7 @@
 
 #include <QApplication>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QPushButton>
 #include <QTabWidget>
@@ -34,6 +35,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdio>
+#include <malloc.h>
 #include <mutex>
 #include <random>
 #include <set>
@@ -53,6 +55,12 @@ qint64 residentKiB()
             return line.mid(6).trimmed().split(' ').value(0).toLongLong();
     }
     return 0;
+}
+
+qint64 heapInUseKiB()
+{
+    const struct mallinfo2 info = mallinfo2();
+    return qint64((info.uordblks + info.hblkhd) / 1024);
 }
 
 qint64 nowMs()
@@ -302,7 +310,23 @@ int main(int argc, char *argv[])
     Chaos chaos(cluster, seed);
     EventLoopWatchdog *watchdog = window.watchdog();
     qint64 rssWarm = 0;
+    qint64 heapWarm = 0;
     int scans = 0;
+    // Once a minute: RSS, and the bytes malloc has handed out and not got back (all arenas).
+    // RSS that grows while the heap in use stays flat is the allocator keeping freed pages
+    // (per-thread arenas), not SessionDeck holding on to memory.
+    QStringList memoryByMinute;
+    QElapsedTimer runClock;
+    runClock.start();
+    QTimer memoryClock;
+    memoryClock.setInterval(60000);
+    QObject::connect(&memoryClock, &QTimer::timeout, [&] {
+        memoryByMinute << QStringLiteral("%1 s: RSS %2 KiB, heap in use %3 KiB")
+                              .arg(runClock.elapsed() / 1000)
+                              .arg(residentKiB())
+                              .arg(heapInUseKiB());
+    });
+    memoryClock.start();
     QTimer drive;
     drive.setInterval(4000);
     QObject::connect(&drive, &QTimer::timeout, [&] {
@@ -310,8 +334,10 @@ int main(int argc, char *argv[])
         window.sessions()->findChild<QPushButton *>(QStringLiteral("scanButton"))->click();
         ++scans;
         window.pages()->setCurrentIndex((window.pages()->currentIndex() + 1) % window.pages()->count());
-        if (rssWarm == 0)
+        if (rssWarm == 0) {
             rssWarm = residentKiB();
+            heapWarm = heapInUseKiB();
+        }
     });
     drive.start();
     qint64 hungSeen = 0;
@@ -345,6 +371,7 @@ int main(int argc, char *argv[])
             recorded += e.event.type == QLatin1String("+switch-master") ? 1 : 0;
     }
     const qint64 rssEnd = residentKiB();
+    const qint64 heapEnd = heapInUseKiB();
     const qint64 longest = watchdog->longestStallMs();
     const qint64 hung = store.hung + (hungSeen > 0 ? 1 : 0);
 
@@ -356,6 +383,10 @@ int main(int argc, char *argv[])
     std::printf("  longest UI stall              : %lld ms (%d over 250 ms)\n", longest, watchdog->reportedStalls());
     std::printf("  app memory (RSS)              : %lld KiB after warm-up, %lld KiB at the end (%+lld KiB)\n",
                 rssWarm, rssEnd, rssEnd - rssWarm);
+    std::printf("  app heap in use (malloc)      : %lld KiB after warm-up, %lld KiB at the end (%+lld KiB)\n",
+                heapWarm, heapEnd, heapEnd - heapWarm);
+    for (const QString &line : memoryByMinute)
+        std::printf("    %s\n", qPrintable(line));
     std::printf("  failovers Sentinel made       : %d\n", sentinelFailovers.load());
     std::printf("  failovers SessionDeck recorded: %d (%s)\n", recorded,
                 recorded >= sentinelFailovers ? "none missed" : "MISSED SOME");
