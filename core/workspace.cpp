@@ -79,14 +79,17 @@ Result<int> Workspace::addConnection(const RedisUrl &url, const QString &name, P
     return index;
 }
 
+static RedisUrl withoutPassword(RedisUrl url)
+{
+    url.setPassword(QString());
+    return url;
+}
+
 int Workspace::indexOfEntry(const RedisUrl &url) const
 {
-    RedisUrl bare = url;
-    bare.setPassword(QString());
+    const RedisUrl bare = withoutPassword(url);
     for (int i = 0; i < m_connections.size(); ++i) {
-        RedisUrl other = m_connections.at(i).url;
-        other.setPassword(QString());
-        if (other == bare && !m_connections.at(i).demo)
+        if (!m_connections.at(i).demo && withoutPassword(m_connections.at(i).url) == bare)
             return i;
     }
     return -1;
@@ -94,9 +97,18 @@ int Workspace::indexOfEntry(const RedisUrl &url) const
 
 QString Workspace::keychainKey(const ConnectionEntry &entry)
 {
-    RedisUrl bare = entry.url;
-    bare.setPassword(QString());
-    return QStringLiteral("connection ") + bare.toString();
+    return QStringLiteral("connection ") + withoutPassword(entry.url).toString();
+}
+
+void Workspace::noteKeychain(const keychain::Outcome &outcome)
+{
+    if (outcome.ok() || outcome.code == keychain::Outcome::Code::NotFound) {
+        m_keychainState = KeychainState::Available;
+        m_keychainProblem.clear();
+    } else if (outcome.code == keychain::Outcome::Code::Unavailable) {
+        m_keychainState = KeychainState::Unavailable;
+        m_keychainProblem = outcome.message;
+    }
 }
 
 bool Workspace::passwordMissing(int index) const
@@ -136,14 +148,9 @@ void Workspace::storePassword(int index)
         return;
     const QString key = keychainKey(entry);
     keychain::write(key, entry.url.password(), this, [this, key](const keychain::Outcome &o) {
-        if (o.ok()) {
-            m_keychainState = KeychainState::Available;
+        noteKeychain(o);
+        if (o.ok())
             return;
-        }
-        if (o.code == keychain::Outcome::Code::Unavailable) {
-            m_keychainState = KeychainState::Unavailable;
-            m_keychainProblem = o.message;
-        }
         for (int i = 0; i < m_connections.size(); ++i) {
             if (keychainKey(m_connections.at(i)) != key)
                 continue;
@@ -173,14 +180,10 @@ void Workspace::readPassword(int index)
             return;   // removed, or given a password meanwhile
         ConnectionEntry &e = m_connections[i];
         e.keychainPending = false;
+        noteKeychain(o);
         if (o.ok()) {
-            m_keychainState = KeychainState::Available;
             e.url.setPassword(o.secret);
         } else {
-            if (o.code == keychain::Outcome::Code::Unavailable) {
-                m_keychainState = KeychainState::Unavailable;
-                m_keychainProblem = o.message;
-            }
             const QString why = o.code == keychain::Outcome::Code::NotFound
                 ? tr("the keychain holds no password for it")
                 : o.message;
@@ -200,9 +203,11 @@ void Workspace::readPassword(int index)
 void Workspace::checkKeychain()
 {
     keychain::read(QStringLiteral("availability check"), this, [this](const keychain::Outcome &o) {
-        const bool works = o.ok() || o.code == keychain::Outcome::Code::NotFound;
-        m_keychainState = works ? KeychainState::Available : KeychainState::Unavailable;
-        m_keychainProblem = works ? QString() : o.message;
+        noteKeychain(o);
+        if (o.code == keychain::Outcome::Code::Failed) {   // there, but not working
+            m_keychainState = KeychainState::Unavailable;
+            m_keychainProblem = o.message;
+        }
         Q_EMIT keychainChecked(m_keychainState);
     });
 }
@@ -212,6 +217,8 @@ void Workspace::removeConnection(int index)
     if (index < 0 || index >= m_connections.size())
         return;
     delete m_connections.at(index).monitor;
+    if (m_connections.at(index).passwordStorage == PasswordStorage::Keychain)
+        keychain::remove(keychainKey(m_connections.at(index)), this, {});
     m_connections.removeAt(index);
     if (m_active == index) {
         m_active = -1;

@@ -8,6 +8,7 @@
 
 #include "clustermonitor.h"
 #include "democluster.h"
+#include "keychain.h"
 #include "redisurl.h"
 
 #include <QList>
@@ -111,6 +112,8 @@ private:
     void readPassword(int index);
     int indexOfEntry(const RedisUrl &url) const;
     static QString keychainKey(const ConnectionEntry &entry);
+    // What an answer from the keychain says about whether it works.
+    void noteKeychain(const keychain::Outcome &outcome);
 
     QList<ConnectionEntry> m_connections;
     int m_active = -1;

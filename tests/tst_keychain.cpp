@@ -246,6 +246,21 @@ private Q_SLOTS:
         QVERIFY(!settingsText().contains(kPassword));
     }
 
+    void removingTheConnectionForgetsThePassword()
+    {
+        RedisUrl other = securedUrl();
+        other.setDb(1);
+        Workspace ws(true);
+        auto index = ws.addConnection(other, QStringLiteral("other"), PasswordStorage::Keychain);
+        QVERIFY(index);
+        other.setPassword(QString());
+        const QString key = QStringLiteral("connection ") + other.toString();
+        QTRY_VERIFY_WITH_TIMEOUT(readNow(key).ok(), 20000);
+        ws.removeConnection(*index);
+        QTRY_COMPARE_WITH_TIMEOUT(readNow(key).code, keychain::Outcome::Code::NotFound, 20000);
+        QCOMPARE(ws.connections().size(), 1);
+    }
+
     void withoutAKeychainService()
     {
         m_keyring.kill();
