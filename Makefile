@@ -108,6 +108,7 @@ bench: build
 	$(BUILD_DIR)/tests/bench/bench_cluster
 	$(BUILD_DIR)/tests/bench/bench_sessions
 	$(BUILD_DIR)/tests/bench/bench_store
+	$(BUILD_DIR)/tests/bench/bench_tls
 
 clean:
 	rm -rf $(BUILD_DIR) $(ASAN_DIR) $(FUZZ_DIR)

@@ -247,6 +247,7 @@ struct TlsTunnel::Private
     std::thread relay;
     mutable std::mutex mutex;
     QString failure;
+    QString description;   // set before the relay starts; the SSL object is the relay's then
 
     ~Private()
     {
@@ -395,8 +396,7 @@ QString TlsTunnel::failure() const
 
 QString TlsTunnel::description() const
 {
-    return QStringLiteral("%1 %2").arg(QString::fromLatin1(SSL_get_version(d->ssl)),
-                                       QString::fromLatin1(SSL_get_cipher_name(d->ssl)));
+    return d->description;
 }
 
 Result<std::unique_ptr<TlsTunnel>> TlsTunnel::open(const HostPort &node, const TlsOptions &tls, int timeoutMs)
@@ -480,6 +480,8 @@ Result<std::unique_ptr<TlsTunnel>> TlsTunnel::open(const HostPort &node, const T
     }
     if (tls.insecure)
         spdlog::warn("TLS to {} without certificate verification (insecure)", node.toString().toStdString());
+    d->description = QStringLiteral("%1 %2").arg(QString::fromLatin1(SSL_get_version(d->ssl)),
+                                                 QString::fromLatin1(SSL_get_cipher_name(d->ssl)));
 
     int pair[2];
     if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0)
