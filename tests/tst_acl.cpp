@@ -7,6 +7,8 @@
 #include "clusterpoller.h"
 #include "dashboardpage.h"
 #include "mainwindow.h"
+#include "testcluster.h"
+#include "testwindow.h"
 #include "masterresolver.h"
 #include "redissessionstore.h"
 #include "sessioncensus.h"
@@ -141,12 +143,9 @@ private Q_SLOTS:
 
     void controlsOffWithTheReason()
     {
-        Workspace workspace(false);
-        workspace.setPollInterval(250);
-        sdui::MainWindow window(&workspace);
-        window.resize(1400, 900);
-        window.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        TestWindow shown;
+        QVERIFY(shown.exposed());
+        sdui::MainWindow &window = shown.window;
         auto *edit = window.welcome()->findChild<QLineEdit *>("urlEdit");
         edit->setText(m_viewer.toSecretString());
         QTest::keyClick(edit, Qt::Key_Return);
@@ -169,7 +168,7 @@ private Q_SLOTS:
         window.sessions()->findChild<QPushButton *>("scanButton")->click();
         QTRY_COMPARE_WITH_TIMEOUT(window.sessions()->model()->rowCount(), 500, 20000);
         QVERIFY(!deletePattern->isEnabled());
-        const QString png = qEnvironmentVariable("SESSIONDECK_TEST_OUTPUT", QStringLiteral("/tmp")) + "/acl-viewer.png";
+        const QString png = testOutputDir() + "/acl-viewer.png";
         QVERIFY(window.grab().save(png));
         qInfo("screenshot: %s", qPrintable(png));
     }

@@ -13,6 +13,7 @@
 #include "sessionspage.h"
 #include "sessiontablemodel.h"
 #include "testcluster.h"
+#include "testwindow.h"
 #include "welcomepage.h"
 #include "workspace.h"
 
@@ -51,10 +52,9 @@ private Q_SLOTS:
 
     void welcomeRejectsBadUrl()
     {
-        Workspace workspace(false);
-        sdui::MainWindow window(&workspace);
-        window.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        TestWindow shown(1000, QSize());
+        QVERIFY(shown.exposed());
+        auto &[workspace, window] = shown;
         auto *stack = window.findChild<QStackedWidget *>();
         QCOMPARE(stack->currentWidget(), window.welcome());
 
@@ -73,15 +73,12 @@ private Q_SLOTS:
     {
         DemoTraffic traffic(m_cluster.sentinelUrl());
         QVERIFY(traffic.seed(400));
-        Workspace workspace(false);
+        TestWindow shown;
+        QVERIFY(shown.exposed());
+        auto &[workspace, window] = shown;
         MonitorOptions options;
         options.censusMinIntervalMs = 300;
         workspace.setMonitorOptions(options);
-        workspace.setPollInterval(250);
-        sdui::MainWindow window(&workspace);
-        window.resize(1400, 900);
-        window.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
         auto index = workspace.addConnection(m_cluster.sentinelUrl().toString(), QStringLiteral("cluster"));
         QVERIFY(index);
         workspace.activate(*index);
@@ -138,11 +135,9 @@ private Q_SLOTS:
     // store chain: no write fails, and the page shows the phases.
     void realDrillOnTheDemo()
     {
-        Workspace workspace(false);
-        sdui::MainWindow window(&workspace);
-        window.resize(1400, 900);
-        window.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        TestWindow shown(1000);
+        QVERIFY(shown.exposed());
+        auto &[workspace, window] = shown;
         DemoOptions options;
         options.seedSessions = 200;
         workspace.startDemo(options);
@@ -187,12 +182,9 @@ private Q_SLOTS:
                 seed << Command{"SET", "sess:w" + QByteArray::number(i), "{\"user\":\"u\"}", "EX", "600"};
             QVERIFY((*c)->pipeline(seed));
         }
-        Workspace workspace(false);
-        workspace.setPollInterval(250);
-        sdui::MainWindow window(&workspace);
-        window.resize(1400, 900);
-        window.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        TestWindow shown;
+        QVERIFY(shown.exposed());
+        auto &[workspace, window] = shown;
         auto *edit = window.welcome()->findChild<QLineEdit *>("urlEdit");
         edit->setText(cluster.sentinelUrl().toString());
         QTest::keyClick(edit, Qt::Key_Return);
@@ -245,12 +237,9 @@ private Q_SLOTS:
 
     void dashboardShowsLiveClusterAndFailsOver()
     {
-        Workspace workspace(false);
-        workspace.setPollInterval(250);
-        sdui::MainWindow window(&workspace);
-        window.resize(1400, 950);
-        window.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        TestWindow shown(250, QSize(1400, 950));
+        QVERIFY(shown.exposed());
+        auto &[workspace, window] = shown;
 
         auto *edit = window.welcome()->findChild<QLineEdit *>("urlEdit");
         edit->setText(m_cluster.sentinelUrl().toString());

@@ -17,6 +17,7 @@
 #include "sessionspage.h"
 #include "sessiontablemodel.h"
 #include "testcluster.h"
+#include "testwindow.h"
 #include "workspace.h"
 
 #include <QApplication>
@@ -111,13 +112,10 @@ private Q_SLOTS:
 
     void wholeSession()
     {
-        Workspace workspace(true);
-        workspace.setPollInterval(250);
-        sdui::MainWindow window(&workspace);
+        TestWindow shown(250, QSize(1400, 900), true);
+        QVERIFY(shown.exposed());
+        auto &[workspace, window] = shown;
         m_witness.watch(&window);
-        window.resize(1400, 900);
-        window.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
         QTRY_COMPARE_WITH_TIMEOUT(workspace.keychainState(), Workspace::KeychainState::Unavailable, 20000);
 
         // File > New connection…
@@ -199,12 +197,10 @@ private Q_SLOTS:
 
     void askedAtTheNextStart()
     {
-        Workspace workspace(true);
-        workspace.setPollInterval(250);
-        sdui::MainWindow window(&workspace);
+        TestWindow shown(250, QSize(), true);
+        QVERIFY(shown.exposed());
+        auto &[workspace, window] = shown;
         m_witness.watch(&window);
-        window.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
         int sessions = -1;
         for (int i = 0; i < workspace.connections().size(); ++i)
             sessions = workspace.connections().at(i).name == QLatin1String("sessions") ? i : sessions;
@@ -232,12 +228,10 @@ private Q_SLOTS:
         auto s = server.startStandalone();
         QVERIFY2(s, qPrintable(s.errorMessage()));
 
-        Workspace workspace(false);
-        workspace.setPollInterval(250);
-        sdui::MainWindow window(&workspace);
+        TestWindow shown(250, QSize());
+        QVERIFY(shown.exposed());
+        auto &[workspace, window] = shown;
         m_witness.watch(&window);
-        window.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
         sdui::ConnectionDialog dialog(Workspace::KeychainState::Unavailable, QStringLiteral("no bus"), &window);
         // A pasted rediss:// URL fills the TLS box; from then on the box decides.
         dialog.setUrlText(QStringLiteral("rediss://127.0.0.1:%1?sni=wrong.example").arg(server.nodes().first().port));
