@@ -1,5 +1,7 @@
 #include "failoversessionstore.h"
 
+#include "memorysessionstore.h"
+
 #include <spdlog/spdlog.h>
 
 namespace sdcore {
@@ -20,6 +22,14 @@ FailoverSessionStore::~FailoverSessionStore()
     }
     m_wake.notify_all();
     m_checker.join();
+}
+
+std::vector<StoreTier> withMemoryFallback(std::unique_ptr<SessionStore> store, std::function<Status()> healthCheck)
+{
+    std::vector<StoreTier> tiers;
+    tiers.push_back({std::move(store), std::move(healthCheck)});
+    tiers.push_back({std::make_unique<MemorySessionStore>(), {}});
+    return tiers;
 }
 
 bool FailoverSessionStore::isTierFailure(const Error &error)

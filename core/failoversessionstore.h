@@ -30,6 +30,10 @@ struct StoreTier
     std::function<Status()> healthCheck;
 };
 
+// [store, memory]: the chain of an app with one Redis target and the in-memory store as the last
+// resort; `healthCheck` brings `store` back once it answers again.
+std::vector<StoreTier> withMemoryFallback(std::unique_ptr<SessionStore> store, std::function<Status()> healthCheck);
+
 struct StoreSwitch
 {
     QDateTime at;               // UTC

@@ -2,7 +2,6 @@
 
 #include "failoversessionstore.h"
 #include "masterfollower.h"
-#include "memorysessionstore.h"
 #include "redissessionstore.h"
 
 #include <QElapsedTimer>
@@ -73,13 +72,10 @@ RealDrillReport RealDrill::run(ClusterLauncher &cluster, const RealDrillOptions 
     storeOptions.connection.clientName = "sessiondeck-drill";
     auto primary = std::make_unique<RedisSessionStore>(url, storeOptions, QStringLiteral("primary"));
     RedisSessionStore *primaryStore = primary.get();
-    std::vector<StoreTier> tiers;
     auto check = primary->healthCheck();
-    tiers.push_back({std::move(primary), check});
-    tiers.push_back({std::make_unique<MemorySessionStore>(), {}});
     ChainOptions chainOptions;
     chainOptions.healthCheckMs = 250;   // the backstop; the follower is the fast path
-    FailoverSessionStore chain(std::move(tiers), chainOptions);
+    FailoverSessionStore chain(withMemoryFallback(std::move(primary), check), chainOptions);
 
     const QByteArray session = drillSession();
     const auto write = [&](int n) { return chain.set("sessiondeck-drill-" + QByteArray::number(n % 50), session).ok(); };

@@ -253,12 +253,9 @@ private Q_SLOTS:
 
     void drillLeavesTheServerAlone()
     {
-        std::vector<StoreTier> tiers;
         auto primary = std::make_unique<RedisSessionStore>(m_redis.standaloneUrl(), RedisStoreOptions{}, QStringLiteral("primary"));
         auto check = primary->healthCheck();
-        tiers.push_back({std::move(primary), check});
-        tiers.push_back({std::make_unique<MemorySessionStore>(), {}});
-        FailoverSessionStore chain(std::move(tiers), ChainOptions{true, 50});
+        FailoverSessionStore chain(withMemoryFallback(std::move(primary), check), ChainOptions{true, 50});
         QVERIFY(chain.set("d1", "{}"));
         QCOMPARE(chain.lastServedBy(), 0);
         chain.failActiveTier(400);
@@ -282,10 +279,7 @@ private Q_SLOTS:
         options.connection.connectTimeoutMs = options.connection.commandTimeoutMs = 500;
         auto primary = std::make_unique<RedisSessionStore>(cluster.sentinelUrl(), options, QStringLiteral("sentinel"));
         auto check = primary->healthCheck();
-        std::vector<StoreTier> tiers;
-        tiers.push_back({std::move(primary), check});
-        tiers.push_back({std::make_unique<MemorySessionStore>(), {}});
-        FailoverSessionStore chain(std::move(tiers), ChainOptions{true, 100});
+        FailoverSessionStore chain(withMemoryFallback(std::move(primary), check), ChainOptions{true, 100});
 
         int ok = 0, failed = 0, byMemory = 0;
         qint64 slowest = 0;
@@ -369,10 +363,7 @@ private Q_SLOTS:
         auto primary = std::make_unique<RedisSessionStore>(cluster.sentinelUrl(), options, QStringLiteral("sentinel"));
         RedisSessionStore *primaryStore = primary.get();
         auto check = primary->healthCheck();
-        std::vector<StoreTier> tiers;
-        tiers.push_back({std::move(primary), check});
-        tiers.push_back({std::make_unique<MemorySessionStore>(), {}});
-        FailoverSessionStore chain(std::move(tiers), ChainOptions{true, 600000});
+        FailoverSessionStore chain(withMemoryFallback(std::move(primary), check), ChainOptions{true, 600000});
         QVERIFY(chain.set("w0", sessionExpiringIn(600)));
         QCOMPARE(chain.lastServedBy(), 0);
         const HostPort oldMaster = primaryStore->node();

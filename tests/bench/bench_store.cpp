@@ -63,13 +63,6 @@ struct Timing
     double cpuUs = 0;
 };
 
-std::vector<StoreTier> chainOf(std::unique_ptr<SessionStore> first, std::function<Status()> check)
-{
-    std::vector<StoreTier> tiers;
-    tiers.push_back({std::move(first), std::move(check)});
-    tiers.push_back({std::make_unique<MemorySessionStore>(), {}});
-    return tiers;
-}
 
 } // namespace
 
@@ -137,7 +130,7 @@ int main(int argc, char *argv[])
 
         auto redis = std::make_unique<RedisSessionStore>(server.standaloneUrl());
         auto check = redis->healthCheck();
-        FailoverSessionStore chain(chainOf(std::move(redis), check));
+        FailoverSessionStore chain(withMemoryFallback(std::move(redis), check));
         Timing viaChain;
         for (int i = 0; i < ops; ++i)
             chain.set(QByteArray::number(i % 1000), value).ok();

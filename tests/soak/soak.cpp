@@ -19,7 +19,6 @@
 #include "failoversessionstore.h"
 #include "mainwindow.h"
 #include "masterfollower.h"
-#include "memorysessionstore.h"
 #include "redissessionstore.h"
 #include "sessionspage.h"
 #include "workspace.h"
@@ -107,10 +106,7 @@ private:
         auto primary = std::make_unique<RedisSessionStore>(url, options, QStringLiteral("primary"));
         RedisSessionStore *primaryStore = primary.get();
         auto check = primary->healthCheck();
-        std::vector<StoreTier> tiers;
-        tiers.push_back({std::move(primary), check});
-        tiers.push_back({std::make_unique<MemorySessionStore>(), {}});
-        FailoverSessionStore chain(std::move(tiers));
+        FailoverSessionStore chain(withMemoryFallback(std::move(primary), check));
         chain.setSwitchListener([this](const StoreSwitch &) { ++storeSwitches; });
         MasterFollower follower(url, MasterFollower::forChain(chain, 0, *primaryStore));
         const QByteArray session = "{\"cookie\":{\"originalMaxAge\":600000,\"httpOnly\":true,\"path\":\"/\"},"
