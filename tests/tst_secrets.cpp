@@ -18,6 +18,7 @@
 #include "sessiontablemodel.h"
 #include "testcluster.h"
 #include "testwindow.h"
+#include "welcomepage.h"
 #include "workspace.h"
 
 #include <QApplication>
@@ -128,6 +129,16 @@ private Q_SLOTS:
         newConnection->trigger();
         sdui::ConnectionDialog *dialog = nullptr;
         QTRY_VERIFY((dialog = window.findChild<sdui::ConnectionDialog *>()) != nullptr);
+        QVERIFY(dialog->findChild<QLineEdit *>("url")->text().isEmpty());
+        dialog->reject();
+        QTRY_VERIFY(!window.findChild<sdui::ConnectionDialog *>());
+
+        // The welcome page's "Password, TLS…" opens the same dialog with what was typed: a
+        // pasted URL with its password, which moves into the (non-echoing) password field.
+        window.welcome()->findChild<QLineEdit *>("urlEdit")->setText(m_cluster.sentinelUrl().toSecretString());
+        window.welcome()->findChild<QPushButton *>("moreButton")->click();
+        QTRY_VERIFY((dialog = window.findChild<sdui::ConnectionDialog *>()) != nullptr);
+        window.welcome()->findChild<QLineEdit *>("urlEdit")->clear();
         auto *storage = dialog->findChild<QComboBox *>("passwordStorage");
         auto *model = qobject_cast<QStandardItemModel *>(storage->model());
         QVERIFY(!model->item(int(PasswordStorage::Keychain))->isEnabled());
@@ -137,9 +148,6 @@ private Q_SLOTS:
         storage->setCurrentIndex(int(PasswordStorage::SettingsFile));
         QVERIFY(dialog->findChild<QLabel *>("passwordStorageNote")->text().contains("unencrypted"));
         storage->setCurrentIndex(int(PasswordStorage::Session));
-        // A pasted URL with its password: the password moves into the (non-echoing) field.
-        RedisUrl pasted = m_cluster.sentinelUrl();
-        dialog->setUrlText(pasted.toSecretString());
         auto *password = dialog->findChild<QLineEdit *>("password");
         QCOMPARE(password->text(), kSecret);
         QCOMPARE(password->echoMode(), QLineEdit::Password);

@@ -103,7 +103,7 @@ MainWindow::MainWindow(sdcore::Workspace *workspace, QWidget *parent)
     statusBar()->addWidget(m_state, 1);
 
     QMenu *file = menuBar()->addMenu(tr("&File"));
-    file->addAction(tr("&New connection…"), QKeySequence::New, this, &MainWindow::askForConnection);
+    file->addAction(tr("&New connection…"), QKeySequence::New, this, [this] { askForConnection(); });
     QAction *demo = file->addAction(tr("Start the &demo cluster"), m_workspace,
                                     [this] { m_workspace->startDemo(); });
     file->addSeparator();
@@ -114,6 +114,7 @@ MainWindow::MainWindow(sdcore::Workspace *workspace, QWidget *parent)
 
     connect(m_welcome, &WelcomePage::demoRequested, m_workspace, [this] { m_workspace->startDemo(); });
     connect(m_welcome, &WelcomePage::connectRequested, this, &MainWindow::connectTo);
+    connect(m_welcome, &WelcomePage::dialogRequested, this, &MainWindow::askForConnection);
     connect(m_connectionList, &QListWidget::currentRowChanged, this, [this](int row) {
         if (row >= 0 && row != m_workspace->activeIndex())
             m_workspace->activate(row);
@@ -276,10 +277,12 @@ void MainWindow::connectTo(const QString &url)
     m_workspace->activate(*index);
 }
 
-void MainWindow::askForConnection()
+void MainWindow::askForConnection(const QString &urlText)
 {
     auto *dialog = new ConnectionDialog(m_workspace->keychainState(), m_workspace->keychainProblem(), this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
+    if (!urlText.trimmed().isEmpty())
+        dialog->setUrlText(urlText.trimmed());
     connect(dialog, &QDialog::accepted, this, [this, dialog] {
         auto index = m_workspace->addConnection(dialog->url(), dialog->name(), dialog->storage());
         if (!index) {

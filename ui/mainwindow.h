@@ -51,7 +51,7 @@ private:
     void onSnapshot(const sdcore::ClusterSnapshot &snapshot);
     void updateBadge(int index);
     void connectTo(const QString &url);
-    void askForConnection();
+    void askForConnection(const QString &urlText = {});
     void askForPassword(int index, const QString &why);
 
     sdcore::Workspace *m_workspace;

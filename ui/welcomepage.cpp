@@ -23,10 +23,15 @@ WelcomePage::WelcomePage(QWidget *parent) : QWidget(parent)
     m_url = new QLineEdit;
     m_url->setObjectName(QStringLiteral("urlEdit"));
     m_url->setPlaceholderText(
-        QStringLiteral("redis://[user:password@]host:6379/0  or  redis-sentinel://h1,h2,h3#mymaster"));
+        QStringLiteral("redis://host:6379/0,  rediss://… (TLS),  or  redis-sentinel://h1,h2,h3#mymaster"));
     m_url->setClearButtonEnabled(true);
+    m_url->setMinimumWidth(380);
     auto *connectButton = new QPushButton(tr("Connect"));
     connectButton->setObjectName(QStringLiteral("connectButton"));
+    auto *moreButton = new QPushButton(tr("Password, TLS…"));
+    moreButton->setObjectName(QStringLiteral("moreButton"));
+    moreButton->setToolTip(tr("The full connection dialog: user and password (kept in the keychain), "
+                              "and the TLS settings"));
 
     m_message = new QLabel;
     m_message->setObjectName(QStringLiteral("welcomeMessage"));
@@ -36,6 +41,7 @@ WelcomePage::WelcomePage(QWidget *parent) : QWidget(parent)
     auto *urlRow = new QHBoxLayout;
     urlRow->addWidget(m_url, 1);
     urlRow->addWidget(connectButton);
+    urlRow->addWidget(moreButton);
 
     auto *box = new QVBoxLayout;
     box->addWidget(title);
@@ -49,7 +55,8 @@ WelcomePage::WelcomePage(QWidget *parent) : QWidget(parent)
 
     auto *card = new QWidget;
     card->setLayout(box);
-    card->setMaximumWidth(720);
+    // Wide enough for a Sentinel URL, and a fixed width so the wrapped hint gets its height.
+    card->setFixedWidth(700);
     auto *outer = new QVBoxLayout(this);
     outer->addStretch(1);
     outer->addWidget(card, 0, Qt::AlignHCenter);
@@ -61,6 +68,7 @@ WelcomePage::WelcomePage(QWidget *parent) : QWidget(parent)
             Q_EMIT connectRequested(m_url->text());
     };
     connect(connectButton, &QPushButton::clicked, this, submit);
+    connect(moreButton, &QPushButton::clicked, this, [this] { Q_EMIT dialogRequested(m_url->text()); });
     connect(m_url, &QLineEdit::returnPressed, this, submit);
 }
 

@@ -23,6 +23,8 @@ public:
 Q_SIGNALS:
     void demoRequested();
     void connectRequested(const QString &url);
+    // The user wants the connection dialog, with what was typed so far.
+    void dialogRequested(const QString &urlText);
 
 private:
     QLineEdit *m_url = nullptr;
