@@ -1,7 +1,8 @@
 // A whole GUI session with a distinctive password, on a machine without a keychain service: a
 // connection made in the New connection dialog (the keychain choice is off and says why), a
-// wrong password, a failover, a session scan, a delete, a connectivity probe and a chart export;
-// then the next start, where the password is asked for at connect time. Afterwards every file
+// wrong password, a failover, a session scan, a delete, a connectivity probe, the chart and
+// session exports; then the next start, where the password is asked for at connect time.
+// Afterwards every file
 // SessionDeck wrote (log, audit log, settings, exports), the log view, every window title and
 // every status message is searched for both passwords. The search must come back empty.
 
@@ -195,6 +196,8 @@ private Q_SLOTS:
         page->table()->selectRow(0);
         page->deleteSelected();
         QTRY_COMPARE_WITH_TIMEOUT(page->model()->totalRows(), 119, 20000);
+        QVERIFY(page->exportRows(testOutputDir() + "/secrets-sessions.csv", false));
+        QVERIFY(page->exportRows(testOutputDir() + "/secrets-sessions.json", false));
         window.pages()->setCurrentWidget(window.connectivity());
         window.connectivity()->run(false);
         QTRY_VERIFY_WITH_TIMEOUT(!window.connectivity()->running(), 30000);
@@ -292,6 +295,7 @@ private Q_SLOTS:
         QVERIFY(files.contains(Logging::logFilePath()));
         QVERIFY(files.contains(AuditLog::defaultPath()));
         QVERIFY(files.contains(QSettings().fileName()));
+        QVERIFY(files.contains(testOutputDir() + "/secrets-sessions.json"));
         spdlog::default_logger()->flush();
         for (const QString &path : files) {
             QFile f(path);

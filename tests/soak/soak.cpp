@@ -347,6 +347,9 @@ int main(int argc, char *argv[])
     QTimer::singleShot(seconds * 1000, &app, &QCoreApplication::quit);
     app.exec();
 
+    drive.stop();   // the end picture shows the dashboard, not the page the drive turned to
+    hungCheck.stop();
+    memoryClock.stop();
     chaos.stop();
     // Let the last failover finish and its events arrive.
     QEventLoop settle;
