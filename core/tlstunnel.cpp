@@ -163,6 +163,9 @@ Result<SslCtxPtr> makeContext(const TlsOptions &tls)
     if (!ctx)
         return makeError(ErrorKind::Tls, QStringLiteral("TLS: cannot create a context: %1").arg(sslErrors()));
     SSL_CTX_set_min_proto_version(ctx.get(), TLS1_2_VERSION);
+    // A killed server closes without close_notify. RESP is self-delimiting (a cut reply is seen
+    // as incomplete), so that end is an ordinary end-of-file, as on a plain socket.
+    SSL_CTX_set_options(ctx.get(), SSL_OP_IGNORE_UNEXPECTED_EOF);
     if (tls.insecure) {
         SSL_CTX_set_verify(ctx.get(), SSL_VERIFY_NONE, nullptr);
     } else {
@@ -306,9 +309,9 @@ void TlsTunnel::Private::run()
                     } else if (e == SSL_ERROR_WANT_WRITE) {
                         readWants = POLLOUT;
                     } else {
-                        if (e == SSL_ERROR_SYSCALL && errno != 0 && errno != EAGAIN)
-                            fail(QStringLiteral("%1: %2").arg(node.toString(), QString::fromLocal8Bit(std::strerror(errno))));
-                        else if (e != SSL_ERROR_ZERO_RETURN && e != SSL_ERROR_SYSCALL)
+                        // A TLS alert or a broken record is worth its own message; a closed or
+                        // reset socket reaches the client as end-of-file, which says as much.
+                        if (e == SSL_ERROR_SSL)
                             fail(sessionEnded(node, sslErrors(QStringLiteral("TLS error"))));
                         serverDone = true;
                         progress = true;
@@ -353,7 +356,8 @@ void TlsTunnel::Private::run()
                     } else if (e == SSL_ERROR_WANT_WRITE) {
                         writeWants = POLLOUT;
                     } else {
-                        fail(QStringLiteral("%1: TLS write failed: %2").arg(node.toString(), sslErrors(QStringLiteral("connection lost"))));
+                        if (e == SSL_ERROR_SSL)
+                            fail(sessionEnded(node, sslErrors(QStringLiteral("TLS error"))));
                         serverDone = true;
                         progress = true;
                     }

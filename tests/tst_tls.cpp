@@ -199,6 +199,33 @@ private Q_SLOTS:
         qInfo("plain text to a TLS port: %s", qPrintable(plainToTls.errorMessage()));
     }
 
+    // A TLS server that goes away mid-connection reads as one that closed the connection, as
+    // in plain text; a restarted one is reached again with a new connection.
+    void serverKilledUnderAConnection()
+    {
+        LauncherOptions o;
+        o.tls = true;
+        ClusterLauncher server(o);
+        auto s = server.startStandalone();
+        QVERIFY2(s, qPrintable(s.errorMessage()));
+        auto conn = RedisConnection::open(server.standaloneUrl());
+        QVERIFY2(conn, qPrintable(conn.errorMessage()));
+        QVERIFY((*conn)->command({"PING"}));
+        QVERIFY(server.kill(0));
+        auto after = (*conn)->command({"PING"});
+        QVERIFY(!after);
+        QCOMPARE(after.error().kind, ErrorKind::Io);
+        QVERIFY2(after.errorMessage().contains(QLatin1String("closed the connection"))
+                     || after.errorMessage().contains(QLatin1String("reset")),
+                 qPrintable(after.errorMessage()));
+        QVERIFY((*conn)->isBroken());
+        QVERIFY(server.restart(0));
+        auto again = RedisConnection::open(server.standaloneUrl());
+        QVERIFY2(again, qPrintable(again.errorMessage()));
+        QCOMPARE((*again)->command({"PING"})->bytes(), QByteArray("PONG"));
+        qInfo("killed under a TLS connection: %s", qPrintable(after.errorMessage()));
+    }
+
     void clientCertificates()
     {
         LauncherOptions o;
