@@ -350,8 +350,11 @@ void Workspace::load()
         entry.production = settings.value(QStringLiteral("production"), false).toBool();
         entry.needsPassword = settings.value(QStringLiteral("needsPassword"), false).toBool();
         entry.passwordStorage = PasswordStorage(qBound(0, settings.value(QStringLiteral("passwordStorage"), 0).toInt(), 2));
-        if (entry.passwordStorage == PasswordStorage::SettingsFile)
+        if (entry.passwordStorage == PasswordStorage::SettingsFile) {
             entry.url.setPassword(settings.value(QStringLiteral("password")).toString());
+            spdlog::warn("the password of {} is kept unencrypted in {}, as chosen in the connection dialog",
+                         entry.name.toStdString(), settings.fileName().toStdString());
+        }
         m_connections << entry;
     }
     settings.endArray();

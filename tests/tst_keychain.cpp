@@ -6,6 +6,8 @@
 
 #include "clusterlauncher.h"
 #include "keychain.h"
+#include "logbuffer.h"
+#include "logging.h"
 #include "workspace.h"
 
 #include <QCoreApplication>
@@ -98,6 +100,9 @@ private Q_SLOTS:
         QCoreApplication::setOrganizationName(QStringLiteral("SessionDeckKeychainTest"));
         QSettings().clear();
         keychain::setService(QStringLiteral("SessionDeck keychain test"));
+        LogOptions log;
+        log.toFile = false;
+        QVERIFY(Logging::setup(log));
         QVERIFY(m_home.isValid());
         auto started = m_server.startStandalone();
         QVERIFY2(started, qPrintable(started.errorMessage()));
@@ -234,7 +239,11 @@ private Q_SLOTS:
             ws.setPassword(0, kPassword, PasswordStorage::SettingsFile);
         }
         QVERIFY2(settingsText().contains(kPassword), "the opt-in keeps the password in the file");
+        const quint64 before = LogBuffer::instance().linesSince(0).isEmpty() ? 0 : LogBuffer::instance().linesSince(0).last().sequence;
         Workspace next(true);
+        // Each start says where the password is.
+        const QList<LogLine> lines = LogBuffer::instance().linesSince(before);
+        QVERIFY(std::any_of(lines.begin(), lines.end(), [](const LogLine &l) { return l.text.contains("kept unencrypted"); }));
         QSignalSpy asked(&next, &Workspace::passwordNeeded);
         next.activate(0);
         waitHealthy(next);

@@ -21,6 +21,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPainter>
+#include <QSettings>
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QTabWidget>
@@ -236,6 +237,12 @@ void MainWindow::onActiveChanged(int index)
         m_state->setText(tr("Connecting to %1…").arg(entry->url.toString()));
     // The title shows the name the user gave, or the redacted URL: never a password.
     setWindowTitle(tr("%1 — SessionDeck").arg(entry->name));
+    if (entry->passwordStorage == sdcore::PasswordStorage::SettingsFile && entry->url.hasPassword()) {
+        statusBar()->showMessage(tr("Warning: the password of %1 is kept unencrypted in %2, as chosen in the "
+                                    "connection dialog")
+                                     .arg(entry->name, QSettings().fileName()),
+                                 15000);
+    }
     QSignalBlocker block(m_connectionList);
     m_connectionList->setCurrentRow(index);
 }
