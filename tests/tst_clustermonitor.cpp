@@ -1,7 +1,8 @@
 // ClusterMonitor against a real Sentinel deployment: snapshots and the session census arrive
 // on the UI thread, a manual failover is followed to its end and shows up once on the timeline
-// (seen by every sentinel), the snapshot follows the switch at once, and an automatic failover
-// after kill -9 of the master is seen as its sequence of events, in order.
+// (seen by every sentinel), the snapshot follows the switch at once, an automatic failover
+// after kill -9 of the master is seen as its sequence of events, in order, and a sentinel killed
+// under the event stream is reported and subscribed to again when it is back.
 
 #include "clusterlauncher.h"
 #include "clustermonitor.h"
@@ -155,6 +156,40 @@ private Q_SLOTS:
                                      && monitor.lastSnapshot()->master.up,
                                  10000);
         QTRY_VERIFY_WITH_TIMEOUT(firstIndexOf(monitor.timeline(), "+failover-end", mark) >= 0, 30000);
+    }
+
+    // A sentinel dies under the event stream: its link is reported lost, the other sentinels
+    // keep the events coming (a failover is still seen, once), and the restarted sentinel is
+    // subscribed to again. Runs last: the master killed above stays dead, so the cluster may be
+    // degraded here.
+    void sentinelKilledUnderTheEventStream()
+    {
+        MonitorOptions options;
+        options.census = false;
+        ClusterMonitor monitor(m_cluster.sentinelUrl(), options);
+        QSignalSpy finished(&monitor, &ClusterMonitor::failoverFinished);
+        monitor.start();
+        QTRY_VERIFY_WITH_TIMEOUT(countOf(monitor.timeline(), "events-restored") == 3, 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(monitor.lastSnapshot() && monitor.lastSnapshot()->master.up, 30000);
+
+        const int victim = m_cluster.sentinelIndexes().first();
+        QVERIFY(m_cluster.kill(victim));
+        QTRY_COMPARE_WITH_TIMEOUT(countOf(monitor.timeline(), "events-lost"), 1, 20000);
+        QVERIFY(monitor.timeline().entries().back().event.detail.contains(
+            QString::number(m_cluster.nodes().at(victim).port)));
+
+        // The two sentinels left still deliver a failover, and it is recorded once.
+        const HostPort before = monitor.lastSnapshot()->master.address;
+        monitor.requestFailover(60000);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 60000);
+        const auto outcome = finished.first().first().value<FailoverOutcome>();
+        QVERIFY2(outcome.ok, qPrintable(outcome.error));
+        QCOMPARE(outcome.oldMaster, before);
+        QTRY_COMPARE_WITH_TIMEOUT(countOf(monitor.timeline(), "+switch-master"), 1, 10000);
+
+        QVERIFY(m_cluster.restart(victim));
+        QTRY_COMPARE_WITH_TIMEOUT(countOf(monitor.timeline(), "events-restored"), 4, 30000);
+        QCOMPARE(countOf(monitor.timeline(), "+switch-master"), 1);
     }
 };
 
