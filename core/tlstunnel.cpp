@@ -272,6 +272,22 @@ struct TlsTunnel::Private
             failure = why;
     }
 
+    // After an SSL_read or SSL_write that moved nothing: what it waits for on the socket
+    // (POLLIN or POLLOUT; either call may want either), or 0 when the session is over.
+    short waitOrEnd(int result)
+    {
+        const int e = SSL_get_error(ssl, result);
+        if (e == SSL_ERROR_WANT_READ)
+            return POLLIN;
+        if (e == SSL_ERROR_WANT_WRITE)
+            return POLLOUT;
+        // A TLS alert or a broken record is worth its own message; a closed or reset socket
+        // reaches the client as end-of-file, which says as much.
+        if (e == SSL_ERROR_SSL)
+            fail(sessionEnded(node, sslErrors(QStringLiteral("TLS error"))));
+        return 0;
+    }
+
     void run();
 };
 
@@ -302,20 +318,9 @@ void TlsTunnel::Private::run()
                     fromServerLen = n;
                     progress = true;
                     readWants = 0;
-                } else {
-                    const int e = SSL_get_error(ssl, n);
-                    if (e == SSL_ERROR_WANT_READ) {
-                        readWants = POLLIN;
-                    } else if (e == SSL_ERROR_WANT_WRITE) {
-                        readWants = POLLOUT;
-                    } else {
-                        // A TLS alert or a broken record is worth its own message; a closed or
-                        // reset socket reaches the client as end-of-file, which says as much.
-                        if (e == SSL_ERROR_SSL)
-                            fail(sessionEnded(node, sslErrors(QStringLiteral("TLS error"))));
-                        serverDone = true;
-                        progress = true;
-                    }
+                } else if (!(readWants = waitOrEnd(n))) {
+                    serverDone = true;
+                    progress = true;
                 }
             }
             if (fromServerLen > 0) {
@@ -349,18 +354,9 @@ void TlsTunnel::Private::run()
                     toServerLen -= n;
                     writeWants = 0;
                     progress = true;
-                } else {
-                    const int e = SSL_get_error(ssl, n);
-                    if (e == SSL_ERROR_WANT_READ) {
-                        writeWants = POLLIN;
-                    } else if (e == SSL_ERROR_WANT_WRITE) {
-                        writeWants = POLLOUT;
-                    } else {
-                        if (e == SSL_ERROR_SSL)
-                            fail(sessionEnded(node, sslErrors(QStringLiteral("TLS error"))));
-                        serverDone = true;
-                        progress = true;
-                    }
+                } else if (!(writeWants = waitOrEnd(n))) {
+                    serverDone = true;
+                    progress = true;
                 }
             }
             if (serverDone && toServerLen > 0)

@@ -39,6 +39,16 @@ QLineEdit *secretEdit(const QString &objectName)
     return edit;
 }
 
+// OK (labelled Connect) and Cancel, closing `dialog` through its accept() and reject().
+QDialogButtonBox *connectButtons(QDialog *dialog)
+{
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);
+    buttons->button(QDialogButtonBox::Ok)->setText(QDialog::tr("Connect"));
+    QObject::connect(buttons, &QDialogButtonBox::accepted, dialog, &QDialog::accept);   // virtual
+    QObject::connect(buttons, &QDialogButtonBox::rejected, dialog, &QDialog::reject);
+    return buttons;
+}
+
 } // namespace
 
 PasswordStorageField::PasswordStorageField(Workspace::KeychainState keychain, const QString &keychainProblem,
@@ -79,8 +89,10 @@ PasswordStorage PasswordStorageField::storage() const
 
 void PasswordStorageField::setStorage(PasswordStorage storage)
 {
+    // A choice that is not offered (the keychain, without one) leaves the default.
     const int index = m_combo->findData(int(storage));
-    if (index >= 0)
+    const auto *model = qobject_cast<QStandardItemModel *>(m_combo->model());
+    if (index >= 0 && (!model || model->item(index)->isEnabled()))
         m_combo->setCurrentIndex(index);
 }
 
@@ -162,10 +174,7 @@ ConnectionDialog::ConnectionDialog(Workspace::KeychainState keychain, const QStr
     tlsForm->addRow(m_insecureNote);
 
     m_error = warningLabel(QStringLiteral("error"));
-    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);
-    buttons->button(QDialogButtonBox::Ok)->setText(tr("Connect"));
-    connect(buttons, &QDialogButtonBox::accepted, this, &ConnectionDialog::accept);
-    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    auto *buttons = connectButtons(this);
 
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(form);
@@ -293,17 +302,11 @@ PasswordDialog::PasswordDialog(const sdcore::ConnectionEntry &entry, Workspace::
     reason->setVisible(!why.isEmpty());
     m_password = secretEdit(QStringLiteral("password"));
     m_storage = new PasswordStorageField(keychain, keychainProblem);
-    m_storage->setStorage(entry.passwordStorage == PasswordStorage::Keychain && keychain != Workspace::KeychainState::Unavailable
-                              ? PasswordStorage::Keychain
-                              : entry.passwordStorage == PasswordStorage::SettingsFile ? PasswordStorage::SettingsFile
-                                                                                       : PasswordStorage::Session);
+    m_storage->setStorage(entry.passwordStorage);
     auto *form = new QFormLayout;
     form->addRow(tr("Password:"), m_password);
     form->addRow(tr("Keep it:"), m_storage);
-    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);
-    buttons->button(QDialogButtonBox::Ok)->setText(tr("Connect"));
-    connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
-    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    auto *buttons = connectButtons(this);
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(intro);
     layout->addWidget(reason);

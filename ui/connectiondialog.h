@@ -26,6 +26,7 @@ public:
     PasswordStorageField(sdcore::Workspace::KeychainState keychain, const QString &keychainProblem,
                          QWidget *parent = nullptr);
     sdcore::PasswordStorage storage() const;
+    // Selects `storage` if it is offered.
     void setStorage(sdcore::PasswordStorage storage);
 
 private:
