@@ -1,5 +1,7 @@
 #include "clicommon.h"
 
+#include "keytext.h"
+
 #include <QFile>
 #include <QJsonDocument>
 #include <QTimer>
@@ -28,44 +30,93 @@ QTextStream &err()
     return s;
 }
 
-const char *usageText =
-    "Usage: sessiondeck-cli [--log-level LEVEL] <command> [options]\n"
-    "\n"
-    "Commands:\n"
-    "  ping   --url URL [--json] [--count N] [--timeout MS]\n"
-    "         Connect (through the sentinels for a redis-sentinel:// URL) and print the node's\n"
-    "         role, Redis version and PING round-trip time.\n"
-    "  status --url URL [--json] [--timeout MS]\n"
-    "         Topology and health: master, replicas, sentinels, quorum. Exit 0 healthy,\n"
-    "         1 degraded (a replica or sentinel down, quorum met), 2 critical (no reachable\n"
-    "         master, or quorum not met).\n"
-    "  events --url URL [--json] [--seconds N]\n"
-    "         Stream the sentinels' events (failovers, down/up) as they happen, one line each,\n"
-    "         until Ctrl-C (or N seconds). Needs a redis-sentinel:// URL.\n"
-    "  failover --url URL --yes [--timeout S] [--json]\n"
-    "         Ask Sentinel to fail over the master and follow it to its end; prints the old\n"
-    "         and new master. Refuses without --yes.\n"
-    "  sessions stats --url URL [--prefix P] [--replica] [--rate KEYS/S] [--json]\n"
-    "         Count the sessions: TTL and size histograms, total bytes (SCAN, never KEYS).\n"
-    "  sessions list --url URL [--prefix P] [--match GLOB] [--limit N] [--replica] [--json]\n"
-    "         One session per line: id, TTL, size, type, user (--json: one object per line).\n"
-    "  sessions show --url URL ID [--prefix P] [--whole] [--json]\n"
-    "         The decoded session. ID is a session id, a full key, or the browser's cookie\n"
-    "         (connect.sid=s%3A<id>.<signature>).\n"
-    "  sessions delete --url URL (ID... | --match GLOB) [--dry-run] [--yes] [--json]\n"
-    "         Delete the given sessions, or all matching GLOB (UNLINK in batches). More than\n"
-    "         one key or a pattern needs --yes. Every deletion goes to the audit log.\n"
-    "  probe  --url URL [--fallback URL]... [--drill] [--prefix P] [--json]\n"
-    "         Run the apps' session store chain (Sentinel master, fallbacks, memory) tier by\n"
-    "         tier with a probe session, timing each step. Exit 0 when the first tier passes,\n"
-    "         1 when only a fallback does, 2 when none does (memory does not count).\n"
-    "  drill  [--json]\n"
-    "         The real drill, on a local Sentinel cluster it starts for it: kill the master\n"
-    "         while writing every 10 ms through [Sentinel master, memory]; report failed\n"
-    "         writes, the tier of each phase and the switch times. Exit 0 when none failed.\n"
-    "  demo   [--seconds N] [--rate OPS]\n"
-    "         Start a local demo Sentinel cluster with session traffic; print its URL and run\n"
-    "         until Ctrl-C (or N seconds).\n"
+namespace {
+
+// Each command: its usage lines and the options it takes beyond the connection options
+// (--url, --json, --timeout and the password and TLS options) and the global ones.
+struct CommandSpec
+{
+    const char *name;
+    bool connects;              // takes --url and the connection options
+    QStringList options;
+    const char *usage;
+};
+
+const QList<CommandSpec> &commandSpecs()
+{
+    static const QList<CommandSpec> specs{
+        {"ping", true, {"count"},
+         "  ping   --url URL [--json] [--count N] [--timeout MS]\n"
+         "         Connect (through the sentinels for a redis-sentinel:// URL) and print the node's\n"
+         "         role, Redis version and PING round-trip time.\n"},
+        {"status", true, {},
+         "  status --url URL [--json] [--timeout MS]\n"
+         "         Topology and health: master, replicas, sentinels, quorum. Exit 0 healthy,\n"
+         "         1 degraded (a replica or sentinel down, quorum met), 2 critical (no reachable\n"
+         "         master, or quorum not met).\n"},
+        {"events", true, {"seconds"},
+         "  events --url URL [--json] [--seconds N]\n"
+         "         Stream the sentinels' events (failovers, down/up) as they happen, one line each,\n"
+         "         until Ctrl-C (or N seconds). Needs a redis-sentinel:// URL.\n"},
+        {"failover", true, {"yes", "dry-run"},
+         "  failover --url URL (--yes | --dry-run) [--timeout S] [--json]\n"
+         "         Ask Sentinel to fail over the master and follow it to its end; prints the old\n"
+         "         and new master. Refuses without --yes; --dry-run only shows what it would do.\n"},
+        {"sessions stats", true, {"prefix", "replica", "rate"},
+         "  sessions stats --url URL [--prefix P] [--replica] [--rate KEYS/S] [--json]\n"
+         "         Count the sessions: TTL and size histograms, total bytes (SCAN, never KEYS).\n"},
+        {"sessions list", true, {"prefix", "match", "limit", "replica", "rate"},
+         "  sessions list --url URL [--prefix P] [--match GLOB] [--limit N] [--replica] [--json]\n"
+         "         One session per line: id, TTL, size, type, user (--json: one object per line).\n"
+         "         Ids are printed in their printable form (\\\\ for a backslash, \\xNN for other\n"
+         "         bytes); show and delete accept them back as printed.\n"},
+        {"sessions show", true, {"prefix", "whole", "replica"},
+         "  sessions show --url URL ID [--prefix P] [--whole] [--json]\n"
+         "         The decoded session. ID is a session id or a full key, taken literally, or the\n"
+         "         browser's cookie (connect.sid=s%3A<id>.<signature>). --whole prints the whole\n"
+         "         value however large (otherwise the first 64 KiB).\n"},
+        {"sessions delete", true, {"prefix", "match", "dry-run", "yes", "rate", "expect"},
+         "  sessions delete --url URL (ID... | --match GLOB) [--dry-run] [--yes] [--expect N]\n"
+         "                  [--prefix P] [--rate KEYS/S] [--json]\n"
+         "         Delete the given sessions, or every session whose id matches GLOB (UNLINK in\n"
+         "         batches). An ID is taken literally first (a full key when it starts with the\n"
+         "         prefix, else an id under it); it is read as a cookie only when it has a\n"
+         "         cookie's form, and when two readings name existing keys nothing is deleted.\n"
+         "         The prefix is matched literally; GLOB applies to the id after it; an empty\n"
+         "         GLOB is refused. More than one key or a pattern needs --yes: the delete then\n"
+         "         removes exactly the keys its own scan matched; keys created meanwhile are\n"
+         "         left and counted. To delete exactly what a --dry-run counted, pass its count\n"
+         "         as --expect N: the delete refuses when N keys no longer match. Every deletion\n"
+         "         is written to the audit log before its first key goes.\n"},
+        {"probe", true, {"fallback", "drill", "prefix"},
+         "  probe  --url URL [--fallback URL]... [--drill] [--prefix P] [--json]\n"
+         "         Run the apps' session store chain (Sentinel master, fallbacks, memory) tier by\n"
+         "         tier with a probe session, timing each step. Each tier signs in with its own\n"
+         "         URL's credentials (a fallback's password goes in its own URL). Exit 0 when the\n"
+         "         first tier passes, 1 when only a fallback does, 2 when none does.\n"},
+        {"drill", false, {"json", "prefix"},
+         "  drill  [--json] [--prefix P]\n"
+         "         The real drill, on a local Sentinel cluster it starts for it: kill the master\n"
+         "         while writing every 10 ms through [Sentinel master, memory]; report failed\n"
+         "         writes, the tier of each phase and the switch times. Exit 0 when none failed.\n"},
+        {"demo", false, {"seconds", "rate"},
+         "  demo   [--seconds N] [--rate OPS]\n"
+         "         Start a local demo Sentinel cluster with session traffic; print its URL and run\n"
+         "         until Ctrl-C (or N seconds).\n"},
+    };
+    return specs;
+}
+
+const CommandSpec *specOf(const QString &command)
+{
+    for (const CommandSpec &spec : commandSpecs()) {
+        if (command == QLatin1String(spec.name))
+            return &spec;
+    }
+    return nullptr;
+}
+
+const char *usageTail =
     "\n"
     "URLs: redis://[user[:password]@]host[:port][/db]\n"
     "      unix:///path/redis.sock[?db=N]\n"
@@ -80,15 +131,51 @@ const char *usageText =
     "--askpass (asked on the terminal, or the first line of a pipe), the URL, or the\n"
     "REDISCLI_AUTH environment variable, in that order; the sessions commands ask on the\n"
     "terminal when the server wants one. A password in --url shows in `ps`: a warning says\n"
-    "so (--no-auth-warning hides it).\n"
+    "so (--no-auth-warning hides it). Each option belongs to its commands; any other is\n"
+    "refused (exit 64). Text output escapes control characters of what the server sent;\n"
+    "--json output is exact.\n"
     "\n"
     "Exit codes: 0 ok, 1 degraded (status), 2 unreachable, critical or failed, 64 bad arguments.\n";
+
+} // namespace
+
+QString usageText()
+{
+    QString text = QStringLiteral("Usage: sessiondeck-cli [--log-level LEVEL] <command> [options]\n\nCommands:\n");
+    for (const CommandSpec &spec : commandSpecs())
+        text += QLatin1String(spec.usage);
+    return text + QLatin1String(usageTail);
+}
+
+std::optional<int> checkOptions(const QCommandLineParser &parser, const QString &command)
+{
+    const CommandSpec *spec = specOf(command);
+    if (!spec)
+        return std::nullopt;
+    static const QStringList global{"log-level", "help", "h", "?", "help-all", "version", "v"};
+    static const QStringList connection{"url", "json", "timeout", "askpass", "password-file", "no-auth-warning",
+                                        "tls", "cacert", "cert", "key", "sni", "insecure"};
+    for (const QString &name : parser.optionNames()) {
+        if (global.contains(name) || spec->options.contains(name) || (spec->connects && connection.contains(name)))
+            continue;
+        err() << "sessiondeck-cli: --" << name << " is not an option of " << spec->name << "\n\nUsage:\n"
+              << spec->usage;
+        err().flush();
+        return ExitUsage;
+    }
+    return std::nullopt;
+}
+
+QString safe(const QString &text)
+{
+    return KeyText::terminalSafe(text);
+}
 
 int usage(const QString &problem)
 {
     if (!problem.isEmpty())
         err() << "sessiondeck-cli: " << problem << "\n\n";
-    err() << usageText;
+    err() << usageText();
     err().flush();
     return ExitUsage;
 }
@@ -241,7 +328,7 @@ int fail(const Target &target, const Error &error)
                               {"error", error.message},
                               {"kind", errorKindName(error.kind)}});
     }
-    err() << "sessiondeck-cli: " << error.message << "\n";
+    err() << "sessiondeck-cli: " << safe(error.message) << "\n";
     err().flush();
     return ExitUnreachable;
 }
@@ -253,8 +340,8 @@ void quitOnInterrupt(QCoreApplication &app)
         g_interrupted = true;
         std::signal(sig, SIG_DFL);
     };
-    std::signal(SIGINT, onSignal);
-    std::signal(SIGTERM, onSignal);
+    for (int sig : {SIGINT, SIGTERM, SIGHUP})
+        std::signal(sig, onSignal);
     auto *check = new QTimer(&app);
     QObject::connect(check, &QTimer::timeout, &app, [&app] {
         if (g_interrupted)
@@ -269,8 +356,8 @@ void cancelOnInterrupt()
         g_interrupted = true;
         std::signal(sig, SIG_DFL);
     };
-    std::signal(SIGINT, onSignal);
-    std::signal(SIGTERM, onSignal);
+    for (int sig : {SIGINT, SIGTERM, SIGHUP})
+        std::signal(sig, onSignal);
 }
 
 bool promptPassword(Target &target)

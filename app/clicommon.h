@@ -22,13 +22,18 @@ constexpr int ExitDegraded = 1;
 constexpr int ExitUnreachable = 2;
 constexpr int ExitUsage = 64;
 
-// Set by the first Ctrl-C or SIGTERM once quitOnInterrupt() or cancelOnInterrupt() ran.
+// Set by the first Ctrl-C, SIGTERM or SIGHUP once quitOnInterrupt() or cancelOnInterrupt() ran.
 extern std::atomic_bool g_interrupted;
 
 QTextStream &out();
 QTextStream &err();
-extern const char *usageText;
+QString usageText();
 int usage(const QString &problem);
+// Exit 64 with the command's usage when an option that is not `command`'s own is set
+// ("sessions delete", "ping", ...).
+std::optional<int> checkOptions(const QCommandLineParser &parser, const QString &command);
+// Text from a server, escaped of control characters for a terminal (see KeyText::terminalSafe).
+QString safe(const QString &text);
 
 struct Target
 {
@@ -56,8 +61,8 @@ void warnAboutArgvPassword(const QCommandLineParser &parser, const QString &opti
 void printJson(const QJsonObject &object);
 int fail(const Target &target, const sdcore::Error &error);
 
-// The first Ctrl-C (or SIGTERM) quits `app`'s event loop, so the command ends in order; a
-// second one ends the program at once.
+// The first Ctrl-C (or SIGTERM, SIGHUP) quits `app`'s event loop, so the command ends in order;
+// a second one ends the program at once.
 void quitOnInterrupt(QCoreApplication &app);
 // For blocking commands: the first Ctrl-C only sets g_interrupted, which they poll.
 void cancelOnInterrupt();

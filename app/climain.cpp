@@ -101,8 +101,10 @@ int runPing(const QCommandLineParser &parser)
 
     if (target.json)
         printJson(json);
-    else
-        out() << lines.join(QLatin1Char('\n')) << "\n";
+    else {
+        for (const QString &line : std::as_const(lines))
+            out() << safe(line) << "\n";
+    }
     out().flush();
     return ExitOk;
 }
@@ -172,6 +174,8 @@ int runStatus(const QCommandLineParser &parser)
     }
     if (s.hasMaster && s.master.up)
         lines << QStringLiteral("  keys in db %1: %2").arg(target.url.db()).arg(s.master.keys);
+    for (QString &line : lines)
+        line = safe(line);
     out() << lines.join(QLatin1Char('\n')) << "\n";
     out().flush();
     return code;
@@ -218,7 +222,7 @@ int runEvents(QCoreApplication &app, const QCommandLineParser &parser)
             out() << QJsonDocument(eventJson(e)).toJson(QJsonDocument::Compact) << "\n";
         } else {
             out() << e.at.toLocalTime().toString(QStringLiteral("HH:mm:ss.zzz")) << "  "
-                  << e.summary() << "  (sentinel " << e.source.toString() << ")\n";
+                  << safe(e.summary()) << "  (sentinel " << e.source.toString() << ")\n";
         }
         out().flush();
     });
@@ -228,7 +232,7 @@ int runEvents(QCoreApplication &app, const QCommandLineParser &parser)
         if (up)
             err() << "listening to sentinel " << sentinel.toString() << "\n";
         else
-            err() << "sentinel " << sentinel.toString() << ": " << reason << "\n";
+            err() << "sentinel " << sentinel.toString() << ": " << safe(reason) << "\n";
         err().flush();
     });
     // Discover the other sentinels once, so events reach us from all of them.
@@ -239,13 +243,44 @@ int runEvents(QCoreApplication &app, const QCommandLineParser &parser)
     stream.addSentinels(poller.knownSentinels());
     if (snapshot.sentinels.isEmpty() || std::none_of(snapshot.sentinels.begin(), snapshot.sentinels.end(),
                                                      [](const SentinelState &s) { return s.up; })) {
-        err() << "sessiondeck-cli: no sentinel reachable: " << snapshot.error << "\n";
+        err() << "sessiondeck-cli: no sentinel reachable: " << safe(snapshot.error) << "\n";
         return ExitUnreachable;
     }
     if (seconds > 0)
         QTimer::singleShot(seconds * 1000, &app, &QCoreApplication::quit);
     app.exec();
     return ExitOk;
+}
+
+// What `failover --yes` would do, from one poll; fails over nothing.
+int failoverDryRun(const Target &target)
+{
+    PollerOptions options;
+    ClusterPoller poller(target.url, options);
+    const ClusterSnapshot s = poller.pollOnce();
+    QStringList replicas;
+    for (const RedisNodeState &r : s.replicas)
+        replicas << QStringLiteral("%1 (%2)").arg(r.address.toString(), r.up ? QStringLiteral("up") : QStringLiteral("down"));
+    const bool possible = s.hasMaster && s.sentinels.size() > 0 && !s.replicas.isEmpty();
+    if (target.json) {
+        printJson(QJsonObject{{"dry_run", true},
+                              {"master_name", target.url.masterName()},
+                              {"current_master", s.hasMaster ? s.master.address.toString() : QString()},
+                              {"replicas", QJsonArray::fromStringList(replicas)},
+                              {"sentinel", s.answeredBy.toString()},
+                              {"possible", possible},
+                              {"problems", QJsonArray::fromStringList(s.problems)}});
+    } else {
+        out() << "Dry run: nothing was failed over.\n";
+        out() << "Would ask sentinel " << (s.answeredBy.host.isEmpty() ? QStringLiteral("(none reachable)") : s.answeredBy.toString())
+              << " to fail over '" << safe(target.url.masterName()) << "': current master "
+              << (s.hasMaster ? s.master.address.toString() : QStringLiteral("(unknown)")) << "; a replica among "
+              << (replicas.isEmpty() ? QStringLiteral("(none)") : replicas.join(QStringLiteral(", "))) << " would be promoted.\n";
+        for (const QString &p : s.problems)
+            out() << "  ! " << safe(p) << "\n";
+    }
+    out().flush();
+    return possible ? ExitOk : ExitUnreachable;
 }
 
 int runFailover(QCoreApplication &app, const QCommandLineParser &parser)
@@ -255,6 +290,11 @@ int runFailover(QCoreApplication &app, const QCommandLineParser &parser)
         return *code;
     if (!target.url.isSentinel())
         return usage(QStringLiteral("failover needs a redis-sentinel:// URL"));
+    if (parser.isSet(QStringLiteral("dry-run"))) {
+        if (parser.isSet(QStringLiteral("yes")))
+            return usage(QStringLiteral("failover: --dry-run and --yes do not go together"));
+        return failoverDryRun(target);
+    }
     if (!parser.isSet(QStringLiteral("yes"))) {
         return usage(QStringLiteral("a failover demotes the current master of '%1' and drops its "
                                     "clients' connections; run again with --yes to confirm")
@@ -285,7 +325,7 @@ int runFailover(QCoreApplication &app, const QCommandLineParser &parser)
     FailoverOutcome outcome;
     bool done = false;
     QObject::connect(&controller, &FailoverController::progress, [](const QString &step) {
-        err() << step << "\n";
+        err() << safe(step) << "\n";
         err().flush();
     });
     QObject::connect(&controller, &FailoverController::finished, [&](const FailoverOutcome &o) {
@@ -322,7 +362,7 @@ int runFailover(QCoreApplication &app, const QCommandLineParser &parser)
                               {"error", outcome.error},
                               {"steps", QJsonArray::fromStringList(outcome.steps)}});
     } else {
-        (outcome.ok ? out() : err()) << outcome.summary() << "\n";
+        (outcome.ok ? out() : err()) << safe(outcome.summary()) << "\n";
     }
     out().flush();
     err().flush();
@@ -395,7 +435,8 @@ int main(int argc, char *argv[])
         {"replica", "Read from a healthy replica (Sentinel URLs)."},
         {"match", "Glob for session ids (after the prefix).", "glob"},
         {"limit", "List at most this many sessions.", "n"},
-        {"dry-run", "Show what would be deleted, delete nothing."},
+        {"dry-run", "Show what would be deleted (or failed over), do nothing."},
+        {"expect", "sessions delete --match: delete only if exactly N keys match (a dry run's count).", "n"},
         {"whole", "Show the whole value, however large."},
         {"fallback", "A fallback Redis URL for probe (repeat for more).", "url"},
         {"drill", "probe: make the active tier fail in-process and follow the chain."},
@@ -415,7 +456,7 @@ int main(int argc, char *argv[])
     if (!parser.parse(app.arguments()))
         return usage(parser.errorText());
     if (parser.isSet(QStringLiteral("help"))) {
-        out() << usageText;
+        out() << usageText();
         return ExitOk;
     }
     if (parser.isSet(QStringLiteral("version"))) {
@@ -434,6 +475,11 @@ int main(int argc, char *argv[])
     const QStringList positional = parser.positionalArguments();
     if (positional.isEmpty())
         return usage(QStringLiteral("no command given"));
+    const QString specName = positional.first() == QLatin1String("sessions") && positional.size() > 1
+                                 ? QStringLiteral("sessions ") + positional.at(1)
+                                 : positional.first();
+    if (auto code = checkOptions(parser, specName))
+        return *code;
     if (positional.first() == QLatin1String("sessions"))
         return runSessions(parser, positional.mid(1));
     if (positional.size() > 1)

@@ -2,12 +2,18 @@
 
 #include "auditlog.h"
 #include "clicommon.h"
+#include "jsontext.h"
+#include "keytext.h"
 #include "sessionbrowser.h"
 #include "sessioncensus.h"
+#include "sessionkeyresolver.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QLocale>
+#include <QSet>
+
+#include <limits>
 
 using namespace sdcore;
 
@@ -73,9 +79,41 @@ QString ttlText(qint64 pttlMs)
     return QStringLiteral("%1d%2h").arg(s / 86400).arg((s % 86400) / 3600, 2, 10, QLatin1Char('0'));
 }
 
-QByteArray keyFromInput(const QString &input, const QByteArray &prefix)
+// The --match glob: refused when given empty (it would read as every session).
+std::optional<int> matchArgument(const QCommandLineParser &parser, QByteArray &glob)
 {
-    return prefix + SessionDecoder::sessionIdFromInput(input, prefix);
+    if (!parser.isSet(QStringLiteral("match")))
+        return std::nullopt;
+    glob = parser.value(QStringLiteral("match")).toUtf8();
+    if (glob.isEmpty())
+        return usage(QStringLiteral("--match '' matches nothing: give a glob for the session ids (* for every session)"));
+    return std::nullopt;
+}
+
+// Resolves the arguments to keys (SessionKeyResolver's rules); an exit code when one is
+// ambiguous or names no session id at all.
+std::optional<int> resolveInputs(const SessionArgs &args, RedisConnection &connection, const QStringList &inputs,
+                                 QList<ResolvedKey> &resolved)
+{
+    for (const QString &input : inputs) {
+        if (SessionKeyResolver::readings(input, args.prefix).isEmpty())
+            return usage(QStringLiteral("no session id in '%1'").arg(safe(input)));
+    }
+    auto r = SessionKeyResolver::resolve(connection, inputs, args.prefix);
+    if (!r)
+        return fail(args.target, r.error());
+    for (const ResolvedKey &k : std::as_const(*r)) {
+        if (k.isAmbiguous())
+            return fail(args.target, makeError(ErrorKind::ServerError, k.ambiguityMessage()));
+    }
+    resolved = *r;
+    return std::nullopt;
+}
+
+// The id part of a key as `list` prints it.
+QString printedId(const QByteArray &key, const QByteArray &prefix)
+{
+    return KeyText::printable(key.startsWith(prefix) ? QByteArrayView(key).sliced(prefix.size()) : QByteArrayView(key));
 }
 
 int runStats(const QCommandLineParser &parser)
@@ -134,7 +172,8 @@ int runList(const QCommandLineParser &parser)
         return *code;
     ScanOptions options;
     options.prefix = args.prefix;
-    options.match = parser.value(QStringLiteral("match")).toUtf8();
+    if (auto code = matchArgument(parser, options.match))
+        return *code;
     options.keysPerSecond = args.keysPerSecond;
     if (parser.isSet(QStringLiteral("limit"))) {
         bool ok = false;
@@ -148,9 +187,9 @@ int runList(const QCommandLineParser &parser)
     cancelOnInterrupt();
     const ScanSummary summary = SessionScanner::scan(*node->connection, options, &g_interrupted, [&](ScanBatch &&batch) {
         for (const SessionRow &row : std::as_const(batch.rows)) {
-            const QString id = AuditLog::printableKey(QByteArrayView(row.key).sliced(qMin(row.key.size(), args.prefix.size())));
+            const QString id = printedId(row.key, args.prefix);
             if (args.target.json) {
-                out() << QJsonDocument(QJsonObject{{"key", AuditLog::printableKey(row.key)},
+                out() << QJsonDocument(QJsonObject{{"key", KeyText::printable(row.key)},
                                                    {"id", id},
                                                    {"ttl_ms", row.pttlMs},
                                                    {"size", row.size},
@@ -160,7 +199,7 @@ int runList(const QCommandLineParser &parser)
                       << "\n";
             } else {
                 out() << id << "\t" << ttlText(row.pttlMs) << "\t" << row.size << "\t"
-                      << SessionRow::typeName(row.type) << "\t" << row.user << "\n";
+                      << SessionRow::typeName(row.type) << "\t" << safe(row.user) << "\n";
             }
         }
         out().flush();
@@ -178,59 +217,92 @@ int runShow(const QCommandLineParser &parser, const QStringList &ids)
         return *code;
     if (ids.size() != 1)
         return usage(QStringLiteral("sessions show wants one session id, key or cookie"));
-    const QByteArray key = keyFromInput(ids.first(), args.prefix);
-    if (key == args.prefix)
-        return usage(QStringLiteral("no session id in '%1'").arg(ids.first()));
+    const bool whole = parser.isSet(QStringLiteral("whole"));
     auto node = openNode(args, args.replica);
     if (!node)
         return fail(args.target, node.error());
-    auto s = SessionBrowser::fetchSession(*node->connection, key, args.prefix, parser.isSet(QStringLiteral("whole")));
+    QList<ResolvedKey> resolved;
+    if (auto code = resolveInputs(args, *node->connection, ids, resolved))
+        return *code;
+    const QByteArray key = resolved.first().key;
+    auto s = SessionBrowser::fetchSession(*node->connection, key, args.prefix, whole);
     if (!s)
         return fail(args.target, s.error());
     if (s->kind == DecodedSession::Kind::Missing) {
         return fail(args.target, makeError(ErrorKind::NotFound,
                                            QStringLiteral("no session '%1' on %2")
-                                               .arg(AuditLog::printableKey(key), node->node.toString())));
+                                               .arg(KeyText::printable(key), node->node.toString())));
     }
+    const bool json = s->kind == DecodedSession::Kind::ConnectRedis || s->kind == DecodedSession::Kind::Json;
     if (args.target.json) {
         QJsonObject fields;
         for (const auto &f : std::as_const(s->fields))
             fields[f.first] = f.second;
-        QJsonObject o{{"key", AuditLog::printableKey(s->key)},
-                      {"id", AuditLog::printableKey(s->id)},
+        QJsonObject o{{"key", KeyText::printable(s->key)},
+                      {"id", KeyText::printable(s->id)},
                       {"type", QString::fromUtf8(s->redisType)},
                       {"kind", DecodedSession::kindName(s->kind)},
                       {"ttl_ms", s->pttlMs},
                       {"size", s->size},
+                      {"size_unit", s->kind == DecodedSession::Kind::Hash ? QStringLiteral("fields") : QStringLiteral("bytes")},
                       {"memory_usage", s->memoryUsage},
                       {"truncated", s->truncated},
                       {"user", s->user},
                       {"fields", fields},
                       {"note", s->note}};
-        const QJsonDocument doc = QJsonDocument::fromJson(s->raw);
-        if (!s->truncated && (doc.isObject() || doc.isArray()))
-            o[QStringLiteral("value")] = doc.isObject() ? QJsonValue(doc.object()) : QJsonValue(doc.array());
+        // "value" is the session's own JSON text, spliced in as it is (it was validated), so
+        // that its numbers keep their digits and its members their order.
+        static const QString Placeholder = QStringLiteral("\x01sessiondeck-value\x01");
+        if (json && !s->truncated)
+            o[QStringLiteral("value")] = Placeholder;
+        else if (s->kind == DecodedSession::Kind::Binary && whole)
+            o[QStringLiteral("value_hex")] = QString::fromLatin1(s->raw.toHex());
         else
             o[QStringLiteral("value_text")] = s->pretty;
-        printJson(o);
+        QByteArray doc = QJsonDocument(o).toJson(QJsonDocument::Indented);
+        if (json && !s->truncated)
+            doc.replace(QJsonDocument(QJsonArray{Placeholder}).toJson(QJsonDocument::Compact).mid(1).chopped(1), s->raw.trimmed());
+        out() << doc;
+        out().flush();
         return ExitOk;
     }
-    out() << "Key:     " << AuditLog::printableKey(s->key) << "\n";
-    out() << "Format:  " << DecodedSession::kindName(s->kind) << " (" << s->redisType << ")\n";
+    out() << "Key:     " << KeyText::printable(s->key) << "\n";
+    out() << "Format:  " << DecodedSession::kindName(s->kind) << " (" << safe(QString::fromUtf8(s->redisType)) << ")\n";
     out() << "TTL:     " << ttlText(s->pttlMs) << "\n";
-    out() << "Size:    " << s->size << " bytes";
+    if (s->kind == DecodedSession::Kind::Hash)
+        out() << "Size:    " << s->size << (s->size == 1 ? " field" : " fields");
+    else
+        out() << "Size:    " << s->size << (s->size == 1 ? " byte" : " bytes");
     if (s->memoryUsage >= 0)
-        out() << " (" << s->memoryUsage << " in memory)";
+        out() << " (" << s->memoryUsage << " bytes in memory)";
     out() << "\n";
     if (!s->user.isEmpty())
-        out() << "User:    " << s->user << "\n";
+        out() << "User:    " << safe(s->user) << "\n";
     if (!s->note.isEmpty())
-        out() << "Note:    " << s->note << "\n";
+        out() << "Note:    " << safe(s->note) << "\n";
     for (const auto &f : std::as_const(s->fields))
-        out() << "  " << f.first << " = " << f.second << "\n";
-    out() << "\n" << s->pretty << "\n";
+        out() << "  " << safe(f.first) << " = " << safe(f.second) << "\n";
+    QString body = s->pretty;
+    if (whole) {
+        // However large: the decoder's view is cut past about 1 MiB (text) or 4 KiB (hex).
+        if (json)
+            body = JsonText::indented(s->raw);
+        else if (s->kind == DecodedSession::Kind::Binary)
+            body = SessionDecoder::hexDump(s->raw, int(qMin<qsizetype>(s->raw.size(), std::numeric_limits<int>::max())));
+        else if (s->kind == DecodedSession::Kind::Text)
+            body = QString::fromUtf8(s->raw);
+    }
+    out() << "\n" << KeyText::terminalSafe(body, true) << "\n";
     out().flush();
     return ExitOk;
+}
+
+void printKeys(const QList<QByteArray> &keys, const QByteArray &prefix, qsizetype limit)
+{
+    for (qsizetype i = 0; i < keys.size() && i < limit; ++i)
+        out() << "  " << printedId(keys.at(i), prefix) << "  (key " << KeyText::printable(keys.at(i)) << ")\n";
+    if (keys.size() > limit)
+        out() << "  … and " << (keys.size() - limit) << " more\n";
 }
 
 int runDelete(const QCommandLineParser &parser, const QStringList &inputs)
@@ -238,95 +310,138 @@ int runDelete(const QCommandLineParser &parser, const QStringList &inputs)
     SessionArgs args;
     if (auto code = parseSessionArgs(parser, args))
         return *code;
+    QByteArray glob;
+    if (auto code = matchArgument(parser, glob))
+        return *code;
     const bool byPattern = parser.isSet(QStringLiteral("match"));
     const bool dryRun = parser.isSet(QStringLiteral("dry-run"));
+    const bool yes = parser.isSet(QStringLiteral("yes"));
     if (byPattern == !inputs.isEmpty())
         return usage(QStringLiteral("sessions delete wants either keys or --match GLOB"));
-    QList<QByteArray> keys;
-    for (const QString &input : inputs) {
-        const QByteArray key = keyFromInput(input, args.prefix);
-        if (key == args.prefix)
-            return usage(QStringLiteral("no session id in '%1'").arg(input));
-        if (!keys.contains(key))
-            keys << key;
+    if (dryRun && yes)
+        return usage(QStringLiteral("sessions delete: --dry-run and --yes do not go together"));
+    qint64 expect = -1;
+    if (parser.isSet(QStringLiteral("expect"))) {
+        bool ok = false;
+        expect = parser.value(QStringLiteral("expect")).toLongLong(&ok);
+        if (!byPattern || !ok || expect < 0)
+            return usage(QStringLiteral("--expect wants the number of keys a --match dry run counted"));
     }
-    const QByteArray pattern = byPattern
-        ? SessionScanner::matchPattern(args.prefix, parser.value(QStringLiteral("match")).toUtf8())
-        : QByteArray();
-    if (!dryRun && !parser.isSet(QStringLiteral("yes")) && (byPattern || keys.size() > 1)) {
+    const QByteArray pattern = byPattern ? SessionScanner::matchPattern(args.prefix, glob) : QByteArray();
+    if (!dryRun && !yes && (byPattern || inputs.size() > 1)) {
         return usage(byPattern ? QStringLiteral("deleting every key matching '%1' needs --yes (try --dry-run first)")
-                                     .arg(QString::fromUtf8(pattern))
-                               : QStringLiteral("deleting %1 keys needs --yes").arg(keys.size()));
+                                     .arg(KeyText::printable(pattern))
+                               : QStringLiteral("deleting %1 keys needs --yes").arg(inputs.size()));
     }
     auto node = openNode(args, false);   // deletes go to the master
     if (!node)
         return fail(args.target, node.error());
     cancelOnInterrupt();
-    DeleteResult r;
+
+    DeleteResult request;
+    QStringList missing;
     if (byPattern) {
-        r = SessionDeleter::deleteMatching(*node->connection, pattern, dryRun, &g_interrupted, {}, 10,
-                                           args.keysPerSecond);
-    } else if (dryRun) {
-        // Says which of the keys exist, deletes nothing.
-        r.mode = DeleteResult::Mode::Keys;
-        r.dryRun = true;
-        r.keys = keys;
-        r.requested = keys.size();
-        QList<Command> exists;
-        for (const QByteArray &k : std::as_const(keys))
-            exists << Command{"EXISTS", k};
-        auto replies = node->connection->pipeline(exists);
-        if (!replies)
-            return fail(args.target, replies.error());
-        for (qsizetype i = 0; i < keys.size(); ++i) {
-            if (replies->at(i).toInteger() > 0)
-                r.samples << keys.at(i);
+        request = SessionDeleter::previewMatching(*node->connection, args.prefix, glob, &g_interrupted, {}, 10,
+                                                  args.keysPerSecond);
+        if (!request.complete) {
+            if (request.error == QStringLiteral("cancelled")) {
+                err() << "sessiondeck-cli: cancelled while counting; nothing was deleted\n";
+                return ExitUnreachable;
+            }
+            return fail(args.target, makeError(ErrorKind::ServerError,
+                                               request.error + QStringLiteral("; nothing was deleted")));
         }
-        r.complete = true;
+        if (!dryRun && expect >= 0 && request.requested != expect) {
+            return fail(args.target,
+                        makeError(ErrorKind::ServerError,
+                                  QStringLiteral("%1 keys match '%2' now, not the %3 expected; nothing was deleted: "
+                                                 "run --dry-run again and check what changed")
+                                      .arg(request.requested)
+                                      .arg(KeyText::printable(pattern))
+                                      .arg(expect)));
+        }
     } else {
-        r = SessionDeleter::deleteKeys(*node->connection, keys, &g_interrupted);
+        QList<ResolvedKey> resolved;
+        if (auto code = resolveInputs(args, *node->connection, inputs, resolved))
+            return *code;
+        QSet<QByteArray> unique;
+        request.mode = DeleteResult::Mode::Keys;
+        for (const ResolvedKey &k : std::as_const(resolved)) {
+            if (!k.exists) {
+                missing << KeyText::printable(k.key);
+                continue;
+            }
+            if (!unique.contains(k.key)) {
+                unique.insert(k.key);
+                request.keys << k.key;
+            }
+        }
+        request.requested = request.keys.size();
+    }
+    request.node = node->node;
+    for (const QString &m : std::as_const(missing))
+        err() << "sessiondeck-cli: no session '" << m << "' on " << node->node.toString() << "; nothing deleted for it\n";
+
+    DeleteResult r = request;
+    if (!dryRun && !request.keys.isEmpty()) {
+        r = AuditLog::deleteRecorded(*node->connection, request, args.target.url.toString(), &g_interrupted, {},
+                                     args.keysPerSecond);
+        if (!r.auditError.isEmpty())
+            err() << "sessiondeck-cli: " << safe(r.auditError) << "\n";
     }
     r.node = node->node;
-    if (!dryRun) {
-        if (Status logged = AuditLog::recordDelete(args.target.url.toString(), r); !logged)
-            err() << "sessiondeck-cli: " << logged.errorMessage() << "\n";
-    }
-    const qint64 wouldDelete = byPattern ? r.requested : r.samples.size();
     if (args.target.json) {
-        QJsonArray samples;
-        for (const QByteArray &k : std::as_const(r.samples))
-            samples.append(AuditLog::printableKey(k));
-        QJsonObject o{{"dry_run", dryRun}, {"complete", r.complete}, {"node", r.node.toString()}};
+        QJsonArray keys;
+        for (const QByteArray &k : std::as_const(dryRun ? request.keys : r.keys).mid(0, 1000))
+            keys.append(KeyText::printable(k));
+        QJsonObject o{{"dry_run", dryRun},
+                      {"complete", dryRun || r.complete},
+                      {"node", r.node.toString()},
+                      {"keys", keys},
+                      {"missing", QJsonArray::fromStringList(missing)}};
         if (dryRun) {
-            o[QStringLiteral("would_delete")] = wouldDelete;
-            o[QStringLiteral("samples")] = samples;
+            o[QStringLiteral("would_delete")] = request.requested;
         } else {
             o[QStringLiteral("deleted")] = r.deleted;
             o[QStringLiteral("requested")] = r.requested;
+            if (r.alsoMatching >= 0)
+                o[QStringLiteral("also_matching_left")] = r.alsoMatching;
         }
         if (byPattern)
-            o[QStringLiteral("pattern")] = QString::fromUtf8(pattern);
+            o[QStringLiteral("pattern")] = KeyText::printable(pattern);
         if (!r.error.isEmpty())
             o[QStringLiteral("error")] = r.error;
         printJson(o);
     } else if (dryRun) {
-        out() << "Would delete " << wouldDelete << " key" << (wouldDelete == 1 ? "" : "s");
+        out() << "Would delete " << request.requested << " key" << (request.requested == 1 ? "" : "s");
         if (byPattern)
-            out() << " matching '" << pattern << "'";
-        out() << " on " << r.node.toString() << "\n";
-        for (const QByteArray &k : std::as_const(r.samples))
-            out() << "  " << AuditLog::printableKey(k) << "\n";
-    } else {
-        out() << "Deleted " << r.deleted << " of " << r.requested << " key" << (r.requested == 1 ? "" : "s")
-              << " on " << r.node.toString();
+            out() << " matching '" << KeyText::printable(pattern) << "'";
+        out() << " on " << r.node.toString() << ":\n";
+        printKeys(request.keys, args.prefix, 20);
+        if (byPattern && request.requested > 0) {
+            out() << "To delete exactly these " << request.requested << " (refused if the set changed): add --yes --expect "
+                  << request.requested << " instead of --dry-run\n";
+        }
+    } else if (!request.keys.isEmpty()) {
+        out() << "Deleted " << r.deleted << " of " << r.requested << " key" << (r.requested == 1 ? "" : "s");
+        if (byPattern)
+            out() << " matching '" << KeyText::printable(pattern) << "'";
+        out() << " on " << r.node.toString();
         if (!r.error.isEmpty())
-            out() << " (stopped: " << r.error << ")";
-        out() << "\n";
+            out() << " (stopped: " << safe(r.error) << ")";
+        out() << ":\n";
+        printKeys(r.keys, args.prefix, 20);
+        if (r.alsoMatching > 0) {
+            out() << r.alsoMatching << " key" << (r.alsoMatching == 1 ? "" : "s")
+                  << " created since the count also match now; left as they are\n";
+        }
     }
     out().flush();
-    if (!r.complete && r.error != QStringLiteral("cancelled"))
-        err() << "sessiondeck-cli: " << r.error << "\n";
-    return r.complete ? ExitOk : ExitUnreachable;
+    if (!r.complete && !dryRun && !request.keys.isEmpty() && r.error != QStringLiteral("cancelled"))
+        err() << "sessiondeck-cli: " << safe(r.error) << "\n";
+    if (!missing.isEmpty())
+        return ExitUnreachable;
+    return dryRun || request.keys.isEmpty() || r.complete ? ExitOk : ExitUnreachable;
 }
 
 } // namespace

@@ -1,5 +1,7 @@
 #include "auditlog.h"
 
+#include <QAtomicInteger>
+#include <QCoreApplication>
 #include <QDateTime>
 #include <QDir>
 #include <QFile>
@@ -9,72 +11,158 @@
 #include <QMutex>
 #include <QStandardPaths>
 
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 namespace sdcore {
+
+namespace {
+
+QMutex g_fileMutex;
+
+QString actionOf(const DeleteResult &r)
+{
+    return r.mode == DeleteResult::Mode::Pattern ? QStringLiteral("delete-pattern") : QStringLiteral("delete-keys");
+}
+
+// Appends one line to `path`, created 0600 (and made 0600 if it was wider) in a folder only its
+// owner can enter when the folder is new.
+Status appendLine(const QString &path, QJsonObject entry)
+{
+    entry.insert(QStringLiteral("time"), QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs));
+    QByteArray line = QJsonDocument(entry).toJson(QJsonDocument::Compact);
+    line += '\n';
+
+    QMutexLocker lock(&g_fileMutex);
+    const QString folder = QFileInfo(path).absolutePath();
+    if (!QFileInfo::exists(folder)) {
+        QDir().mkpath(folder);
+        QFile::setPermissions(folder, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+    }
+    const QByteArray native = QFile::encodeName(path);
+    const int fd = ::open(native.constData(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        return makeError(ErrorKind::Io, QStringLiteral("cannot write the audit log %1: %2")
+                                            .arg(path, QString::fromLocal8Bit(std::strerror(errno))));
+    }
+    struct stat st{};
+    if (::fstat(fd, &st) == 0 && (st.st_mode & 0077) != 0)
+        ::fchmod(fd, 0600);
+    qsizetype written = 0;
+    while (written < line.size()) {
+        const ssize_t n = ::write(fd, line.constData() + written, size_t(line.size() - written));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            const int saved = errno;
+            ::close(fd);
+            return makeError(ErrorKind::Io, QStringLiteral("cannot write the audit log %1: %2")
+                                                .arg(path, QString::fromLocal8Bit(std::strerror(saved))));
+        }
+        written += n;
+    }
+    ::close(fd);
+    return success();
+}
+
+QString newOpId()
+{
+    static QAtomicInteger<quint32> counter;
+    return QStringLiteral("%1-%2-%3")
+        .arg(QDateTime::currentMSecsSinceEpoch())
+        .arg(QCoreApplication::applicationPid())
+        .arg(counter.fetchAndAddRelaxed(1) + 1);
+}
+
+} // namespace
 
 QString AuditLog::defaultPath()
 {
     return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/audit.log");
 }
 
-QString AuditLog::printableKey(QByteArrayView key)
+Result<QString> AuditLog::begin(const QString &connectionName, const DeleteResult &request, const QString &path)
 {
-    const QString text = QString::fromUtf8(key);
-    bool printable = text.toUtf8() == key;
-    for (QChar c : text) {
-        if (!printable)
-            break;
-        printable = c.isPrint();
-    }
-    if (printable)
-        return text;
-    QString out;
-    for (char c : key) {
-        const uchar u = uchar(c);
-        if (u >= 0x20 && u < 0x7f && u != '\\')
-            out += QLatin1Char(c);
-        else
-            out += QStringLiteral("\\x%1").arg(u, 2, 16, QLatin1Char('0'));
-    }
-    return out;
-}
-
-Status AuditLog::recordDelete(const QString &connectionName, const DeleteResult &result, const QString &path)
-{
-    if (result.dryRun)
-        return success();
-    QJsonObject o;
-    o[QStringLiteral("time")] = QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
-    o[QStringLiteral("connection")] = connectionName;
-    o[QStringLiteral("node")] = result.node.toString();
-    if (result.mode == DeleteResult::Mode::Pattern) {
-        o[QStringLiteral("action")] = QStringLiteral("delete-pattern");
-        o[QStringLiteral("pattern")] = printableKey(result.pattern);
+    const QString op = newOpId();
+    QJsonObject o{{"op", op},
+                  {"phase", "begin"},
+                  {"action", actionOf(request)},
+                  {"connection", connectionName},
+                  {"node", request.node.toString()},
+                  {"expected", request.requested}};
+    if (request.mode == DeleteResult::Mode::Pattern) {
+        o[QStringLiteral("pattern")] = KeyText::printable(request.pattern);
     } else {
-        o[QStringLiteral("action")] = QStringLiteral("delete-keys");
         QJsonArray keys;
-        for (const QByteArray &k : result.keys)
-            keys.append(printableKey(k));
+        for (const QByteArray &k : request.keys)
+            keys.append(KeyText::printable(k));
         o[QStringLiteral("keys")] = keys;
     }
-    o[QStringLiteral("requested")] = result.requested;
-    o[QStringLiteral("deleted")] = result.deleted;
-    o[QStringLiteral("complete")] = result.complete;
-    if (!result.error.isEmpty())
-        o[QStringLiteral("error")] = result.error;
+    if (Status s = appendLine(path, o); !s)
+        return s.error();
+    return op;
+}
 
-    static QMutex mutex;
-    QMutexLocker lock(&mutex);
-    QDir().mkpath(QFileInfo(path).absolutePath());
-    QFile file(path);
-    if (!file.open(QIODevice::WriteOnly | QIODevice::Append)) {
-        return makeError(ErrorKind::Io, QStringLiteral("cannot write the audit log %1: %2")
-                                            .arg(path, file.errorString()));
+Status AuditLog::progress(const QString &op, qint64 deleted, qint64 done, const QString &path)
+{
+    return appendLine(path, QJsonObject{{"op", op}, {"phase", "progress"}, {"deleted", deleted}, {"done", done}});
+}
+
+Status AuditLog::end(const QString &op, const QString &connectionName, const DeleteResult &result, const QString &path)
+{
+    QJsonObject o{{"op", op},
+                  {"phase", "end"},
+                  {"action", actionOf(result)},
+                  {"connection", connectionName},
+                  {"node", result.node.toString()},
+                  {"requested", result.requested},
+                  {"deleted", result.deleted},
+                  {"complete", result.complete}};
+    if (result.mode == DeleteResult::Mode::Pattern) {
+        o[QStringLiteral("pattern")] = KeyText::printable(result.pattern);
+        if (result.alsoMatching >= 0)
+            o[QStringLiteral("also_matching_left")] = result.alsoMatching;
+    } else {
+        o[QStringLiteral("keys")] = result.keys.size();
     }
-    QByteArray line = QJsonDocument(o).toJson(QJsonDocument::Compact);
-    line += '\n';
-    if (file.write(line) != line.size() || !file.flush())
-        return makeError(ErrorKind::Io, QStringLiteral("cannot write the audit log %1: %2").arg(path, file.errorString()));
-    return success();
+    if (!result.error.isEmpty())
+        o[QStringLiteral("error")] = KeyText::terminalSafe(result.error);
+    return appendLine(path, o);
+}
+
+DeleteResult AuditLog::deleteRecorded(RedisConnection &connection, const DeleteResult &request,
+                                      const QString &connectionName, const std::atomic_bool *cancel,
+                                      const SessionDeleter::Progress &progress, int keysPerSecond,
+                                      const QString &path)
+{
+    DeleteResult asked = request;
+    asked.dryRun = false;
+    asked.requested = request.keys.size();
+    if (asked.node.host.isEmpty())
+        asked.node = connection.url().hosts().value(0);
+    auto op = begin(connectionName, asked, path);
+    if (!op) {
+        DeleteResult refused = asked;
+        refused.complete = false;
+        refused.error = op.errorMessage() + QStringLiteral("; nothing was deleted");
+        refused.auditError = op.errorMessage();
+        return refused;
+    }
+    QString progressError;
+    const auto batchDone = [&](qint64 deleted, qint64 done) {
+        if (Status s = AuditLog::progress(*op, deleted, done, path); !s && progressError.isEmpty())
+            progressError = s.errorMessage();
+    };
+    DeleteResult r = SessionDeleter::deletePreviewed(connection, asked, cancel, progress, batchDone, keysPerSecond);
+    if (r.node.host.isEmpty())
+        r.node = asked.node;
+    if (Status s = end(*op, connectionName, r, path); !s && progressError.isEmpty())
+        progressError = s.errorMessage();
+    r.auditError = progressError;
+    return r;
 }
 
 QList<QJsonObject> AuditLog::read(const QString &path)

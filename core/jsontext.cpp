@@ -1,5 +1,8 @@
 #include "jsontext.h"
 
+#include <cstring>
+#include <limits>
+
 namespace sdcore::JsonText {
 
 namespace {
@@ -141,15 +144,134 @@ struct Cursor
     }
 };
 
-// Index just past the (valid) value starting at `i`.
+// Index just past the string token starting at the '"' at `i`; s.size() when it is not closed.
+qsizetype stringEnd(QByteArrayView s, qsizetype i)
+{
+    for (++i; i < s.size(); ++i) {
+        if (s[i] == '\\')
+            ++i;
+        else if (s[i] == '"')
+            return i + 1;
+    }
+    return s.size();
+}
+
+bool endsWord(char c)
+{
+    return isSpace(c) || c == ',' || c == ':' || c == '{' || c == '}' || c == '[' || c == ']' ||
+           c == '"';
+}
+
+// Index just past the value starting at `i`, found by brackets and quotes without checking it:
+// no recursion, so no depth limit, and the loose forms QJsonDocument takes (.5) pass too.
 qsizetype skipValue(QByteArrayView s, qsizetype i)
 {
-    Cursor c{s, i};
-    c.value();
-    qsizetype end = c.i;
-    while (end > i && isSpace(s[end - 1]))
-        --end;
-    return end;
+    qsizetype depth = 0;
+    while (i < s.size()) {
+        const char c = s[i];
+        if (c == '"') {
+            i = stringEnd(s, i);
+            if (depth == 0)
+                return i;
+            continue;
+        }
+        if (c == '{' || c == '[') {
+            ++depth;
+        } else if (c == '}' || c == ']') {
+            if (depth == 0)
+                return i;
+            if (--depth == 0)
+                return i + 1;
+        } else if (depth == 0 && endsWord(c)) {
+            return i;
+        }
+        ++i;
+    }
+    return i;
+}
+
+// Output that keeps only its first `cap` bytes but counts them all.
+class CappedOutput
+{
+public:
+    explicit CappedOutput(qsizetype cap) : m_cap(cap) {}
+
+    void append(QByteArrayView part)
+    {
+        if (m_bytes.size() < m_cap)
+            m_bytes.append(part.first(qMin(part.size(), m_cap - m_bytes.size())));
+        m_size += part.size();
+    }
+    void append(char c)
+    {
+        if (m_bytes.size() < m_cap)
+            m_bytes.append(c);
+        ++m_size;
+    }
+    void newline(qsizetype spaces)
+    {
+        append('\n');
+        if (m_bytes.size() < m_cap)
+            m_bytes.append(qMin(spaces, m_cap - m_bytes.size()), ' ');
+        m_size += spaces;
+    }
+    void reserve(qsizetype n) { m_bytes.reserve(qMin(n, m_cap)); }
+    QByteArray bytes() const { return m_bytes; }
+    qsizetype size() const { return m_size; }
+
+private:
+    QByteArray m_bytes;
+    qsizetype m_cap;
+    qsizetype m_size = 0;
+};
+
+void reindent(QByteArrayView s, int indent, CappedOutput &out)
+{
+    const qsizetype step = qMax(0, indent);
+    qsizetype depth = 0;
+    qsizetype i = 0;
+    while (i < s.size()) {
+        const char c = s[i];
+        if (isSpace(c)) {
+            ++i;
+        } else if (c == '"') {
+            const qsizetype end = stringEnd(s, i);
+            out.append(s.sliced(i, end - i));
+            i = end;
+        } else if (c == '{' || c == '[') {
+            qsizetype next = i + 1;
+            while (next < s.size() && isSpace(s[next]))
+                ++next;
+            out.append(c);
+            if (next < s.size() && s[next] == (c == '{' ? '}' : ']')) {
+                out.append(s[next]);
+                i = next + 1;
+            } else {
+                ++depth;
+                out.newline(depth * step);
+                i = next;
+            }
+        } else if (c == '}' || c == ']') {
+            depth = qMax<qsizetype>(0, depth - 1); // a stray one in invalid input
+            out.newline(depth * step);
+            out.append(c);
+            ++i;
+        } else if (c == ',') {
+            out.append(c);
+            out.newline(depth * step);
+            ++i;
+        } else if (c == ':') {
+            out.append(QByteArrayView(": "));
+            ++i;
+        } else {
+            // A number or literal, as written.
+            qsizetype end = i + 1;
+            while (end < s.size() && !endsWord(s[end]))
+                ++end;
+            out.append(s.sliced(i, end - i));
+            i = end;
+        }
+    }
 }
 
 } // namespace
@@ -172,9 +294,10 @@ bool forEachMember(QByteArrayView s, const std::function<bool(const Member &)> &
         return true;
     while (!c.atEnd()) {
         c.skipSpace();
-        const qsizetype keyStart = c.i;
-        if (!c.string())
+        if (c.peek() != '"')
             return false;
+        const qsizetype keyStart = c.i;
+        c.i = stringEnd(s, keyStart);
         Member m;
         m.key = s.sliced(keyStart, c.i - keyStart);
         c.skipSpace();
@@ -233,6 +356,42 @@ std::optional<QByteArrayView> plainString(QByteArrayView token)
     if (inner.contains('\\'))
         return std::nullopt;
     return inner;
+}
+
+QByteArray indented(QByteArrayView text, int indent)
+{
+    qsizetype fullSize = 0;
+    return indented(text, indent, std::numeric_limits<qsizetype>::max(), &fullSize);
+}
+
+QByteArray indented(QByteArrayView text, int indent, qsizetype maxBytes, qsizetype *fullSize)
+{
+    CappedOutput out(qMax<qsizetype>(0, maxBytes));
+    out.reserve(text.size() + text.size() / 2);
+    reindent(text, indent, out);
+    if (fullSize)
+        *fullSize = out.size();
+    return out.bytes();
+}
+
+QByteArray compact(QByteArrayView text)
+{
+    QByteArray out;
+    out.reserve(text.size());
+    qsizetype i = 0;
+    while (i < text.size()) {
+        // Copy a run up to whitespace or a string, then the string whole.
+        qsizetype end = i;
+        while (end < text.size() && !isSpace(text[end]) && text[end] != '"')
+            ++end;
+        if (end < text.size() && text[end] == '"')
+            end = stringEnd(text, end);
+        out.append(text.sliced(i, end - i));
+        i = end;
+        while (i < text.size() && isSpace(text[i]))
+            ++i;
+    }
+    return out;
 }
 
 } // namespace sdcore::JsonText

@@ -128,7 +128,7 @@ Result<ConnectedNode> MasterResolver::connectReplica(const RedisUrl &url, const 
 {
     if (!url.isSentinel()) {
         return makeError(ErrorKind::Unsupported,
-                         QStringLiteral("Reading from a replica needs a Sentinel URL (redis+sentinel://…): "
+                         QStringLiteral("Reading from a replica needs a Sentinel URL (redis-sentinel://…): "
                                         "Sentinel is what lists the replicas"));
     }
     QStringList why;

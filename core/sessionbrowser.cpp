@@ -173,17 +173,29 @@ void SessionBrowser::fetch(const QByteArray &key, const QByteArray &prefix, bool
 
 void SessionBrowser::deleteKeys(const QList<QByteArray> &keys)
 {
-    runDelete(DeleteResult::Mode::Keys, keys, {}, false);
+    DeleteResult request;
+    request.mode = DeleteResult::Mode::Keys;
+    request.keys = keys;
+    request.requested = keys.size();
+    runDelete(request, false);
 }
 
-void SessionBrowser::previewPattern(const QByteArray &pattern)
+void SessionBrowser::previewPattern(const QByteArray &prefix, const QByteArray &glob)
 {
-    runDelete(DeleteResult::Mode::Pattern, {}, pattern, true);
+    DeleteResult request;
+    request.mode = DeleteResult::Mode::Pattern;
+    request.dryRun = true;
+    request.prefix = prefix;
+    request.glob = glob;
+    request.pattern = glob.isEmpty() ? QByteArray() : SessionScanner::matchPattern(prefix, glob);
+    runDelete(request, true);
 }
 
-void SessionBrowser::deletePattern(const QByteArray &pattern)
+void SessionBrowser::deletePreviewed(const DeleteResult &preview)
 {
-    runDelete(DeleteResult::Mode::Pattern, {}, pattern, false);
+    DeleteResult request = preview;
+    request.dryRun = false;
+    runDelete(request, false);
 }
 
 void SessionBrowser::cancelDelete()
@@ -192,15 +204,10 @@ void SessionBrowser::cancelDelete()
         m_deleteCancel->store(true);
 }
 
-void SessionBrowser::runDelete(DeleteResult::Mode mode, const QList<QByteArray> &keys, const QByteArray &pattern,
-                               bool dryRun)
+void SessionBrowser::runDelete(const DeleteResult &request, bool preview)
 {
-    if (m_readOnly && !dryRun) {
-        DeleteResult refused;
-        refused.mode = mode;
-        refused.keys = keys;
-        refused.pattern = pattern;
-        refused.requested = keys.size();
+    if (m_readOnly && !preview) {
+        DeleteResult refused = request;
         refused.error = QStringLiteral("'%1' is read-only: deleting is turned off for this connection").arg(m_name);
         QMetaObject::invokeMethod(this, [this, refused] { Q_EMIT deleteFinished(refused); }, Qt::QueuedConnection);
         return;
@@ -212,30 +219,25 @@ void SessionBrowser::runDelete(DeleteResult::Mode mode, const QList<QByteArray> 
     const QString name = m_name;
     QMetaObject::invokeMethod(m_deleteContext, [=, this] {
         // Deletes go to the master, whatever reads use.
-        DeleteResult r;
+        DeleteResult r = request;
         auto node = open(url, false, "sessiondeck-delete");
         const auto progress = [this](qint64 done, qint64 total) {
             QMetaObject::invokeMethod(this, [this, done, total] { Q_EMIT deleteProgress(done, total); },
                                       Qt::QueuedConnection);
         };
         if (!node) {
-            r.mode = mode;
-            r.keys = keys;
-            r.pattern = pattern;
-            r.dryRun = dryRun;
             r.error = node.errorMessage();
-        } else if (mode == DeleteResult::Mode::Keys) {
-            r = SessionDeleter::deleteKeys(*node->connection, keys, cancel.get(), progress);
-        } else {
-            r = SessionDeleter::deleteMatching(*node->connection, pattern, dryRun, cancel.get(), progress);
-        }
-        if (node && !dryRun) {
+        } else if (preview) {
+            r = SessionDeleter::previewMatching(*node->connection, request.prefix, request.glob, cancel.get(), progress);
             r.node = node->node;
-            if (auto logged = AuditLog::recordDelete(name, r); !logged)
-                r.auditError = logged.errorMessage();
+        } else {
+            DeleteResult asked = request;
+            asked.node = node->node;
+            r = AuditLog::deleteRecorded(*node->connection, asked, name, cancel.get(), progress);
+            r.node = node->node;
             spdlog::info("deleted {} of {} session keys on {} ({})", r.deleted, r.requested,
                          r.node.toString().toStdString(),
-                         mode == DeleteResult::Mode::Pattern ? "pattern" : "keys");
+                         r.mode == DeleteResult::Mode::Pattern ? "pattern" : "keys");
         }
         QMetaObject::invokeMethod(this, [this, r] {
             m_deleteRunning = false;

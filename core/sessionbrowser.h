@@ -46,9 +46,11 @@ public:
     void fetch(const QByteArray &key, const QByteArray &prefix, bool whole = false);
 
     void deleteKeys(const QList<QByteArray> &keys);
-    // A dry run: counts the keys matching and samples them, deletes nothing.
-    void previewPattern(const QByteArray &pattern);
-    void deletePattern(const QByteArray &pattern);
+    // A dry run: collects every key under `prefix` whose id matches `glob` (see
+    // SessionDeleter::previewMatching), deletes nothing.
+    void previewPattern(const QByteArray &prefix, const QByteArray &glob);
+    // Deletes exactly the keys of a preview that the user confirmed, never a fresh match.
+    void deletePreviewed(const DeleteResult &preview);
     void cancelDelete();
     bool isDeleting() const { return m_deleteRunning; }
 
@@ -69,7 +71,8 @@ Q_SIGNALS:
     void deleteFinished(const sdcore::DeleteResult &result);
 
 private:
-    void runDelete(DeleteResult::Mode mode, const QList<QByteArray> &keys, const QByteArray &pattern, bool dryRun);
+    // `request`: a Keys request or a confirmed preview; with `preview`, a pattern to count.
+    void runDelete(const DeleteResult &request, bool preview);
 
     RedisUrl m_url;
     QString m_name;

@@ -1,7 +1,9 @@
 #include "sessiondecoder.h"
 
+#include "jsontext.h"
 #include "sessionuserscan.h"
 
+#include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QLocale>
@@ -21,6 +23,8 @@ using UserScan::firstNonSpace;
 // The detail pane shows text, not megabytes: longer pretty texts and field values are cut.
 constexpr qsizetype MaxPrettyBytes = 1 << 20;
 constexpr qsizetype MaxFieldChars = 1024;
+// As QJsonDocument::Indented, which the pane showed before.
+constexpr int PrettyIndent = 4;
 constexpr int HashHexPreviewBytes = 32;
 // A truncated value counts as connect-redis when "cookie" appears this early (it is the first key
 // express-session writes).
@@ -38,13 +42,24 @@ qsizetype utf8Boundary(QByteArrayView bytes, qsizetype maxBytes)
 }
 
 // Text for a view: the whole bytes as UTF-8, or their first MaxPrettyBytes and a closing line.
-QString displayText(QByteArrayView bytes)
+// `bytes` may be the start of a longer text of fullSize bytes.
+QString displayText(QByteArrayView bytes, qsizetype fullSize = -1)
 {
     const qsizetype n = utf8Boundary(bytes, MaxPrettyBytes);
+    const qsizetype total = qMax(fullSize, bytes.size());
     QString text = QString::fromUtf8(bytes.first(n));
-    if (n < bytes.size())
-        text += QStringLiteral("\n… %1 more bytes").arg(bytes.size() - n);
+    if (n < total)
+        text += QStringLiteral("\n… %1 more bytes").arg(total - n);
     return text;
+}
+
+// JSON text Qt accepted, indented for a view from its own text.
+QString prettyJson(QByteArrayView json)
+{
+    qsizetype fullSize = 0;
+    // One byte past the cut tells utf8Boundary whether the cut splits a character.
+    const QByteArray head = JsonText::indented(json, PrettyIndent, MaxPrettyBytes + 1, &fullSize);
+    return displayText(head, fullSize);
 }
 
 QString cutField(QString text)
@@ -56,22 +71,63 @@ QString cutField(QString text)
     return text;
 }
 
-QByteArray compactJsonBytes(const QJsonValue &value)
+// A field's JSON value as compact text, cut. Compacting a prefix gives a prefix of the whole, so
+// a 20 MB cart is not compacted whole to show its first thousand characters.
+QString fieldJson(QByteArrayView json)
 {
-    // QJsonDocument holds only objects and arrays: wrap, then drop the brackets.
-    const QByteArray json = QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact);
-    return json.mid(1, json.size() - 2);
+    for (qsizetype n = 4 * MaxFieldChars;; n *= 2) {
+        const bool whole = n >= json.size();
+        QString text =
+            QString::fromUtf8(JsonText::compact(whole ? json : json.first(utf8Boundary(json, n))));
+        if (whole || text.size() > MaxFieldChars)
+            return cutField(std::move(text));
+    }
 }
 
-QString compactJson(const QJsonValue &value)
+// The text of a JSON string token (a key, a cookie attribute).
+QString stringText(QByteArrayView token)
 {
-    return QString::fromUtf8(compactJsonBytes(value));
+    if (const auto plain = JsonText::plainString(token))
+        return QString::fromUtf8(*plain);
+    // Escapes are rare here: let the parser decode them.
+    QByteArray wrapped;
+    wrapped.reserve(token.size() + 2);
+    wrapped.append('[').append(token).append(']');
+    return QJsonDocument::fromJson(wrapped).array().at(0).toString();
 }
 
 // A cookie attribute as a person reads it: strings without quotes.
-QString plainJson(const QJsonValue &value)
+QString attributeText(QByteArrayView json)
 {
-    return value.isString() ? value.toString() : compactJson(value);
+    return json.startsWith('"') ? cutField(stringText(json)) : fieldJson(json);
+}
+
+// An object's top-level members, each name once, in the order they first appear with the last
+// value, as JSON.parse in the app reads a name written twice (QJsonObject keeps the last too).
+QList<QPair<QString, QByteArrayView>> orderedMembers(QByteArrayView object)
+{
+    QList<QPair<QString, QByteArrayView>> members;
+    QHash<QString, qsizetype> seen;
+    JsonText::forEachMember(object, [&](const JsonText::Member &m) {
+        const QString name = stringText(m.key);
+        const auto it = seen.constFind(name);
+        if (it != seen.constEnd()) {
+            members[*it].second = m.value;
+        } else {
+            seen.insert(name, members.size());
+            members.append({name, m.value});
+        }
+        return true;
+    });
+    return members;
+}
+
+// A hash field's text as a JSON string token.
+QByteArray jsonString(const QString &text)
+{
+    // QJsonDocument holds only objects and arrays: wrap, then drop the brackets.
+    const QByteArray json = QJsonDocument(QJsonArray{text}).toJson(QJsonDocument::Compact);
+    return json.mid(1, json.size() - 2);
 }
 
 QString numberText(const QJsonValue &value)
@@ -183,45 +239,65 @@ QByteArray idOf(const QByteArray &key, const QByteArray &prefix)
     return !prefix.isEmpty() && key.startsWith(prefix) ? key.mid(prefix.size()) : key;
 }
 
-// Cookie fields in the order a person looks for them; unknown ones follow, sorted.
+// The hash fields userOf() looks at, the top-level names it reads.
+const char *const HashUserFields[] = {"user", "userId", "user_id", "username", "email", "passport"};
+
+// Cookie fields in the order a person looks for them; unknown ones follow in the JSON's order.
 const char *const CookieOrder[] = {"originalMaxAge", "expires", "httpOnly", "secure",
                                    "sameSite",       "path",    "domain"};
 
-// Fills kind, user, fields, cookie data and notes from a JSON object.
-void describeObject(DecodedSession &d, const QJsonObject &object)
+// The user as userOf() finds it, but read from the text by quickUser(), so that a number keeps
+// its digits (a QJsonValue holds 12345678901234567890 as a double). quickUser() does not match
+// keys written with escapes ("\u0075ser"): when it finds none, userOf() on object() answers.
+template <typename Object> QString userFromText(QByteArrayView json, Object &&object)
 {
-    d.user = SessionDecoder::userOf(object);
+    const QString user = SessionDecoder::quickUser(json);
+    return user.isEmpty() ? SessionDecoder::userOf(object()) : user;
+}
+
+// Fills kind, user, fields, cookie data and notes from a JSON object: `text`, which Qt parsed as
+// `object`. Fields come from the text so that they keep its numbers and order.
+void describeObject(DecodedSession &d, QByteArrayView text, const QJsonObject &object)
+{
+    d.user = userFromText(text, [&object] { return object; });
     const QJsonValue cookieValue = object.value(QLatin1String("cookie"));
     const bool connectRedis = cookieValue.isObject();
     d.kind = connectRedis ? DecodedSession::Kind::ConnectRedis : DecodedSession::Kind::Json;
+    const QList<QPair<QString, QByteArrayView>> members = orderedMembers(text);
     if (connectRedis) {
-        const QJsonObject cookie = cookieValue.toObject();
+        QByteArrayView cookieText;
+        for (const auto &m : members) {
+            if (m.first == QLatin1String("cookie"))
+                cookieText = m.second;
+        }
+        const QList<QPair<QString, QByteArrayView>> cookie = orderedMembers(cookieText);
         for (const char *name : CookieOrder) {
-            const auto it = cookie.constFind(QLatin1String(name));
-            if (it != cookie.constEnd())
-                d.fields.append(
-                    {QStringLiteral("cookie.") + QLatin1String(name), cutField(plainJson(*it))});
+            for (const auto &m : cookie) {
+                if (m.first == QLatin1String(name))
+                    d.fields.append({QStringLiteral("cookie.") + m.first, attributeText(m.second)});
+            }
         }
-        for (auto it = cookie.constBegin(); it != cookie.constEnd(); ++it) {
+        for (const auto &m : cookie) {
             if (std::find_if(std::begin(CookieOrder), std::end(CookieOrder), [&](const char *n) {
-                    return it.key() == QLatin1String(n);
+                    return m.first == QLatin1String(n);
                 }) == std::end(CookieOrder))
-                d.fields.append({QStringLiteral("cookie.") + it.key(), cutField(plainJson(*it))});
+                d.fields.append({QStringLiteral("cookie.") + m.first, attributeText(m.second)});
         }
-        const QJsonValue maxAge = cookie.value(QLatin1String("originalMaxAge"));
+        const QJsonObject cookieObject = cookieValue.toObject();
+        const QJsonValue maxAge = cookieObject.value(QLatin1String("originalMaxAge"));
         if (maxAge.isDouble())
             d.cookieMaxAgeMs = qint64(maxAge.toDouble());
-        const QJsonValue expires = cookie.value(QLatin1String("expires"));
+        const QJsonValue expires = cookieObject.value(QLatin1String("expires"));
         if (expires.isString()) {
             d.cookieExpires = QDateTime::fromString(expires.toString(), Qt::ISODateWithMs).toUTC();
             if (!d.cookieExpires.isValid())
                 addNote(d.note, QStringLiteral("cookie.expires is not a date"));
         }
     }
-    for (auto it = object.constBegin(); it != object.constEnd(); ++it) {
-        if (connectRedis && it.key() == QLatin1String("cookie"))
+    for (const auto &m : members) {
+        if (connectRedis && m.first == QLatin1String("cookie"))
             continue;
-        d.fields.append({it.key(), cutField(compactJson(*it))});
+        d.fields.append({m.first, fieldJson(m.second)});
     }
 }
 
@@ -254,11 +330,12 @@ void decodeTruncated(DecodedSession &d, const QByteArray &value, qint64 fullSize
     if (start < value.size() && value[start] == '{') {
         // The members that arrived whole still make an object: decode those.
         const qsizetype end = completeMembersEnd(value);
+        const QByteArray whole = end > 0 ? value.left(end) + '}' : QByteArray();
         QJsonParseError error{};
         const QJsonDocument partial =
-            end > 0 ? QJsonDocument::fromJson(value.left(end) + '}', &error) : QJsonDocument();
+            end > 0 ? QJsonDocument::fromJson(whole, &error) : QJsonDocument();
         if (end > 0 && error.error == QJsonParseError::NoError && partial.isObject()) {
-            describeObject(d, partial.object());
+            describeObject(d, whole, partial.object());
         } else {
             d.user = SessionDecoder::quickUser(value);
             d.kind = QByteArrayView(value)
@@ -306,6 +383,11 @@ QByteArray signedCookieId(const QByteArray &decoded)
 }
 
 } // namespace
+
+QString DecodedSession::sizeUnit() const
+{
+    return kind == Kind::Hash ? QStringLiteral("fields") : QStringLiteral("bytes");
+}
 
 QString DecodedSession::kindName(Kind kind)
 {
@@ -359,12 +441,11 @@ DecodedSession SessionDecoder::decodeString(const QByteArray &key, const QByteAr
         const QJsonDocument doc = QJsonDocument::fromJson(value, &error);
         if (error.error == QJsonParseError::NoError) {
             if (doc.isObject()) {
-                describeObject(d, doc.object());
+                describeObject(d, value, doc.object());
             } else {
                 d.kind = DecodedSession::Kind::Json;
             }
-            const QByteArray indented = doc.toJson(QJsonDocument::Indented);
-            d.pretty = displayText(QByteArrayView(indented).chopped(1)); // final newline
+            d.pretty = prettyJson(value);
             return d;
         }
         jsonNote = jsonErrorNote(error, 0);
@@ -385,7 +466,7 @@ DecodedSession SessionDecoder::decodeString(const QByteArray &key, const QByteAr
             const QJsonDocument doc = QJsonDocument::fromJson(wrapped, &error);
             if (error.error == QJsonParseError::NoError && doc.array().size() == 1) {
                 d.kind = DecodedSession::Kind::Json;
-                d.pretty = displayText(compactJsonBytes(doc.array().first()));
+                d.pretty = prettyJson(value);
                 return d;
             }
             jsonNote = error.error == QJsonParseError::NoError
@@ -420,31 +501,37 @@ DecodedSession SessionDecoder::decodeHash(const QByteArray &key, const QByteArra
     if (flat.size() % 2)
         addNote(d.note, QStringLiteral("odd reply length, last field dropped"));
 
-    // Hash sessions keep the user in a field too; JSON-looking fields count as nested objects
-    // so that passport.user is found.
-    QJsonObject asObject;
     QStringList lines;
     lines.reserve(pairs);
     d.fields.reserve(pairs);
+    // Hash sessions keep the user in a field too. The fields userOf() reads make one JSON object
+    // for userFromText(), so that a number in a JSON field keeps its digits: JSON objects as they
+    // are (passport.user is found in them), other text as strings.
+    QByteArray userJson = "{";
     for (qsizetype i = 0; i < pairs; ++i) {
-        const QString field = QString::fromUtf8(flat.at(2 * i));
+        const QByteArray &name = flat.at(2 * i);
+        const QString field = QString::fromUtf8(name);
         const QByteArray &value = flat.at(2 * i + 1);
         const QString shown = hashValueText(value);
         d.fields.append({field, shown});
         lines << field + QStringLiteral(": ") + shown;
-        if (!isText(value))
+        if (std::none_of(std::begin(HashUserFields), std::end(HashUserFields),
+                         [&name](const char *f) { return name == f; }) ||
+            !isText(value))
             continue;
+        if (userJson.size() > 1)
+            userJson += ',';
+        userJson += '"' + name + "\":";
         const qsizetype start = firstNonSpace(value);
-        if (start < value.size() && value[start] == '{') {
-            const QJsonDocument doc = QJsonDocument::fromJson(value);
-            if (doc.isObject()) {
-                asObject.insert(field, doc.object());
-                continue;
-            }
-        }
-        asObject.insert(field, QString::fromUtf8(value));
+        if (start < value.size() && value[start] == '{' &&
+            QJsonDocument::fromJson(value).isObject())
+            userJson += value;
+        else
+            userJson += jsonString(QString::fromUtf8(value));
     }
-    d.user = userOf(asObject);
+    userJson += '}';
+    d.user =
+        userFromText(userJson, [&userJson] { return QJsonDocument::fromJson(userJson).object(); });
     d.pretty = lines.join(QLatin1Char('\n'));
     return d;
 }

@@ -25,23 +25,29 @@ struct DecodedSession
     QByteArray id;                 // key without the prefix
     QByteArray redisType;          // "string", "hash", "list", "none", ...
     qint64 pttlMs = -2;            // as PTTL returned: -1 no TTL, -2 missing
-    qint64 size = -1;              // value length in bytes (STRLEN), field count (hash), -1 unknown
+    qint64 size = -1;              // value length in bytes (STRLEN), field count (hash), -1 unknown:
+                                   // name it with sizeUnit()
     qint64 memoryUsage = -1;       // MEMORY USAGE if known
     bool truncated = false;        // raw holds only the first bytes of the value
     QByteArray raw;                // the bytes fetched (string), or empty
     QString user;                  // "" if none found
     // Indented JSON, the text, or a hex dump for binary; for a hash "field: value" lines. Cut
-    // (with a closing "… N more bytes" line) past about 1 MiB so a view can show it.
+    // (with a closing "… N more bytes" line) past about 1 MiB so a view can show it. JSON is
+    // re-indented from its own text: numbers and strings as written, members in their order.
     QString pretty;
-    // For the detail pane, in a stable order. connect-redis: the cookie's fields ("cookie.expires",
-    // strings unquoted) in a fixed order, then the app's top-level fields, sorted by name, as
-    // compact JSON; other JSON objects: their top-level fields; a hash: its fields, text or a hex
-    // preview. Values past about 1,000 characters are cut with "…".
+    // For the detail pane. connect-redis: the cookie's fields ("cookie.expires", strings
+    // unquoted) in a fixed order, the others after them in the JSON's order, then the app's
+    // top-level fields in the JSON's order, as compact JSON (the text as written, whitespace
+    // outside strings removed); other JSON objects: their top-level fields; a name written twice
+    // shows once, where it first appears, with the last value (as JSON.parse reads it); a hash:
+    // its fields, text or a hex preview. Values past about 1,000 characters are cut with "…".
     QList<QPair<QString, QString>> fields;
     QString note;                  // why shown raw, or what is odd: "not JSON: ... at offset N"
     std::optional<qint64> cookieMaxAgeMs;
     QDateTime cookieExpires;       // UTC, invalid if absent or unparsable
 
+    // What `size` counts, for a display: "fields" for a hash, else "bytes".
+    QString sizeUnit() const;
     static QString kindName(Kind kind);   // "connect-redis", "JSON", "text", "binary", ...
 };
 
@@ -60,7 +66,10 @@ public:
 
     // The user a session belongs to, first match wins: user, userId, user_id, username, email,
     // passport.user, then when `user` is an object: user.id, user.email, user.name, user.username.
-    // Strings as is (empty ones skipped), numbers as their text. "" when none.
+    // Strings as is (empty ones skipped), numbers as their text. "" when none. A QJsonValue holds
+    // an integer past the qint64 range as a double, which has lost digits by then
+    // (12345678901234567890 reads 12345678901234567000): decodeString(), decodeHash() and
+    // quickUser() read the number's text instead.
     static QString userOf(const QJsonObject &session);
     // Fast path for the table, called for up to millions of rows: the same as userOf() from the
     // first bytes of a JSON object, possibly cut mid-way, without building a document. A value cut

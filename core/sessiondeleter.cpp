@@ -1,5 +1,9 @@
 #include "sessiondeleter.h"
 
+#include "scanbound.h"
+
+#include <QSet>
+
 namespace sdcore {
 
 namespace {
@@ -34,7 +38,8 @@ Result<qint64> unlinkBatch(RedisConnection &connection, const QList<QByteArray> 
 } // namespace
 
 DeleteResult SessionDeleter::deleteKeys(RedisConnection &connection, const QList<QByteArray> &keys,
-                                        const std::atomic_bool *cancel, const Progress &progress)
+                                        const std::atomic_bool *cancel, const Progress &progress,
+                                        const BatchDone &batchDone, int keysPerSecond)
 {
     QElapsedTimer clock;
     clock.start();
@@ -45,11 +50,16 @@ DeleteResult SessionDeleter::deleteKeys(RedisConnection &connection, const QList
     r.node = connection.url().hosts().value(0);
     bool useDel = false;
     qint64 done = 0;
+    // A fixed batch size (the pacer only sleeps for the rate limit) keeps the audit trail's
+    // progress entries one per MaxBatch keys.
+    ScanPacer pacer(MaxBatch, MaxBatch, MaxBatch, 20, keysPerSecond, false);
     for (qsizetype from = 0; from < keys.size(); from += MaxBatch) {
         if (cancel && cancel->load()) {
             r.error = QStringLiteral("cancelled");
             break;
         }
+        QElapsedTimer batchClock;
+        batchClock.start();
         const QList<QByteArray> batch = keys.mid(from, MaxBatch);
         auto n = unlinkBatch(connection, batch, useDel);
         if (!n) {
@@ -58,76 +68,120 @@ DeleteResult SessionDeleter::deleteKeys(RedisConnection &connection, const QList
         }
         r.deleted += *n;
         done += batch.size();
+        if (batchDone)
+            batchDone(r.deleted, done);
         if (progress)
             progress(done, keys.size());
+        if (keysPerSecond > 0)
+            pacer.afterBatch(batchClock.elapsed(), batch.size(), cancel);
     }
     r.complete = r.error.isEmpty();
     r.durationMs = clock.elapsed();
     return r;
 }
 
-DeleteResult SessionDeleter::deleteMatching(RedisConnection &connection, const QByteArray &pattern, bool dryRun,
-                                            const std::atomic_bool *cancel, const Progress &progress,
-                                            int sampleCount, int keysPerSecond)
+namespace {
+
+// Walks SCAN MATCH `pattern` once; calls `found` with each distinct key. Empty on success, else
+// why it stopped ("cancelled" included).
+QString walkMatching(RedisConnection &connection, const QByteArray &pattern, const std::atomic_bool *cancel,
+                     int keysPerSecond, const std::function<void(const QByteArray &key)> &found,
+                     const std::function<void(qint64 seen, qint64 dbSize)> &progress)
+{
+    qint64 dbSize = -1;
+    if (auto size = connection.command(Command{"DBSIZE"}); size && size->isInteger())
+        dbSize = size->toInteger();
+    ScanPacer pacer(1000, 100, SessionDeleter::MaxBatch, 20, keysPerSecond, true);
+    ScanBound bound(dbSize);
+    KeySeenSet seen;
+    QByteArray cursor = "0";
+    do {
+        if (cancel && cancel->load())
+            return QStringLiteral("cancelled");
+        QElapsedTimer batchClock;
+        batchClock.start();
+        const int count = pacer.count();
+        auto scan = connection.command(Command{"SCAN", cursor, "MATCH", pattern, "COUNT", QByteArray::number(count)});
+        if (!scan)
+            return scan.errorMessage();
+        if (scan->size() != 2)
+            return QStringLiteral("unexpected SCAN reply: %1").arg(scan->debugString().left(200));
+        cursor = scan->at(0).bytes();
+        qint64 fresh = 0;
+        for (const RedisValue &k : scan->at(1).elements()) {
+            if (!seen.insert(k.bytes()))
+                continue;
+            ++fresh;
+            found(k.bytes());
+        }
+        if (!bound.step(cursor, count, seen.size()))
+            return bound.error();
+        if (progress)
+            progress(seen.size(), dbSize);
+        pacer.afterBatch(batchClock.elapsed(), qMax<qint64>(fresh, 1), cancel);
+    } while (cursor != "0");
+    return {};
+}
+
+} // namespace
+
+DeleteResult SessionDeleter::previewMatching(RedisConnection &connection, const QByteArray &prefix,
+                                             const QByteArray &glob, const std::atomic_bool *cancel,
+                                             const Progress &progress, int sampleCount, int keysPerSecond)
 {
     QElapsedTimer clock;
     clock.start();
     DeleteResult r;
     r.mode = DeleteResult::Mode::Pattern;
-    r.dryRun = dryRun;
-    r.pattern = pattern;
+    r.dryRun = true;
+    r.prefix = prefix;
+    r.glob = glob;
     r.node = connection.url().hosts().value(0);
-    if (pattern.isEmpty()) {
-        r.error = QStringLiteral("an empty pattern matches nothing");
+    if (glob.isEmpty()) {
+        r.error = QStringLiteral("an empty pattern matches nothing: give a glob for the session ids, "
+                                 "such as * for every session");
         return r;
     }
-    qint64 dbSize = -1;
-    if (auto size = connection.command(Command{"DBSIZE"}); size && size->isInteger())
-        dbSize = size->toInteger();
-    ScanPacer pacer(1000, 100, MaxBatch, 20, keysPerSecond, true);
-    KeySeenSet seen;
-    bool useDel = false;
-    QByteArray cursor = "0";
-    do {
-        if (cancel && cancel->load()) {
-            r.error = QStringLiteral("cancelled");
-            break;
-        }
-        QElapsedTimer batchClock;
-        batchClock.start();
-        auto scan = connection.command(
-            Command{"SCAN", cursor, "MATCH", pattern, "COUNT", QByteArray::number(pacer.count())});
-        if (!scan) {
-            r.error = scan.errorMessage();
-            break;
-        }
-        if (scan->size() != 2) {
-            r.error = QStringLiteral("unexpected SCAN reply: %1").arg(scan->debugString().left(200));
-            break;
-        }
-        cursor = scan->at(0).bytes();
-        QList<QByteArray> batch;
-        for (const RedisValue &k : scan->at(1).elements()) {
-            if (!seen.insert(k.bytes()))
-                continue;
-            batch << k.bytes();
+    r.pattern = SessionScanner::matchPattern(prefix, glob);
+    r.error = walkMatching(
+        connection, r.pattern, cancel, keysPerSecond,
+        [&](const QByteArray &key) {
+            r.keys << key;
             if (r.samples.size() < sampleCount)
-                r.samples << k.bytes();
-        }
-        r.requested += batch.size();
-        if (!dryRun && !batch.isEmpty()) {
-            auto n = unlinkBatch(connection, batch, useDel);
-            if (!n) {
-                r.error = n.errorMessage();
-                break;
-            }
-            r.deleted += *n;
-        }
-        if (progress)
-            progress(r.requested, dbSize);
-        pacer.afterBatch(batchClock.elapsed(), qMax<qsizetype>(batch.size(), 1), cancel);
-    } while (cursor != "0");
+                r.samples << key;
+        },
+        progress);
+    r.requested = r.keys.size();
     r.complete = r.error.isEmpty();
+    r.durationMs = clock.elapsed();
+    return r;
+}
+
+DeleteResult SessionDeleter::deletePreviewed(RedisConnection &connection, const DeleteResult &preview,
+                                             const std::atomic_bool *cancel, const Progress &progress,
+                                             const BatchDone &batchDone, int keysPerSecond)
+{
+    QElapsedTimer clock;
+    clock.start();
+    DeleteResult r = deleteKeys(connection, preview.keys, cancel, progress, batchDone, keysPerSecond);
+    r.mode = preview.mode;
+    r.prefix = preview.prefix;
+    r.glob = preview.glob;
+    r.pattern = preview.pattern;
+    r.samples = preview.samples;
+    if (r.complete && preview.mode == DeleteResult::Mode::Pattern && !preview.pattern.isEmpty()) {
+        // What matches now and was not shown: created since the preview; left alone.
+        QSet<QByteArray> shown(preview.keys.cbegin(), preview.keys.cend());
+        qint64 more = 0;
+        const QString stopped = walkMatching(
+            connection, preview.pattern, cancel, keysPerSecond,
+            [&](const QByteArray &key) {
+                if (!shown.contains(key))
+                    ++more;
+            },
+            {});
+        r.alsoMatching = stopped.isEmpty() ? more : -1;
+    }
     r.durationMs = clock.elapsed();
     return r;
 }

@@ -1,5 +1,6 @@
 #include "sessionscanner.h"
 
+#include "scanbound.h"
 #include "sessiondecoder.h"
 
 #include <QDateTime>
@@ -147,11 +148,9 @@ QByteArray SessionScanner::escapeGlob(QByteArrayView text)
 
 QByteArray SessionScanner::matchPattern(const QByteArray &prefix, const QByteArray &match)
 {
-    if (match.isEmpty())
-        return escapeGlob(prefix) + '*';
-    if (!prefix.isEmpty() && match.startsWith(prefix))
-        return match;
-    return escapeGlob(prefix) + match;
+    // Never "match alone when it starts with the prefix": `--match 'sess:*'` means ids that
+    // start with sess:, and a prefix such as * or [cu] must not widen the walk.
+    return escapeGlob(prefix) + (match.isEmpty() ? QByteArray("*") : match);
 }
 
 namespace {
@@ -188,6 +187,8 @@ ScanSummary SessionScanner::scan(RedisConnection &connection, const ScanOptions 
     ScanPacer pacer(options.scanCount, options.minScanCount, options.maxScanCount,
                     options.targetBatchMs, options.keysPerSecond, options.backoff);
     KeySeenSet seen;
+    ScanBound bound(summary.dbSize);
+    int lastCount = pacer.count();
     QByteArray cursor = "0";
     bool scanning = true;       // the walk has not reached cursor 0 yet
     bool limited = false;       // stopped at options.limit
@@ -197,8 +198,10 @@ ScanSummary SessionScanner::scan(RedisConnection &connection, const ScanOptions 
     const auto send = [&](const Round &round) {
         QList<Command> commands;
         commands.reserve(1 + round.details.size() * perKey + round.typed.size() * 2);
-        if (round.scan)
-            commands << Command{"SCAN", cursor, "MATCH", pattern, "COUNT", QByteArray::number(pacer.count())};
+        if (round.scan) {
+            lastCount = pacer.count();
+            commands << Command{"SCAN", cursor, "MATCH", pattern, "COUNT", QByteArray::number(lastCount)};
+        }
         for (const QByteArray &key : round.details) {
             commands << Command{"PTTL", key} << Command{"STRLEN", key};
             if (preview)
@@ -251,6 +254,10 @@ ScanSummary SessionScanner::scan(RedisConnection &connection, const ScanOptions 
                     fresh << k.bytes();
             }
             scanning = cursor != "0";
+            if (!bound.step(cursor, lastCount, seen.size())) {
+                summary.error = bound.error();
+                break;
+            }
         }
         Round following;
         following.scan = current.scan && scanning;

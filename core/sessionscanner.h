@@ -26,6 +26,8 @@ struct ScanOptions
 {
     QByteArray prefix = "sess:";
     QByteArray match;               // glob for the id part ("" = all); see matchPattern()
+    // A walk the server never ends (cursor repeats, more buckets or keys than DBSIZE allows)
+    // stops with an error: see ScanBound.
     int scanCount = 500;            // SCAN COUNT to start with; adapts between min and max
     int minScanCount = 100;
     int maxScanCount = 10000;
@@ -123,8 +125,9 @@ public:
     static ScanSummary scan(RedisConnection &connection, const ScanOptions &options,
                             const std::atomic_bool *cancel, const Sink &sink);
 
-    // The SCAN MATCH pattern: prefix + match, or match alone when it already starts with the
-    // prefix; the prefix's own glob characters are escaped.
+    // The SCAN MATCH pattern: the prefix, always matched literally (its glob characters
+    // escaped), then `match`, always a glob on the id after it ("" = every id: "*"). Callers
+    // that delete refuse an empty glob before they get here (see SessionDeleter).
     static QByteArray matchPattern(const QByteArray &prefix, const QByteArray &match);
     static QByteArray escapeGlob(QByteArrayView text);
 };

@@ -1,8 +1,10 @@
 // SessionDecoder on what express-session + connect-redis write and on everything else a session
 // key may hold: other JSON, text, binary, cut values, hashes, other types. quickUser must agree
 // with userOf on common shapes, stay inside its bytes and survive random input; a 20 MB value
-// must decode; pasted cookies must give the session id.
+// must decode; pasted cookies must give the session id. The pretty text and fields keep the JSON's
+// own text (numbers past a double's precision, escapes) and order.
 
+#include "jsontext.h"
 #include "sessiondecoder.h"
 
 #include <QJsonDocument>
@@ -89,8 +91,8 @@ private Q_SLOTS:
                                    "cookie.sameSite",
                                    "cookie.path",
                                    "cookie.domain",
-                                   "cart",
                                    "passport",
+                                   "cart",
                                    "views"};
         QCOMPARE(fieldNames(d), expected);
         QCOMPARE(fieldValue(d, "cookie.originalMaxAge"), QStringLiteral("86400000"));
@@ -120,6 +122,66 @@ private Q_SLOTS:
         QCOMPARE(d.user, QString());
     }
 
+    // The session's own text, not a QJsonDocument's re-serialisation, which turned the userId
+    // into a double (12345678901234567000) and 1.50 into 1.5, and sorted the members by name.
+    void connectRedisKeepsTextAndOrder()
+    {
+        const QByteArray v =
+            "{\"cookie\":{\"originalMaxAge\":86400000,\"expires\":\"2026-12-02T10:00:00.000Z\","
+            "\"httpOnly\":true,\"path\":\"/\"},\"zeta\":1,\"userId\":12345678901234567890,"
+            "\"alpha\":{\"b\":2,\"a\":1.50}}";
+        const DecodedSession d = SessionDecoder::decodeString("sess:n", Prefix, v, v.size(), false);
+        QCOMPARE(d.kind, Kind::ConnectRedis);
+        QCOMPARE(d.pretty, QStringLiteral("{\n"
+                                          "    \"cookie\": {\n"
+                                          "        \"originalMaxAge\": 86400000,\n"
+                                          "        \"expires\": \"2026-12-02T10:00:00.000Z\",\n"
+                                          "        \"httpOnly\": true,\n"
+                                          "        \"path\": \"/\"\n"
+                                          "    },\n"
+                                          "    \"zeta\": 1,\n"
+                                          "    \"userId\": 12345678901234567890,\n"
+                                          "    \"alpha\": {\n"
+                                          "        \"b\": 2,\n"
+                                          "        \"a\": 1.50\n"
+                                          "    }\n"
+                                          "}"));
+        const QStringList expected{"cookie.originalMaxAge",
+                                   "cookie.expires",
+                                   "cookie.httpOnly",
+                                   "cookie.path",
+                                   "zeta",
+                                   "userId",
+                                   "alpha"};
+        QCOMPARE(fieldNames(d), expected);
+        QCOMPARE(fieldValue(d, "zeta"), QStringLiteral("1"));
+        QCOMPARE(fieldValue(d, "userId"), QStringLiteral("12345678901234567890"));
+        QCOMPARE(fieldValue(d, "alpha"), QStringLiteral("{\"b\":2,\"a\":1.50}"));
+        QCOMPARE(d.user, QStringLiteral("12345678901234567890"));
+        QCOMPARE(SessionDecoder::quickUser(v), QStringLiteral("12345678901234567890"));
+        QCOMPARE(d.cookieMaxAgeMs, std::optional<qint64>(86400000));
+        QCOMPARE(d.cookieExpires, QDateTime(QDate(2026, 12, 2), QTime(10, 0), Qt::UTC));
+        QCOMPARE(d.note, QString());
+    }
+
+    // Cookie attributes past the known ones, and the app's fields, in the JSON's order; strings
+    // unquoted and decoded, other values as written.
+    void cookieFieldsInJsonOrder()
+    {
+        const QByteArray v = "{\"cookie\":{\"zz\":\"a\\\"b\",\"path\":\"/\",\"aa\":1.0,"
+                             "\"expires\":null},\"b\":1,\"a\":[ 2 , 3 ]}";
+        const DecodedSession d = SessionDecoder::decodeString("sess:c", Prefix, v, v.size(), false);
+        QCOMPARE(d.kind, Kind::ConnectRedis);
+        const QStringList expected{"cookie.expires", "cookie.path", "cookie.zz",
+                                   "cookie.aa",      "b",           "a"};
+        QCOMPARE(fieldNames(d), expected);
+        QCOMPARE(fieldValue(d, "cookie.zz"), QStringLiteral("a\"b"));
+        QCOMPARE(fieldValue(d, "cookie.aa"), QStringLiteral("1.0"));
+        QCOMPARE(fieldValue(d, "cookie.expires"), QStringLiteral("null"));
+        QCOMPARE(fieldValue(d, "a"), QStringLiteral("[2,3]"));
+        QVERIFY(!d.cookieExpires.isValid());
+    }
+
     void sessionUser_data()
     {
         QTest::addColumn<QByteArray>("value");
@@ -139,6 +201,15 @@ private Q_SLOTS:
             << QByteArray("{\"cookie\":{},\"user\":{\"id\":17,\"name\":\"Ann\"}}") << cr << "17";
         QTest::newRow("numeric userId")
             << QByteArray("{\"cookie\":{},\"userId\":12345}") << cr << "12345";
+        // Past the qint64 range a QJsonValue holds a double: 12345678901234567000.
+        QTest::newRow("userId past qint64")
+            << QByteArray("{\"cookie\":{},\"userId\":12345678901234567890}") << cr
+            << "12345678901234567890";
+        QTest::newRow("passport.user past qint64")
+            << QByteArray("{\"cookie\":{},\"passport\":{\"user\":-98765432109876543210}}") << cr
+            << "-98765432109876543210";
+        QTest::newRow("decimal user id as written")
+            << QByteArray("{\"cookie\":{},\"user\":{\"id\":7.50}}") << cr << "7.50";
         QTest::newRow("no cookie: JSON")
             << QByteArray("{\"username\":\"bob\"}") << int(Kind::Json) << "bob";
         QTest::newRow("none") << QByteArray("{\"cookie\":{},\"views\":1}") << cr << "";
@@ -161,7 +232,7 @@ private Q_SLOTS:
         QTest::addColumn<QByteArray>("value");
         QTest::addColumn<QString>("pretty");
         QTest::newRow("array") << QByteArray("[1,2]") << "[\n    1,\n    2\n]";
-        QTest::newRow("empty object") << QByteArray("{}") << "{\n}";
+        QTest::newRow("empty object") << QByteArray("{}") << "{}";
         QTest::newRow("string") << QByteArray("\"hello\"") << "\"hello\"";
         QTest::newRow("number") << QByteArray(" 42 ") << "42";
         QTest::newRow("true") << QByteArray("true") << "true";
@@ -178,6 +249,130 @@ private Q_SLOTS:
         QCOMPARE(d.pretty, pretty);
         QCOMPARE(d.note, QString());
         QCOMPARE(d.user, QString());
+    }
+
+    // Indented from the value's text: every number and string byte for byte, members in their
+    // order, empty containers as {} and [] (QJsonDocument wrote "{\n    }").
+    void prettyKeepsText_data()
+    {
+        QTest::addColumn<QByteArray>("value");
+        QTest::addColumn<QString>("pretty");
+        QTest::newRow("nested arrays and objects")
+            << QByteArray("[[1,[2,3]],{\"k\":[{\"x\":[]}]}]")
+            << "[\n    [\n        1,\n        [\n            2,\n            3\n        ]\n    ],\n"
+               "    {\n        \"k\": [\n            {\n                \"x\": []\n            }\n"
+               "        ]\n    }\n]";
+        QTest::newRow("empty containers")
+            << QByteArray("{\"a\":{},\"b\":[],\"c\":[{}],\"d\":{ \"e\" : [ ] }}")
+            << "{\n    \"a\": {},\n    \"b\": [],\n    \"c\": [\n        {}\n    ],\n"
+               "    \"d\": {\n        \"e\": []\n    }\n}";
+        QTest::newRow("string escapes")
+            << QByteArray("{\"s\":\"q\\\" b\\\\ e\\u00e9 s\\/ t\\t\",\"\\u00e9\":\"\"}")
+            << "{\n    \"s\": \"q\\\" b\\\\ e\\u00e9 s\\/ t\\t\",\n    \"\\u00e9\": \"\"\n}";
+        QTest::newRow("raw UTF-8")
+            << QByteArray("{\"\xc3\xa9\":\"Zo\xc3\xab\",\"a\":\"\xf0\x9f\x98\x80\"}")
+            << QString::fromUtf8(
+                   "{\n    \"\xc3\xa9\": \"Zo\xc3\xab\",\n    \"a\": \"\xf0\x9f\x98\x80\"\n}");
+        QTest::newRow("numbers as written")
+            << QByteArray("[1.50,-0,1E+2,1e-7,0.1000,12345678901234567890123]")
+            << "[\n    1.50,\n    -0,\n    1E+2,\n    1e-7,\n    0.1000,\n"
+               "    12345678901234567890123\n]";
+        QTest::newRow("members in their order")
+            << QByteArray("{\"z\":1,\"a\":{\"y\":true,\"b\":null}}")
+            << "{\n    \"z\": 1,\n    \"a\": {\n        \"y\": true,\n"
+               "        \"b\": null\n    }\n}";
+        QTest::newRow("whitespace around tokens")
+            << QByteArray("\n [ 1 ,\t\"a  b\" , { \"k\" :\r\n false , \"e\" : { } } ] \n")
+            << "[\n    1,\n    \"a  b\",\n    {\n        \"k\": false,\n        \"e\": {}\n"
+               "    }\n]";
+        QTest::newRow("top-level empty array") << QByteArray(" [ ] ") << "[]";
+        QTest::newRow("scalar string") << QByteArray("\"caf\\u00e9\"") << "\"caf\\u00e9\"";
+        QTest::newRow("scalar number") << QByteArray(" 1.50\n") << "1.50";
+    }
+
+    void prettyKeepsText()
+    {
+        QFETCH(QByteArray, value);
+        QFETCH(QString, pretty);
+        const DecodedSession d =
+            SessionDecoder::decodeString("sess:p", Prefix, value, value.size(), false);
+        QCOMPARE(d.kind, Kind::Json);
+        QCOMPARE(d.pretty, pretty);
+        QCOMPARE(d.note, QString());
+        // Only whitespace moved: the same value.
+        QCOMPARE(QJsonDocument::fromJson("[" + d.pretty.toUtf8() + "]"),
+                 QJsonDocument::fromJson("[" + value + "]"));
+    }
+
+    // A JSON object's fields in its order, compact from its text; a name written twice once, in
+    // its first place with its last value, as the app's JSON.parse reads it.
+    void fieldsKeepText()
+    {
+        const QByteArray v = "{\"b\":[1, 2.0],\"a\":\"x\\u00e9\",\"c\":{ \"z\" : null },"
+                             "\"\\u0064\":{},\"b\":[3.0]}";
+        const DecodedSession d = SessionDecoder::decodeString("sess:f", Prefix, v, v.size(), false);
+        QCOMPARE(d.kind, Kind::Json);
+        const QStringList expected{"b", "a", "c", "d"};
+        QCOMPARE(fieldNames(d), expected);
+        QCOMPARE(fieldValue(d, "b"), QStringLiteral("[3.0]"));
+        QCOMPARE(fieldValue(d, "a"), QStringLiteral("\"x\\u00e9\""));
+        QCOMPARE(fieldValue(d, "c"), QStringLiteral("{\"z\":null}"));
+        QCOMPARE(fieldValue(d, "d"), QStringLiteral("{}"));
+        // A key written with escapes, which quickUser does not match, still names the user.
+        const QByteArray escaped = "{\"\\u0075serId\":\"esc\",\"n\":1.0}";
+        const DecodedSession e =
+            SessionDecoder::decodeString("sess:e", Prefix, escaped, escaped.size(), false);
+        QCOMPARE(e.user, QStringLiteral("esc"));
+        QCOMPARE(fieldNames(e), QStringList({"userId", "n"}));
+        QCOMPARE(fieldValue(e, "n"), QStringLiteral("1.0"));
+    }
+
+    void jsonTextIndented_data()
+    {
+        QTest::addColumn<QByteArray>("text");
+        QTest::addColumn<int>("indent");
+        QTest::addColumn<QByteArray>("indented");
+        QTest::addColumn<QByteArray>("compact");
+        QTest::newRow("object, 2")
+            << QByteArray(" { \"a\" : [ 1 , {} ] , \"b\":\"x y\" } ") << 2
+            << QByteArray("{\n  \"a\": [\n    1,\n    {}\n  ],\n  \"b\": \"x y\"\n}")
+            << QByteArray("{\"a\":[1,{}],\"b\":\"x y\"}");
+        QTest::newRow("no indent") << QByteArray("[1,[2]]") << 0 << QByteArray("[\n1,\n[\n2\n]\n]")
+                                   << QByteArray("[1,[2]]");
+        QTest::newRow("quotes and backslashes in strings")
+            << QByteArray("[\"\\\\\", \"\\\" ,:{}[]\"]") << 2
+            << QByteArray("[\n  \"\\\\\",\n  \"\\\" ,:{}[]\"\n]")
+            << QByteArray("[\"\\\\\",\"\\\" ,:{}[]\"]");
+        QTest::newRow("literal") << QByteArray(" null ") << 2 << QByteArray("null")
+                                 << QByteArray("null");
+        QTest::newRow("empty") << QByteArray() << 2 << QByteArray() << QByteArray();
+        // Not JSON: some text, from inside the bytes.
+        QTest::newRow("cut string")
+            << QByteArray("[\"ab\\") << 2 << QByteArray("[\n  \"ab\\") << QByteArray("[\"ab\\");
+        QTest::newRow("stray closers")
+            << QByteArray("]}1") << 2 << QByteArray("\n]\n}1") << QByteArray("]}1");
+        QTest::newRow("cut after open")
+            << QByteArray("{ ") << 2 << QByteArray("{\n  ") << QByteArray("{");
+    }
+
+    void jsonTextIndented()
+    {
+        QFETCH(QByteArray, text);
+        QFETCH(int, indent);
+        QFETCH(QByteArray, indented);
+        QFETCH(QByteArray, compact);
+        QCOMPARE(JsonText::indented(text, indent), indented);
+        QCOMPARE(JsonText::compact(text), compact);
+        // Seen through a view into a longer buffer: nothing past its end is read.
+        const QByteArray padded = text + "\"}]  x";
+        const QByteArrayView view(padded.constData(), text.size());
+        QCOMPARE(JsonText::indented(view, indent), indented);
+        QCOMPARE(JsonText::compact(view), compact);
+        for (qsizetype max = 0; max <= indented.size() + 1; ++max) {
+            qsizetype fullSize = -1;
+            QCOMPARE(JsonText::indented(text, indent, max, &fullSize), indented.left(max));
+            QCOMPARE(fullSize, indented.size());
+        }
     }
 
     void text_data()
@@ -297,6 +492,8 @@ private Q_SLOTS:
         QCOMPARE(d.pretty, QString::fromUtf8(head));
         QCOMPARE(d.note,
                  QStringLiteral("value truncated to first 300 of %1 bytes").arg(full.size()));
+        QCOMPARE(fieldNames(d), QStringList({"cookie.originalMaxAge", "cookie.expires",
+                                             "cookie.httpOnly", "cookie.path", "passport"}));
         // The members that arrived whole are decoded; the cut cart is not.
         QCOMPARE(d.cookieMaxAgeMs, std::optional<qint64>(3600000));
         QCOMPARE(d.cookieExpires, QDateTime(QDate(2026, 1, 2), QTime(3, 4, 5, 678), Qt::UTC));
@@ -310,6 +507,18 @@ private Q_SLOTS:
         QCOMPARE(e.kind, Kind::ConnectRedis);
         QVERIFY(e.fields.isEmpty());
         QVERIFY(e.note.contains(QStringLiteral("truncated")));
+
+        // The whole members keep their text and order.
+        const QByteArray numbers =
+            "{\"z\":1.50,\"userId\":12345678901234567890,\"a\":[1, 2],\"b\":[3,";
+        const DecodedSession k =
+            SessionDecoder::decodeString("sess:k", Prefix, numbers, 1000, true);
+        QCOMPARE(k.kind, Kind::Json);
+        QCOMPARE(fieldNames(k), QStringList({"z", "userId", "a"}));
+        QCOMPARE(fieldValue(k, "z"), QStringLiteral("1.50"));
+        QCOMPARE(fieldValue(k, "userId"), QStringLiteral("12345678901234567890"));
+        QCOMPARE(fieldValue(k, "a"), QStringLiteral("[1,2]"));
+        QCOMPARE(k.user, QStringLiteral("12345678901234567890"));
 
         const QByteArray plain = "{\"userId\":\"x9\",\"data\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
         const DecodedSession j = SessionDecoder::decodeString("sess:j", Prefix, plain, 99999, true);
@@ -388,6 +597,46 @@ private Q_SLOTS:
         const DecodedSession none = SessionDecoder::decodeHash("sess:n", Prefix, {});
         QCOMPARE(none.size, qint64(0));
         QVERIFY(none.fields.isEmpty());
+    }
+
+    // A hash's size counts fields, a string's bytes; a number in a hash's JSON field keeps its
+    // digits as the user.
+    void hashSizeUnitAndUser()
+    {
+        const DecodedSession h =
+            SessionDecoder::decodeHash("sess:h", Prefix, {"a", "1", "b", "2", "c", "3"});
+        QCOMPARE(h.size, qint64(3));
+        QCOMPARE(h.sizeUnit(), QStringLiteral("fields"));
+        const DecodedSession s = SessionDecoder::decodeString("sess:s", Prefix, "abc", 3, false);
+        QCOMPARE(s.sizeUnit(), QStringLiteral("bytes"));
+        const DecodedSession j = SessionDecoder::decodeString("sess:j", Prefix, "{}", 2, false);
+        QCOMPARE(j.sizeUnit(), QStringLiteral("bytes"));
+
+        QCOMPARE(SessionDecoder::decodeHash(
+                     "sess:h", Prefix, {"passport", "{\"user\":12345678901234567890}", "n", "1"})
+                     .user,
+                 QStringLiteral("12345678901234567890"));
+        QCOMPARE(SessionDecoder::decodeHash("sess:h", Prefix, {"user", " {\"id\":1.50} "}).user,
+                 QStringLiteral("1.50"));
+        // Top-level fields are text, whatever they look like; the order is userOf's.
+        QCOMPARE(
+            SessionDecoder::decodeHash(
+                "sess:h", Prefix, {"email", "e@x", "userId", "12345678901234567890", "user", "[1]"})
+                .user,
+            QStringLiteral("[1]"));
+        QCOMPARE(SessionDecoder::decodeHash("sess:h", Prefix,
+                                            {"username", "a \"q\" \\ \xc3\xa9", "email", "e"})
+                     .user,
+                 QString::fromUtf8("a \"q\" \\ \xc3\xa9"));
+        QCOMPARE(
+            SessionDecoder::decodeHash("sess:h", Prefix, {"user", "{broken", "email", "e"}).user,
+            QStringLiteral("{broken"));
+        QCOMPARE(
+            SessionDecoder::decodeHash("sess:h", Prefix, {"passport", "{\"\\u0075ser\":\"esc\"}"})
+                .user,
+            QStringLiteral("esc"));
+        QCOMPARE(SessionDecoder::decodeHash("sess:h", Prefix, {"email", "", "passport", "[]"}).user,
+                 QString());
     }
 
     void otherType()
@@ -597,6 +846,19 @@ private Q_SLOTS:
                 SessionDecoder::decodeString("sess:f", Prefix, buf, 1000, true);
             QVERIFY(t.note.contains(QStringLiteral("truncated")));
             SessionDecoder::sessionIdFromInput(QString::fromUtf8(buf), Prefix);
+            // The text tools on any bytes: inside them, and a prefix gives a prefix.
+            const QByteArray indented = JsonText::indented(buf);
+            QCOMPARE(JsonText::indented(QByteArrayView(padded.constData(), buf.size())), indented);
+            qsizetype fullSize = -1;
+            QCOMPARE(JsonText::indented(buf, 2, 64, &fullSize), indented.left(64));
+            QCOMPARE(fullSize, indented.size());
+            const QByteArray compact = JsonText::compact(buf);
+            QCOMPARE(JsonText::compact(QByteArrayView(padded.constData(), buf.size())), compact);
+            QVERIFY(compact.startsWith(JsonText::compact(buf.left(buf.size() / 2))));
+            if (error.error == QJsonParseError::NoError) {
+                QCOMPARE(QJsonDocument::fromJson(indented), doc);
+                QCOMPARE(QJsonDocument::fromJson(compact), doc);
+            }
         }
         QVERIFY2(agreements > 100, qPrintable(QString::number(agreements)));
     }

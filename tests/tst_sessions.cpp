@@ -10,6 +10,7 @@
 #include "sessionbrowser.h"
 #include "sessioncensus.h"
 
+#include <QFile>
 #include <QJsonArray>
 #include <QSet>
 #include <QSignalSpy>
@@ -177,9 +178,15 @@ private Q_SLOTS:
         QCOMPARE(rows.size(), 10);
         for (const SessionRow &row : rows)
             QVERIFY(row.key.startsWith("sess:id00012"));
-        // A pattern that already starts with the prefix is used as it is.
+        // The glob always applies to the id after the prefix: one that starts with the prefix
+        // means ids that start with it, never the whole key.
         options.match = "sess:id00013?";
-        QCOMPARE(scanAll(*m_conn, options).size(), 10);
+        QCOMPARE(scanAll(*m_conn, options).size(), 0);
+        QVERIFY(m_conn->command(Command{"SET", "sess:sess:id000130", "{}", "EX", "600"}));
+        rows = scanAll(*m_conn, options);
+        QCOMPARE(rows.size(), 1);
+        QCOMPARE(rows.first().key, QByteArray("sess:sess:id000130"));
+        QVERIFY(m_conn->command(Command{"DEL", "sess:sess:id000130"}));
 
         options = {};
         options.limit = 50;
@@ -276,25 +283,36 @@ private Q_SLOTS:
         const QByteArray pattern = SessionScanner::matchPattern("sess:", "id00099*");
         QCOMPARE(pattern, QByteArray("sess:id00099*"));
 
-        const DeleteResult dry = SessionDeleter::deleteMatching(*m_conn, pattern, true);
+        const DeleteResult dry = SessionDeleter::previewMatching(*m_conn, "sess:", "id00099*");
         QVERIFY(dry.complete && dry.dryRun);
         QCOMPARE(dry.requested, 10);
+        QCOMPARE(dry.keys.size(), 10);
         QCOMPARE(dry.deleted, 0);
         QCOMPARE(dry.samples.size(), 10);
         QCOMPARE(existing(*m_conn, dry.samples), 10);
-        QVERIFY(AuditLog::recordDelete(QStringLiteral("test"), dry));
         QCOMPARE(AuditLog::read(auditPath).size(), auditBefore);   // a dry run is not logged
 
-        const DeleteResult r = SessionDeleter::deleteMatching(*m_conn, pattern, false);
+        // A session created after the preview matches too, and is left.
+        QVERIFY(m_conn->command(Command{"SET", "sess:id00099-late", "{}", "EX", "600"}));
+        const DeleteResult r = AuditLog::deleteRecorded(*m_conn, dry, QStringLiteral("test"));
         QVERIFY2(r.complete, qPrintable(r.error));
         QCOMPARE(r.deleted, 10);
+        QCOMPARE(r.alsoMatching, 1);
         QCOMPARE(existing(*m_conn, dry.samples), 0);
-        QVERIFY(AuditLog::recordDelete(QStringLiteral("test"), r));
+        QCOMPARE(existing(*m_conn, {"sess:id00099-late"}), 1);
+        QVERIFY(m_conn->command(Command{"DEL", "sess:id00099-late"}));
         const QList<QJsonObject> audit = AuditLog::read(auditPath);
-        QCOMPARE(audit.size(), auditBefore + 1);
+        QCOMPARE(audit.size(), auditBefore + 3);   // begin, one batch, end
+        QCOMPARE(audit.at(auditBefore).value("phase").toString(), QStringLiteral("begin"));
+        QCOMPARE(audit.at(auditBefore).value("expected").toInt(), 10);
+        QCOMPARE(audit.at(auditBefore + 1).value("phase").toString(), QStringLiteral("progress"));
+        QCOMPARE(audit.last().value("phase").toString(), QStringLiteral("end"));
+        QCOMPARE(audit.last().value("op").toString(), audit.at(auditBefore).value("op").toString());
         QCOMPARE(audit.last().value("action").toString(), QStringLiteral("delete-pattern"));
         QCOMPARE(audit.last().value("pattern").toString(), QStringLiteral("sess:id00099*"));
         QCOMPARE(audit.last().value("deleted").toInt(), 10);
+        QCOMPARE(audit.last().value("also_matching_left").toInt(), 1);
+        QCOMPARE(QFile(auditPath).permissions() & (QFileDevice::ReadGroup | QFileDevice::ReadOther), QFileDevice::Permissions());
 
         // Everything else is still there.
         QList<QByteArray> rest;
@@ -319,9 +337,12 @@ private Q_SLOTS:
         QCOMPARE(r.deleted, 2);
         QVERIFY(r.auditError.isEmpty());
         QCOMPARE(existing(*m_conn, two), 0);
-        const QJsonObject last = AuditLog::read().last();
-        QCOMPARE(last.value("connection").toString(), QStringLiteral("local test"));
-        QCOMPARE(last.value("keys").toArray().size(), 2);
+        const QList<QJsonObject> audit = AuditLog::read();
+        const QJsonObject begin = audit.at(audit.size() - 3);
+        QCOMPARE(begin.value("phase").toString(), QStringLiteral("begin"));
+        QCOMPARE(begin.value("connection").toString(), QStringLiteral("local test"));
+        QCOMPARE(begin.value("keys").toArray().size(), 2);
+        QCOMPARE(audit.last().value("deleted").toInt(), 2);
         m_keys.remove(0, 2);
     }
 
@@ -333,7 +354,14 @@ private Q_SLOTS:
         const qsizetype auditBefore = AuditLog::read().size();
         QSignalSpy finished(&browser, &SessionBrowser::deleteFinished);
         browser.deleteKeys({m_keys.at(0)});
-        browser.deletePattern("sess:*");
+        DeleteResult preview;
+        preview.mode = DeleteResult::Mode::Pattern;
+        preview.prefix = "sess:";
+        preview.glob = "*";
+        preview.pattern = "sess:*";
+        preview.keys = m_keys;
+        preview.requested = m_keys.size();
+        browser.deletePreviewed(preview);
         QTRY_COMPARE(finished.count(), 2);
         for (const auto &args : finished) {
             const auto r = args.at(0).value<DeleteResult>();
@@ -343,7 +371,7 @@ private Q_SLOTS:
         QCOMPARE(existing(*m_conn, m_keys), m_keys.size());
         QCOMPARE(AuditLog::read().size(), auditBefore);
         // A dry run reads only, so it is allowed.
-        browser.previewPattern("sess:id00001*");
+        browser.previewPattern("sess:", "id00001*");
         QTRY_COMPARE(finished.count(), 3);
         QCOMPARE(finished.at(2).at(0).value<DeleteResult>().requested, 10);
     }
@@ -448,7 +476,7 @@ private Q_SLOTS:
         const DeleteResult r = SessionDeleter::deleteKeys(*m_conn, {binaryKey});
         QCOMPARE(r.deleted, 1);
         QCOMPARE(existing(*m_conn, {binaryKey, "bad:with space", "bad:huge"}), 2);
-        QVERIFY(AuditLog::printableKey(binaryKey).contains(QStringLiteral("\\x00")));
+        QVERIFY(KeyText::printable(binaryKey).contains(QStringLiteral("\\x00")));
     }
 
     void delFallbackWithoutUnlink()

@@ -236,7 +236,7 @@ private Q_SLOTS:
         QVERIFY(!answer.askedForName);
         // The first key by id is the binary one; the dialog shows it escaped.
         QCOMPARE(a, QByteArray("sess:bin\x01\xff"));
-        QVERIFY2(answer.samples.contains(AuditLog::printableKey(a)), qPrintable(answer.samples));
+        QVERIFY2(answer.samples.contains(KeyText::printable(a)), qPrintable(answer.samples));
         QTRY_COMPARE_WITH_TIMEOUT(deleted.count(), 1, 10000);
         QCOMPARE(exists(a), 0);
         QCOMPARE(exists(b), 0);

@@ -57,7 +57,7 @@ DeleteConfirmDialog::DeleteConfirmDialog(const QString &what, qint64 count, cons
         list->setReadOnly(true);
         QStringList lines;
         for (const QByteArray &k : samples)
-            lines << sdcore::AuditLog::printableKey(k);
+            lines << sdcore::KeyText::printable(k);
         if (count > samples.size())
             lines << tr("… and %1 more").arg(QLocale().toString(count - samples.size()));
         list->setPlainText(lines.join(QLatin1Char('\n')));
@@ -556,10 +556,14 @@ void SessionsPage::deleteByPattern(const QString &glob)
 {
     if (!m_browser || m_readOnly)
         return;
+    if (glob.isEmpty()) {
+        m_status->setText(tr("An empty pattern matches nothing: give a glob for the session ids (* for every session). Nothing deleted."));
+        return;
+    }
     const QByteArray pattern = sdcore::SessionScanner::matchPattern(m_model->prefix(), glob.toUtf8());
-    m_pendingPattern = QString::fromUtf8(pattern);
+    m_pendingPattern = sdcore::KeyText::printable(pattern);
     m_status->setText(tr("Counting the keys matching '%1'…").arg(m_pendingPattern));
-    m_browser->previewPattern(pattern);
+    m_browser->previewPattern(m_model->prefix(), glob.toUtf8());
     updateActions();
 }
 
@@ -569,7 +573,7 @@ void SessionsPage::onDeleteFinished(const sdcore::DeleteResult &r)
     m_progress->setValue(0);
     if (r.dryRun) {
         updateActions();
-        const QString pattern = QString::fromUtf8(r.pattern);
+        const QString pattern = sdcore::KeyText::printable(r.pattern);
         if (!r.error.isEmpty()) {
             m_status->setText(tr("Could not count the keys matching '%1': %2").arg(pattern, r.error));
             return;
@@ -582,16 +586,21 @@ void SessionsPage::onDeleteFinished(const sdcore::DeleteResult &r)
             m_status->setText(tr("Nothing deleted."));
             return;
         }
-        m_status->setText(tr("Deleting the keys matching '%1'…").arg(pattern));
-        m_browser->deletePattern(r.pattern);
+        // Exactly the keys the dialog counted and listed: a session created since is left.
+        m_status->setText(tr("Deleting the %n key(s) matching '%1'…", nullptr, int(r.requested)).arg(pattern));
+        m_browser->deletePreviewed(r);
         updateActions();
         return;
     }
     QString text;
     if (!r.error.isEmpty())
         text = tr("Delete stopped after %1 keys: %2").arg(QLocale().toString(r.deleted), r.error);
-    else if (r.mode == sdcore::DeleteResult::Mode::Pattern)
-        text = tr("Deleted %1 keys matching '%2'.").arg(QLocale().toString(r.deleted), QString::fromUtf8(r.pattern));
+    else if (r.mode == sdcore::DeleteResult::Mode::Pattern) {
+        text = tr("Deleted %1 of the %2 keys counted matching '%3'.")
+                   .arg(QLocale().toString(r.deleted), QLocale().toString(r.requested), sdcore::KeyText::printable(r.pattern));
+        if (r.alsoMatching > 0)
+            text += QLatin1Char(' ') + tr("%n key(s) created since the count also match now; they were left.", nullptr, int(r.alsoMatching));
+    }
     else
         text = tr("Deleted %1 of %2 keys.").arg(QLocale().toString(r.deleted), QLocale().toString(r.requested));
     if (!r.auditError.isEmpty())
@@ -627,7 +636,7 @@ void SessionsPage::onCurrentChanged()
     if (key == m_detailKeyBytes)
         return;
     m_detailKeyBytes = key;
-    m_detailKey->setText(sdcore::AuditLog::printableKey(key));
+    m_detailKey->setText(sdcore::KeyText::printable(key));
     m_detailInfo->setText(tr("Loading…"));
     m_detailTtl->clear();
     m_fields->clear();
@@ -714,7 +723,7 @@ sdcore::Status SessionsPage::exportRows(const QString &path, bool selectedOnly) 
     if (json) {
         QJsonArray array;
         for (int r : std::as_const(rows)) {
-            array.append(QJsonObject{{"key", sdcore::AuditLog::printableKey(m_model->keyAt(r))},
+            array.append(QJsonObject{{"key", sdcore::KeyText::printable(m_model->keyAt(r))},
                                      {"id", cell(r, SessionTableModel::Id)},
                                      {"user", m_model->userAt(r)},
                                      {"ttl_ms", m_model->ttlMsAt(r, now)},
@@ -733,7 +742,7 @@ sdcore::Status SessionsPage::exportRows(const QString &path, bool selectedOnly) 
         };
         file.write("key,id,user,ttl_ms,expires_at,size,type\n");
         for (int r : std::as_const(rows)) {
-            const QStringList fields{quote(sdcore::AuditLog::printableKey(m_model->keyAt(r))),
+            const QStringList fields{quote(sdcore::KeyText::printable(m_model->keyAt(r))),
                                      quote(cell(r, SessionTableModel::Id)),
                                      quote(m_model->userAt(r)),
                                      QString::number(m_model->ttlMsAt(r, now)),
