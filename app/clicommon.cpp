@@ -292,8 +292,17 @@ std::optional<int> parseTarget(const QCommandLineParser &parser, Target &target)
         return ExitUsage;
     }
     target.url = *url;
-    if (auto code = applyTlsOptions(parser, target.url, parser.isSet(QStringLiteral("tls"))))
-        return code;
+    // TLS options may be meant for a TLS fallback only (probe --fallback rediss://… --cacert F).
+    bool tlsFallback = false;
+    for (const QString &text : parser.values(QStringLiteral("fallback"))) {
+        if (auto fallback = RedisUrl::parse(text); fallback && fallback->usesTls())
+            tlsFallback = true;
+    }
+    const bool tls = parser.isSet(QStringLiteral("tls"));
+    if (tls || target.url.usesTls() || !tlsFallback) {
+        if (auto code = applyTlsOptions(parser, target.url, tls))
+            return code;
+    }
     if (target.url.hasPassword())
         warnAboutArgvPassword(parser, QStringLiteral("--url"));
     if (auto code = passwordFromOptions(parser, target))

@@ -4,6 +4,9 @@
 #include "connectivityprobe.h"
 #include "realdrill.h"
 
+#include <chrono>
+#include <thread>
+
 using namespace sdcore;
 
 namespace cli {
@@ -24,10 +27,10 @@ int runProbe(const QCommandLineParser &parser)
             if (auto code = applyTlsOptions(parser, *url, false))
                 return *code;
         }
+        // Each tier signs in with its own URL's credentials: the primary's password is never
+        // sent to a host it was not given for.
         if (url->hasPassword())
             warnAboutArgvPassword(parser, QStringLiteral("--fallback"));
-        else if (target.url.hasPassword())
-            url->setPassword(target.url.password());
         fallbacks << *url;
     }
     ProbeOptions options;
@@ -71,15 +74,39 @@ int runProbe(const QCommandLineParser &parser)
 
 int runRealDrill(const QCommandLineParser &parser)
 {
-    // Only ever against a cluster of its own: it kills that cluster's master.
+    // Only ever against a cluster of its own: it kills that cluster's master. Ctrl-C, SIGTERM
+    // and SIGHUP end it in order, so that the cluster is stopped and its folder removed.
+    cancelOnInterrupt();
     ClusterLauncher cluster;
+    std::atomic_bool drillOver{false};
+    std::thread watcher([&] {
+        while (!drillOver.load()) {
+            if (g_interrupted.load()) {
+                cluster.cancel();
+                return;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+    });
+    const auto finish = [&](int code) {
+        drillOver = true;
+        watcher.join();
+        if (g_interrupted.load()) {
+            err() << "sessiondeck-cli: drill cancelled; its cluster is stopped and its folder removed\n";
+            err().flush();
+            return ExitUnreachable;
+        }
+        return code;
+    };
     err() << "Starting a local Sentinel cluster (1 master, 2 replicas, 3 sentinels) for the drill…\n";
     err().flush();
     if (Status s = cluster.startSentinelCluster(); !s) {
-        err() << "sessiondeck-cli: " << s.errorMessage() << "\n";
-        return ExitUnreachable;
+        if (!g_interrupted.load())
+            err() << "sessiondeck-cli: " << s.errorMessage() << "\n";
+        return finish(ExitUnreachable);
     }
     RealDrillOptions options;
+    options.cancel = &g_interrupted;
     if (parser.isSet(QStringLiteral("prefix")))
         options.prefix = parser.value(QStringLiteral("prefix")).toUtf8();
     err() << "Killing the master " << cluster.agreedMaster()->toString() << " while writing every "
@@ -106,7 +133,7 @@ int runRealDrill(const QCommandLineParser &parser)
             out() << "Drill: " << r.error << "\n";
         out().flush();
     }
-    return r.error.isEmpty() && r.failed == 0 ? ExitOk : ExitUnreachable;
+    return finish(r.error.isEmpty() && r.failed == 0 ? ExitOk : ExitUnreachable);
 }
 
 } // namespace cli

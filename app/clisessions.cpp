@@ -244,7 +244,7 @@ int runShow(const QCommandLineParser &parser, const QStringList &ids)
                       {"kind", DecodedSession::kindName(s->kind)},
                       {"ttl_ms", s->pttlMs},
                       {"size", s->size},
-                      {"size_unit", s->kind == DecodedSession::Kind::Hash ? QStringLiteral("fields") : QStringLiteral("bytes")},
+                      {"size_unit", s->sizeUnit()},
                       {"memory_usage", s->memoryUsage},
                       {"truncated", s->truncated},
                       {"user", s->user},
@@ -269,10 +269,10 @@ int runShow(const QCommandLineParser &parser, const QStringList &ids)
     out() << "Key:     " << KeyText::printable(s->key) << "\n";
     out() << "Format:  " << DecodedSession::kindName(s->kind) << " (" << safe(QString::fromUtf8(s->redisType)) << ")\n";
     out() << "TTL:     " << ttlText(s->pttlMs) << "\n";
-    if (s->kind == DecodedSession::Kind::Hash)
-        out() << "Size:    " << s->size << (s->size == 1 ? " field" : " fields");
+    if (s->size < 0)
+        out() << "Size:    unknown";
     else
-        out() << "Size:    " << s->size << (s->size == 1 ? " byte" : " bytes");
+        out() << "Size:    " << s->size << " " << s->sizeUnit();
     if (s->memoryUsage >= 0)
         out() << " (" << s->memoryUsage << " bytes in memory)";
     out() << "\n";
@@ -286,7 +286,7 @@ int runShow(const QCommandLineParser &parser, const QStringList &ids)
     if (whole) {
         // However large: the decoder's view is cut past about 1 MiB (text) or 4 KiB (hex).
         if (json)
-            body = JsonText::indented(s->raw);
+            body = JsonText::indented(s->raw, 4);
         else if (s->kind == DecodedSession::Kind::Binary)
             body = SessionDecoder::hexDump(s->raw, int(qMin<qsizetype>(s->raw.size(), std::numeric_limits<int>::max())));
         else if (s->kind == DecodedSession::Kind::Text)

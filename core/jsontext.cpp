@@ -358,13 +358,14 @@ std::optional<QByteArrayView> plainString(QByteArrayView token)
     return inner;
 }
 
-QByteArray indented(QByteArrayView text, int indent)
+QString indented(QByteArrayView text, int indent)
 {
     qsizetype fullSize = 0;
-    return indented(text, indent, std::numeric_limits<qsizetype>::max(), &fullSize);
+    return QString::fromUtf8(
+        indentedHead(text, indent, std::numeric_limits<qsizetype>::max(), &fullSize));
 }
 
-QByteArray indented(QByteArrayView text, int indent, qsizetype maxBytes, qsizetype *fullSize)
+QByteArray indentedHead(QByteArrayView text, int indent, qsizetype maxBytes, qsizetype *fullSize)
 {
     CappedOutput out(qMax<qsizetype>(0, maxBytes));
     out.reserve(text.size() + text.size() / 2);

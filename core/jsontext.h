@@ -10,6 +10,7 @@
 #include <QByteArray>
 #include <QByteArrayView>
 #include <QList>
+#include <QString>
 
 #include <functional>
 #include <optional>
@@ -38,14 +39,13 @@ std::optional<QByteArrayView> plainString(QByteArrayView token);
 
 // `text`, one JSON value (assumed valid), indented as QJsonDocument::Indented lays it out but
 // token by token: numbers and strings keep their text byte for byte, members their order; empty
-// objects and arrays are written {} and []. `indent` spaces a level. UTF-8 bytes, not a QString,
-// so that nothing is re-encoded and a caller can cut by size. Other input gives some text, never
-// a read past its end.
-QByteArray indented(QByteArrayView text, int indent = 2);
-// The same cut after its first maxBytes bytes (anywhere, even inside a UTF-8 sequence), with
+// objects and arrays are written {} and []. `indent` spaces a level. Other input gives some
+// text, never a read past its end.
+QString indented(QByteArrayView text, int indent = 2);
+// The first maxBytes bytes of indented()'s UTF-8 (cut anywhere, even inside a character), with
 // *fullSize set to the size of the whole, which is not built: indenting blows a deeply nested
 // value up many times, and a view shows only its start.
-QByteArray indented(QByteArrayView text, int indent, qsizetype maxBytes, qsizetype *fullSize);
+QByteArray indentedHead(QByteArrayView text, int indent, qsizetype maxBytes, qsizetype *fullSize);
 // `text` without the whitespace outside strings, all else byte for byte. Any input is safe, and a
 // prefix of `text` gives a prefix of the result, so a caller may compact the start of a huge
 // value only.

@@ -105,6 +105,10 @@ RealDrillReport RealDrill::run(ClusterLauncher &cluster, const RealDrillOptions 
         }
         QString currentTier;
         while (clock.elapsed() < options.timeoutMs) {
+            if (options.cancel && options.cancel->load()) {
+                report.error = QStringLiteral("cancelled");
+                break;
+            }
             const qint64 at = clock.elapsed();
             const bool ok = write(report.writes);
             ++report.writes;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <atomic>
+
 // The real drill, for clusters the launcher started (the demo, the tests): a write goes through
 // the apps' store chain [Sentinel master, memory] every few milliseconds while the master is
 // killed (SIGKILL). It reports how many writes failed, which tier served each phase, and when
@@ -45,6 +47,8 @@ struct RealDrillOptions
     int intervalMs = 10;
     int timeoutMs = 20000;      // give up when the chain is not back on a master by then
     QByteArray prefix = "sess:";
+    // Set from another thread to end the drill early (its report's error is "cancelled").
+    const std::atomic_bool *cancel = nullptr;
 };
 
 class RealDrill

@@ -1,5 +1,7 @@
 #include "redisconnection.h"
 
+#include <QFile>
+
 #include "tlstunnel.h"
 
 #include <hiredis.h>
@@ -357,8 +359,7 @@ Result<std::unique_ptr<RedisConnection>> RedisConnection::open(const RedisUrl &u
     redisContext *ctx = nullptr;
     std::unique_ptr<TlsTunnel> tunnel;
     if (url.kind() == RedisUrl::Kind::Unix) {
-        ctx = redisConnectUnixWithTimeout(url.socketPath().toLocal8Bit().constData(),
-                                          connectTimeout);
+        ctx = redisConnectUnixWithTimeout(QFile::encodeName(url.socketPath()).constData(), connectTimeout);
     } else if (url.usesTls()) {
         auto opened = TlsTunnel::open(url.hosts().value(0), url.tls(), options.connectTimeoutMs);
         if (!opened)
@@ -378,7 +379,10 @@ Result<std::unique_ptr<RedisConnection>> RedisConnection::open(const RedisUrl &u
     if (ctx->err)
         return connection->contextError("connect", connectErrno);
     connection->setCommandTimeout(options.commandTimeoutMs);
-    if (!tls)   // the tunnel keeps its TCP socket alive; the socket pair has no keepalive
+    // TCP keep-alive is for TCP only: on a Unix socket setsockopt fails ("Operation not
+    // supported") and hiredis marks the context broken. The TLS tunnel keeps its own TCP
+    // socket alive; the socket pair hiredis reads has none.
+    if (!tls && url.kind() == RedisUrl::Kind::Tcp)
         redisEnableKeepAlive(ctx);
 
     if (options.deferHandshake)
@@ -406,7 +410,7 @@ Status RedisConnection::handshake()
                 return r.error();
         }
         if (r->isError())
-            return errorFromReply(*r, Command{"AUTH"});
+            return errorFromReply(*r, auth);
     }
 
     QList<Command> setup;
@@ -534,10 +538,82 @@ Error RedisConnection::contextError(const char *during, int savedErrno)
                                         .arg(m_peer, detail, QLatin1String(during)));
 }
 
+QList<QByteArray> RedisConnection::secretArguments(const Command &argv)
+{
+    QList<QByteArray> secrets;
+    if (argv.isEmpty())
+        return secrets;
+    const QByteArray cmd = argv.first().toUpper();
+    const auto upper = [&](qsizetype i) { return i < argv.size() ? argv.at(i).toUpper() : QByteArray(); };
+    if (cmd == "AUTH") {
+        secrets = argv.mid(1);
+    } else if (cmd == "HELLO") {
+        for (qsizetype i = 1; i < argv.size(); ++i) {
+            if (upper(i) == "AUTH")
+                secrets << argv.mid(i + 1, 2);
+        }
+    } else if (cmd == "ACL" && upper(1) == "SETUSER") {
+        secrets = argv.mid(3);
+    } else if (cmd == "CONFIG" && upper(1) == "SET") {
+        for (qsizetype i = 2; i + 1 < argv.size(); i += 2) {
+            const QByteArray name = upper(i);
+            if (name == "REQUIREPASS" || name == "MASTERAUTH" || name == "MASTERUSER")
+                secrets << argv.at(i + 1);
+        }
+    } else if (cmd == "MIGRATE") {
+        for (qsizetype i = 1; i < argv.size(); ++i) {
+            if (upper(i) == "AUTH")
+                secrets << argv.mid(i + 1, 1);
+            else if (upper(i) == "AUTH2")
+                secrets << argv.mid(i + 1, 2);
+        }
+    } else if (cmd == "SENTINEL") {
+        for (qsizetype i = 2; i + 1 < argv.size(); ++i) {
+            const QByteArray name = upper(i);
+            if (name == "AUTH-PASS" || name == "SENTINEL-PASS" || name == "AUTH-USER" || name == "SENTINEL-USER")
+                secrets << argv.at(i + 1);
+        }
+    }
+    secrets.removeAll(QByteArray());
+    return secrets;
+}
+
+QString RedisConnection::redactSecrets(const QString &text, const QList<QByteArray> &secrets, bool secretCommand)
+{
+    QString out = text;
+    if (secretCommand) {
+        // Redis quotes the first arguments back: "…, with args beginning with: 'pw' ".
+        const qsizetype echo = out.indexOf(QLatin1String(", with args beginning with"));
+        if (echo >= 0)
+            out.truncate(echo);
+    }
+    bool leaked = false;
+    for (const QByteArray &secret : secrets) {
+        const QString s = QString::fromUtf8(secret);
+        if (s.isEmpty())
+            continue;
+        out.replace(s, QStringLiteral("***"));
+        // A server that cuts what it echoes may leave the start of a long secret.
+        if (s.size() > 8 && out.contains(s.left(8)))
+            leaked = true;
+        if (secretCommand && out.contains(s))
+            leaked = true;
+    }
+    if (leaked) {
+        const QString code = out.section(QLatin1Char(' '), 0, 0);
+        return QStringLiteral("%1 (the rest of the server's message is not shown: it repeats a secret)").arg(code);
+    }
+    return out;
+}
+
 Error RedisConnection::errorFromReply(const RedisValue &r, const Command &argv) const
 {
     const ErrorKind kind = classifyErrorReply(r.bytes());
-    const QString text = r.toString();
+    QList<QByteArray> secrets = secretArguments(argv);
+    const bool secretCommand = !secrets.isEmpty() || (!argv.isEmpty() && argv.first().toUpper() == "AUTH");
+    if (m_url.hasPassword())
+        secrets << m_url.password().toUtf8();
+    const QString text = redactSecrets(r.toString(), secrets, secretCommand);
     const QString cmd = argv.isEmpty() ? QString() : QString::fromUtf8(argv.first()).toUpper();
     switch (kind) {
     case ErrorKind::NoAuth:

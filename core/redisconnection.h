@@ -109,7 +109,18 @@ public:
     static Result<QList<RedisValue>> decode(QByteArrayView bytes, qint64 maxReplyBytes = qint64(512) << 20);
 
     // Turns an error reply into an Error whose message names this server and says what to do.
+    //
+    // Rule a change must keep: the server's text is never shown with a secret in it. The
+    // connection's own password is always cut out, and for a command that carries a secret
+    // (see secretArguments) the arguments the server echoes back are dropped, and the message
+    // is withheld when a secret, or its first 8 characters, is still in it.
     Error errorFromReply(const RedisValue &reply, const Command &argv = {}) const;
+    // The arguments of `argv` that are secrets: AUTH's, HELLO … AUTH user password,
+    // ACL SETUSER's rules, CONFIG SET requirepass/masterauth/masteruser values, MIGRATE … AUTH
+    // and AUTH2, SENTINEL SET … auth-pass, SENTINEL CONFIG SET sentinel-pass.
+    static QList<QByteArray> secretArguments(const Command &argv);
+    // `text` with the secrets cut out, as errorFromReply() does.
+    static QString redactSecrets(const QString &text, const QList<QByteArray> &secrets, bool secretCommand);
 
 private:
     RedisConnection(redisContext *context, std::unique_ptr<TlsTunnel> tunnel, const RedisUrl &url,

@@ -58,7 +58,8 @@ QString prettyJson(QByteArrayView json)
 {
     qsizetype fullSize = 0;
     // One byte past the cut tells utf8Boundary whether the cut splits a character.
-    const QByteArray head = JsonText::indented(json, PrettyIndent, MaxPrettyBytes + 1, &fullSize);
+    const QByteArray head =
+        JsonText::indentedHead(json, PrettyIndent, MaxPrettyBytes + 1, &fullSize);
     return displayText(head, fullSize);
 }
 

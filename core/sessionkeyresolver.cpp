@@ -68,11 +68,15 @@ QList<KeyReading> SessionKeyResolver::readings(const QString &input, const QByte
         if (!text.isEmpty())
             add(printed ? KeyReading::Kind::Printed : KeyReading::Kind::Id, prefix + text);
     };
-    literal(input.toUtf8(), false);
-    if (input.contains(QLatin1Char('\\'))) {
-        if (auto bytes = KeyText::fromPrintable(input))
-            literal(*bytes, true);
-    }
+    // A backslash only ever appears in a printed form as "\\" or "\xNN": such an argument is
+    // read as that form (every key is reachable through it, a backslash of its own included).
+    std::optional<QByteArray> printed;
+    if (input.contains(QLatin1Char('\\')))
+        printed = KeyText::fromPrintable(input);
+    if (printed)
+        literal(*printed, true);
+    else
+        literal(input.toUtf8(), false);
     if (looksLikeCookie(input)) {
         const QByteArray id = SessionDecoder::sessionIdFromInput(input, prefix);
         if (!id.isEmpty())

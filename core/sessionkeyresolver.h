@@ -6,8 +6,9 @@
 // Rules a change must keep:
 // - An argument is first taken literally: as a full key when it starts with the prefix, and as
 //   an id under the prefix. Nothing is trimmed, unquoted or percent-decoded for that reading.
-// - Its printable form (KeyText::printable, what `sessions list` prints) is read back as a
-//   second reading when it has escapes, so whatever `list` printed is accepted.
+// - An argument with escapes in the printable form (KeyText::printable, what `sessions list`
+//   prints: "\\" and "\xNN") is read as that form instead, so whatever `list` printed is
+//   accepted back and names that one key (a key with a backslash of its own prints as "\\").
 // - It is read as a browser cookie (connect.sid=…, a Cookie:/Set-Cookie: header,
 //   s%3A<id>.<signature>, s:<id>.<signature>) only when it has a cookie's form.
 // - resolve() asks the server which readings name an existing key: exactly one wins; when two

@@ -11,6 +11,8 @@
 #include <QRandomGenerator>
 #include <QTest>
 
+#include <limits>
+
 using namespace sdcore;
 using Kind = DecodedSession::Kind;
 
@@ -361,16 +363,16 @@ private Q_SLOTS:
         QFETCH(int, indent);
         QFETCH(QByteArray, indented);
         QFETCH(QByteArray, compact);
-        QCOMPARE(JsonText::indented(text, indent), indented);
+        QCOMPARE(JsonText::indented(text, indent), QString::fromUtf8(indented));
         QCOMPARE(JsonText::compact(text), compact);
         // Seen through a view into a longer buffer: nothing past its end is read.
         const QByteArray padded = text + "\"}]  x";
         const QByteArrayView view(padded.constData(), text.size());
-        QCOMPARE(JsonText::indented(view, indent), indented);
+        QCOMPARE(JsonText::indented(view, indent), QString::fromUtf8(indented));
         QCOMPARE(JsonText::compact(view), compact);
         for (qsizetype max = 0; max <= indented.size() + 1; ++max) {
             qsizetype fullSize = -1;
-            QCOMPARE(JsonText::indented(text, indent, max, &fullSize), indented.left(max));
+            QCOMPARE(JsonText::indentedHead(text, indent, max, &fullSize), indented.left(max));
             QCOMPARE(fullSize, indented.size());
         }
     }
@@ -847,10 +849,13 @@ private Q_SLOTS:
             QVERIFY(t.note.contains(QStringLiteral("truncated")));
             SessionDecoder::sessionIdFromInput(QString::fromUtf8(buf), Prefix);
             // The text tools on any bytes: inside them, and a prefix gives a prefix.
-            const QByteArray indented = JsonText::indented(buf);
-            QCOMPARE(JsonText::indented(QByteArrayView(padded.constData(), buf.size())), indented);
             qsizetype fullSize = -1;
-            QCOMPARE(JsonText::indented(buf, 2, 64, &fullSize), indented.left(64));
+            const QByteArray indented =
+                JsonText::indentedHead(buf, 2, std::numeric_limits<qsizetype>::max(), &fullSize);
+            QCOMPARE(fullSize, indented.size());
+            QCOMPARE(JsonText::indented(QByteArrayView(padded.constData(), buf.size())),
+                     QString::fromUtf8(indented));
+            QCOMPARE(JsonText::indentedHead(buf, 2, 64, &fullSize), indented.left(64));
             QCOMPARE(fullSize, indented.size());
             const QByteArray compact = JsonText::compact(buf);
             QCOMPARE(JsonText::compact(QByteArrayView(padded.constData(), buf.size())), compact);

@@ -1,0 +1,651 @@
+// The command line deletes exactly what was chosen, prints nothing a session or a server can
+// forge, leaks no password and loses no audit record: each case found by trying to break it,
+// run against a real redis-server (a fake one where a hostile server is the point).
+
+#include "clusterlauncher.h"
+#include "fakeredis.h"
+#include "keytext.h"
+#include "redisconnection.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QRandomGenerator>
+#include <QRegularExpression>
+#include <QSet>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <csignal>
+#include <sys/stat.h>
+
+using namespace sdcore;
+
+namespace {
+
+struct Run
+{
+    int code = -1;
+    QByteArray out;
+    QByteArray err;
+};
+
+} // namespace
+
+class TestCliSafety : public QObject
+{
+    Q_OBJECT
+
+    ClusterLauncher m_redis;
+    ClusterLauncher m_secured{[] {
+        LauncherOptions o;
+        o.password = "Primary-Only-Pw#19";
+        return o;
+    }()};
+    std::unique_ptr<RedisConnection> m_conn;
+    QTemporaryDir m_home;
+
+    QProcessEnvironment env() const
+    {
+        QProcessEnvironment e = QProcessEnvironment::systemEnvironment();
+        e.insert("HOME", m_home.path());
+        e.insert("XDG_DATA_HOME", m_home.filePath("data"));
+        e.insert("XDG_CONFIG_HOME", m_home.filePath("config"));
+        e.remove("REDISCLI_AUTH");
+        return e;
+    }
+    QString auditPath() const { return m_home.filePath("data/SessionDeck/sessiondeck/audit.log"); }
+    QList<QJsonObject> audit() const
+    {
+        QList<QJsonObject> out;
+        QFile f(auditPath());
+        if (f.open(QIODevice::ReadOnly)) {
+            for (const QByteArray &line : f.readAll().split('\n')) {
+                if (!line.isEmpty())
+                    out << QJsonDocument::fromJson(line).object();
+            }
+        }
+        return out;
+    }
+
+    Run cli(const QStringList &args, const QProcessEnvironment &environment = QProcessEnvironment()) const
+    {
+        QProcess p;
+        p.setProcessEnvironment(environment.isEmpty() ? env() : environment);
+        p.start(QStringLiteral(SESSIONDECK_CLI), args);
+        p.closeWriteChannel();
+        if (!p.waitForFinished(120000)) {
+            p.kill();
+            p.waitForFinished();
+        }
+        return Run{p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
+                   p.readAllStandardError()};
+    }
+    QString url() const { return m_redis.standaloneUrl().toString(); }
+
+    void set(const QByteArray &key, const QByteArray &value = "{\"cookie\":{}}")
+    {
+        QVERIFY(m_conn->command(Command{"SET", key, value, "EX", "3600"}));
+    }
+    bool exists(const QByteArray &key) { return m_conn->command(Command{"EXISTS", key})->toInteger() == 1; }
+    void flush() { QVERIFY(m_conn->command(Command{"FLUSHDB"})); }
+    qint64 dbSize() { return m_conn->command(Command{"DBSIZE"})->toInteger(); }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_home.isValid());
+        QVERIFY(m_redis.startStandalone());
+        QVERIFY(m_secured.startStandalone());
+        auto c = RedisConnection::open(m_redis.standaloneUrl());
+        QVERIFY2(c, qPrintable(c.errorMessage()));
+        m_conn = std::move(*c);
+    }
+
+    void init() { flush(); }
+
+    // Item 1: an exact key or id is taken literally; a cookie only by its form, and only when
+    // no literal key exists; two existing readings are refused.
+    void exactKeysAreLiteral()
+    {
+        set("sess:a%41");
+        set("sess:aA");
+        Run r = cli({"sessions", "delete", "--url", url(), "sess:a%41"});
+        QCOMPARE(r.code, 0);
+        QVERIFY(!exists("sess:a%41"));
+        QVERIFY(exists("sess:aA"));
+        QVERIFY2(r.out.contains("sess:a%41"), r.out.constData());
+
+        set("sess: sp");
+        set("sess:sp");
+        r = cli({"sessions", "delete", "--url", url(), " sp"});
+        QCOMPARE(r.code, 0);
+        QVERIFY(!exists("sess: sp"));
+        QVERIFY(exists("sess:sp"));
+        r = cli({"sessions", "delete", "--url", url(), " sp"});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains("no session"), r.err.constData());
+        QVERIFY(exists("sess:sp"));
+
+        // The id exactly as `list` printed it, and a cookie-looking reading of it.
+        set("sess:s:foo.bar");
+        set("sess:foo");
+        r = cli({"sessions", "delete", "--url", url(), "s:foo.bar"});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains("sess:s:foo.bar") && r.err.contains("sess:foo ("), r.err.constData());
+        QVERIFY(exists("sess:s:foo.bar") && exists("sess:foo"));
+        QVERIFY(m_conn->command(Command{"DEL", "sess:foo"}));
+        r = cli({"sessions", "delete", "--url", url(), "s:foo.bar"});
+        QCOMPARE(r.code, 0);
+        QVERIFY(!exists("sess:s:foo.bar"));
+
+        // A real cookie still works when no key by its literal name exists.
+        set("sess:cookie1");
+        r = cli({"sessions", "delete", "--url", url(), "connect.sid=s%3Acookie1.c2lnbmF0dXJl"});
+        QCOMPARE(r.code, 0);
+        QVERIFY(!exists("sess:cookie1"));
+        QVERIFY2(r.out.contains("sess:cookie1"), r.out.constData());
+        QVERIFY(exists("sess:aA") && exists("sess:sp"));
+    }
+
+    // Item 2: what `list` prints is injective and accepted back by show and delete.
+    void printedIdsRoundTrip()
+    {
+        QList<QByteArray> keys{"sess:a\\x0ab", "sess:a\nb", "sess:back\\slash", "sess:tab\there",
+                               QByteArray("sess:nul\0mid", 12), "sess:\xff\xfe", "sess:caf\xc3\xa9",
+                               "sess:\xe2\x80\xae" "evil"};
+        QRandomGenerator rng(1919);
+        const QByteArray alphabet("ab\\x0\n\t\x1b\x7f\xc3\xa9\xff =%:.s\"'");
+        while (keys.size() < 60) {
+            QByteArray id;
+            const int n = 1 + int(rng.bounded(10));
+            for (int i = 0; i < n; ++i)
+                id += alphabet.at(int(rng.bounded(alphabet.size())));
+            if (!keys.contains("sess:" + id))
+                keys << "sess:" + id;
+        }
+        for (const QByteArray &k : keys)
+            set(k);
+        const Run list = cli({"sessions", "list", "--url", url()});
+        QCOMPARE(list.code, 0);
+        QStringList printed;
+        for (const QByteArray &line : list.out.split('\n')) {
+            if (!line.isEmpty())
+                printed << QString::fromUtf8(line.left(line.indexOf('\t')));
+        }
+        QCOMPARE(printed.size(), keys.size());
+        QCOMPARE(QSet<QString>(printed.begin(), printed.end()).size(), keys.size());   // injective
+        QVERIFY(printed.contains(QStringLiteral("a\\\\x0ab")));
+        QVERIFY(printed.contains(QStringLiteral("a\\x0ab")));
+        for (const QString &id : std::as_const(printed)) {
+            const auto bytes = KeyText::fromPrintable(id);
+            QVERIFY(bytes);
+            const QByteArray key = "sess:" + *bytes;
+            QVERIFY2(keys.contains(key), qPrintable(id));
+            const Run show = cli({"sessions", "show", "--json", "--url", url(), id});
+            QVERIFY2(show.code == 0, qPrintable(id + QLatin1Char(' ') + QString::fromUtf8(show.err)));
+            QCOMPARE(QJsonDocument::fromJson(show.out).object().value("key").toString(), KeyText::printable(key));
+            const qint64 before = dbSize();
+            const Run del = cli({"sessions", "delete", "--url", url(), id});
+            QVERIFY2(del.code == 0, qPrintable(id + QLatin1Char(' ') + QString::fromUtf8(del.err)));
+            QVERIFY2(!exists(key), qPrintable(id));
+            QCOMPARE(dbSize(), before - 1);
+        }
+        // The audit log names them alike.
+        QSet<QString> audited;
+        for (const QJsonObject &o : audit()) {
+            if (o.value("phase").toString() == QLatin1String("begin") && o.contains("keys"))
+                audited.insert(o.value("keys").toArray().first().toString());
+        }
+        for (const QByteArray &k : std::as_const(keys))
+            QVERIFY2(audited.contains(KeyText::printable(k)), qPrintable(KeyText::printable(k)));
+    }
+
+    // Items 3 and 4: an empty pattern is refused; the prefix is literal, the glob on the id.
+    void patternsMatchOnlyPrefixPlusGlob_data()
+    {
+        QTest::addColumn<QString>("prefix");
+        QTest::addColumn<QString>("glob");
+        QTest::newRow("glob that starts with the prefix") << "sess:" << "sess:*";
+        QTest::newRow("prefix *") << "*" << "*foo";
+        QTest::newRow("prefix [cu]") << "[cu]" << "[cu]*";
+        QTest::newRow("prefix with ?") << "s?ss:" << "*";
+        QTest::newRow("prefix with backslash") << "a\\b:" << "?";
+        QTest::newRow("question marks") << "sess:" << "??";
+    }
+
+    void patternsMatchOnlyPrefixPlusGlob()
+    {
+        QFETCH(QString, prefix);
+        QFETCH(QString, glob);
+        const QList<QByteArray> keys{"sess:1", "sess:foo", "sess:sess:1", "sess:ab", "cfg:foo", "users:1", "*foo",
+                                     "*xfoo", "xfoo", "[cu]1", "[cu]c9", "c1", "u1", "sxss:1", "s?ss:1", "a\\b:1",
+                                     "ab:1", "a\\b:12"};
+        for (const QByteArray &k : keys)
+            set(k);
+        QSet<QByteArray> expected;
+        const QRegularExpression re(QRegularExpression::anchoredPattern(
+            QRegularExpression::wildcardToRegularExpression(glob, QRegularExpression::UnanchoredWildcardConversion)));
+        for (const QByteArray &k : keys) {
+            const QByteArray p = prefix.toUtf8();
+            if (k.startsWith(p) && re.match(QString::fromUtf8(k.mid(p.size()))).hasMatch())
+                expected.insert(k);
+        }
+        const Run dry = cli({"sessions", "delete", "--json", "--dry-run", "--url", url(), "--prefix", prefix, "--match", glob});
+        QCOMPARE(dry.code, 0);
+        QCOMPARE(QJsonDocument::fromJson(dry.out).object().value("would_delete").toInt(), expected.size());
+        const Run del = cli({"sessions", "delete", "--json", "--yes", "--url", url(), "--prefix", prefix, "--match", glob});
+        QCOMPARE(del.code, 0);
+        QCOMPARE(QJsonDocument::fromJson(del.out).object().value("deleted").toInt(), expected.size());
+        for (const QByteArray &k : keys)
+            QCOMPARE(exists(k), !expected.contains(k));
+        const Run list = cli({"sessions", "list", "--url", url(), "--prefix", prefix, "--match", glob});
+        QCOMPARE(list.code, 0);
+        QVERIFY(list.out.isEmpty());
+    }
+
+    void emptyPatternIsRefused()
+    {
+        set("sess:1");
+        set("sess:2");
+        for (const QStringList &args : {QStringList{"sessions", "delete", "--yes", "--match", ""},
+                                        QStringList{"sessions", "delete", "--dry-run", "--match", ""},
+                                        QStringList{"sessions", "list", "--match", ""}}) {
+            const Run r = cli(args + QStringList{"--url", url()});
+            QCOMPARE(r.code, 64);
+            QVERIFY2(r.err.contains("matches nothing"), r.err.constData());
+        }
+        QCOMPARE(dbSize(), 2);
+    }
+
+    // Item 2 of the window's issue, the CLI half: --expect refuses when the set changed, and
+    // a one-shot delete leaves what appeared after its own count and says so.
+    void deleteRemovesWhatWasCounted()
+    {
+        for (int i = 0; i < 5; ++i)
+            set("sess:L" + QByteArray::number(i));
+        const Run dry = cli({"sessions", "delete", "--dry-run", "--url", url(), "--match", "L*"});
+        QCOMPARE(dry.code, 0);
+        QVERIFY2(dry.out.contains("--expect 5"), dry.out.constData());
+        set("sess:L-late");
+        const Run refused = cli({"sessions", "delete", "--yes", "--expect", "5", "--url", url(), "--match", "L*"});
+        QCOMPARE(refused.code, 2);
+        QVERIFY2(refused.err.contains("6 keys match") && refused.err.contains("nothing was deleted"), refused.err.constData());
+        QCOMPARE(dbSize(), 6);
+        const Run exact = cli({"sessions", "delete", "--yes", "--expect", "6", "--url", url(), "--match", "L*"});
+        QCOMPARE(exact.code, 0);
+        QCOMPARE(dbSize(), 0);
+    }
+
+    // Item 5: each command takes only its own options.
+    void foreignOptionsAreRefused()
+    {
+        const QStringList valued{"url", "count", "timeout", "seconds", "rate", "log-level", "prefix", "match",
+                                 "limit", "fallback", "password-file", "cacert", "cert", "key", "sni", "expect"};
+        const QStringList flags{"json", "yes", "replica", "dry-run", "whole", "drill", "askpass", "no-auth-warning",
+                                "tls", "insecure"};
+        const QStringList connection{"url", "json", "timeout", "askpass", "password-file", "no-auth-warning",
+                                     "tls", "cacert", "cert", "key", "sni", "insecure"};
+        const QList<QPair<QStringList, QStringList>> commands{
+            {{"ping"}, connection + QStringList{"count"}},
+            {{"status"}, connection},
+            {{"events"}, connection + QStringList{"seconds"}},
+            {{"failover"}, connection + QStringList{"yes", "dry-run"}},
+            {{"sessions", "stats"}, connection + QStringList{"prefix", "replica", "rate"}},
+            {{"sessions", "list"}, connection + QStringList{"prefix", "match", "limit", "replica", "rate"}},
+            {{"sessions", "show", "x"}, connection + QStringList{"prefix", "whole", "replica"}},
+            {{"sessions", "delete", "x"}, connection + QStringList{"prefix", "match", "dry-run", "yes", "rate", "expect"}},
+            {{"probe"}, connection + QStringList{"fallback", "drill", "prefix"}},
+            {{"drill"}, {"json", "prefix"}},
+            {{"demo"}, {"seconds", "rate"}},
+        };
+        set("sess:x");
+        int refused = 0;
+        for (const auto &[command, own] : commands) {
+            for (const QString &option : valued + flags) {
+                if (own.contains(option) || option == QLatin1String("log-level"))
+                    continue;
+                QStringList args = command;
+                args << QStringLiteral("--") + option;
+                if (valued.contains(option))
+                    args << QStringLiteral("5");
+                if (option != QLatin1String("url"))
+                    args << QStringLiteral("--url") << url();
+                const Run r = cli(args);
+                QVERIFY2(r.code == 64, qPrintable(args.join(' ') + ": exit " + QString::number(r.code)));
+                QVERIFY2(r.err.contains("is not an option of"), qPrintable(args.join(' ') + ": " + r.err));
+                ++refused;
+            }
+        }
+        QVERIFY2(refused >= 130, qPrintable(QString::number(refused)));
+        QVERIFY(exists("sess:x"));
+        // The two from the report.
+        for (int i = 0; i < 20; ++i)
+            set("sess:L" + QByteArray::number(i));
+        const Run limit = cli({"sessions", "delete", "--match", "L*", "--limit", "5", "--yes", "--url", url()});
+        QCOMPARE(limit.code, 64);
+        QCOMPARE(dbSize(), 21);
+        const Run failover = cli({"failover", "--yes", "--dry-run", "--url", "redis-sentinel://127.0.0.1:1#m"});
+        QCOMPARE(failover.code, 64);
+    }
+
+    void failoverDryRunOnlyShows()
+    {
+        ClusterLauncher sentinel;
+        QVERIFY(sentinel.startSentinelCluster());
+        const HostPort before = *sentinel.agreedMaster();
+        const Run r = cli({"failover", "--dry-run", "--url", sentinel.sentinelUrl().toString()});
+        QCOMPARE(r.code, 0);
+        QVERIFY2(r.out.contains("Dry run") && r.out.contains(before.toString().toUtf8()), r.out.constData());
+        QTest::qWait(1500);
+        QVERIFY(*sentinel.agreedMaster() == before);
+    }
+
+    // Item 6: the audit entry goes first, progress follows each batch, SIGHUP cancels, the
+    // file is 0600.
+    void auditTrailSurvivesSignals_data()
+    {
+        QTest::addColumn<int>("signal");
+        QTest::newRow("SIGHUP") << int(SIGHUP);
+        QTest::newRow("SIGTERM") << int(SIGTERM);
+        QTest::newRow("SIGKILL") << int(SIGKILL);
+    }
+
+    void auditTrailSurvivesSignals()
+    {
+        QFETCH(int, signal);
+        QList<Command> seed;
+        for (int i = 0; i < 20000; ++i)
+            seed << Command{"SET", "sess:k0" + QByteArray::number(i), "{}", "EX", "3600"};
+        QVERIFY(m_conn->pipeline(seed));
+        const qsizetype before = audit().size();
+        QProcess p;
+        p.setProcessEnvironment(env());
+        p.start(QStringLiteral(SESSIONDECK_CLI),
+                {"sessions", "delete", "--match", "k0*", "--yes", "--rate", "10000", "--url", url()});
+        QVERIFY(p.waitForStarted());
+        // Wait for the begin entry and two batches.
+        QTRY_VERIFY_WITH_TIMEOUT(audit().size() >= before + 3, 30000);
+        ::kill(pid_t(p.processId()), signal);
+        QVERIFY(p.waitForFinished(30000));
+        const QList<QJsonObject> entries = audit().mid(before);
+        const qint64 deleted = 20000 - dbSize();
+        QVERIFY(deleted > 0 && deleted < 20000);
+        QCOMPARE(entries.first().value("phase").toString(), QStringLiteral("begin"));
+        QCOMPARE(entries.first().value("expected").toInt(), 20000);
+        QCOMPARE(entries.first().value("pattern").toString(), QStringLiteral("sess:k0*"));
+        qint64 recorded = 0;
+        for (const QJsonObject &o : entries) {
+            QCOMPARE(o.value("op").toString(), entries.first().value("op").toString());
+            if (o.value("phase").toString() != QLatin1String("begin"))
+                recorded = o.value("deleted").toInteger();
+        }
+        if (signal == SIGKILL) {
+            QVERIFY2(recorded <= deleted && recorded >= deleted - 1000, qPrintable(QStringLiteral("%1 / %2").arg(recorded).arg(deleted)));
+        } else {
+            QCOMPARE(entries.last().value("phase").toString(), QStringLiteral("end"));
+            QCOMPARE(entries.last().value("complete").toBool(), false);
+            QCOMPARE(entries.last().value("error").toString(), QStringLiteral("cancelled"));
+            QCOMPARE(recorded, deleted);
+            QVERIFY2(p.readAllStandardOutput().contains("stopped: cancelled"), "no report on stdout");
+        }
+        struct stat st{};
+        QCOMPARE(::stat(QFile::encodeName(auditPath()).constData(), &st), 0);
+        QCOMPARE(int(st.st_mode & 0777), 0600);
+    }
+
+    // Item 7: no password in what the server says back.
+    void passwordIsNotEchoed()
+    {
+        const QByteArray password = "Echoed-Secret-Pw-7";
+        const quint16 port = findFreePort();
+        QProcess server;
+        server.start(QStringLiteral("redis-server"), {"--port", QString::number(port), "--save", "", "--appendonly", "no",
+                                                      "--rename-command", "AUTH", ""});
+        QVERIFY(server.waitForStarted());
+        QTRY_VERIFY_WITH_TIMEOUT(portIsOpen(port), 10000);
+        QProcessEnvironment e = env();
+        e.insert("REDISCLI_AUTH", QString::fromUtf8(password));
+        const QString target = QStringLiteral("redis://127.0.0.1:%1").arg(port);
+        QList<Run> runs{cli({"ping", "--url", target}, e), cli({"status", "--url", target}, e),
+                        cli({"status", "--json", "--url", target}, e), cli({"sessions", "list", "--url", target}, e)};
+        QVERIFY2(runs.first().err.contains("unknown command"), runs.first().err.constData());
+        server.kill();
+        server.waitForFinished();
+
+        // A server that repeats every argument of every command in its error, in full or cut.
+        const QByteArray longPassword = QByteArray("Long-Secret-") + QByteArray(200, 'q');
+        for (const bool cut : {false, true}) {
+            FakeRedis echo([cut](const QList<QByteArray> &argv) {
+                QByteArray all;
+                for (const QByteArray &a : argv)
+                    all += ' ' + (cut ? a.left(20) : a);
+                return "-ERR you said" + all + "\r\n";
+            });
+            e.insert("REDISCLI_AUTH", QString::fromUtf8(cut ? longPassword : password));
+            const QString fake = QStringLiteral("redis://someone@127.0.0.1:%1").arg(echo.port());
+            runs << cli({"ping", "--url", fake}, e) << cli({"status", "--json", "--url", fake}, e);
+            QVERIFY(echo.received().contains(cut ? longPassword : password));
+        }
+        for (const Run &r : runs) {
+            for (const QByteArray &secret : {password, longPassword.left(20)}) {
+                QVERIFY2(!r.out.contains(secret), r.out.constData());
+                QVERIFY2(!r.err.contains(secret), r.err.constData());
+            }
+        }
+    }
+
+    // Item 8: each tier signs in with its own URL's credentials.
+    void fallbackGetsItsOwnCredentials()
+    {
+        const QByteArray primaryPassword = m_secured.options().password.toUtf8();
+        FakeRedis fallback([](const QList<QByteArray> &argv) -> QByteArray {
+            if (argv.value(0).toUpper() == "PING")
+                return "+PONG\r\n";
+            return "-ERR not a real server\r\n";
+        });
+        QProcessEnvironment e = env();
+        e.insert("REDISCLI_AUTH", QString::fromUtf8(primaryPassword));
+        const QString primary = QStringLiteral("redis://127.0.0.1:%1").arg(m_secured.nodes().at(0).port);
+        Run r = cli({"probe", "--url", primary, "--fallback", QStringLiteral("redis://127.0.0.1:%1").arg(fallback.port())}, e);
+        QVERIFY2(!fallback.received().isEmpty(), r.out.constData());
+        QVERIFY(!fallback.received().contains(primaryPassword));
+        // A fallback with no password of its own is asked nothing with one.
+        r = cli({"probe", "--json", "--url", primary, "--fallback", url()}, e);
+        QCOMPARE(r.code, 0);
+        const QJsonArray tiers = QJsonDocument::fromJson(r.out).object().value("tiers").toArray();
+        QVERIFY(tiers.size() >= 2);
+        QVERIFY2(tiers.at(1).toObject().value("ok").toBool(), r.out.constData());
+        QVERIFY(!r.out.contains("remove the password"));
+    }
+
+    // Item 9: session content cannot forge lines or reach the terminal.
+    void sessionContentCannotForgeOutput()
+    {
+        set("sess:mallory", "{\"cookie\":{},\"user\":\"mallory\\nvictim-session-id\\t59m59s\\t100\\tstring\\tadmin\\u001b[2J\"}");
+        set("sess:victim-session-id");
+        Run list = cli({"sessions", "list", "--url", url()});
+        QCOMPARE(list.code, 0);
+        QCOMPARE(list.out.count('\n'), 2);
+        QVERIFY(!list.out.contains('\x1b'));
+        for (const QByteArray &line : list.out.split('\n'))
+            QCOMPARE(line.count('\t'), line.isEmpty() ? 0 : 4);
+        const Run show = cli({"sessions", "show", "--url", url(), "mallory"});
+        QCOMPARE(show.code, 0);
+        QVERIFY(!show.out.contains('\x1b'));
+        QVERIFY2(show.out.contains("mallory\\x0avictim-session-id"), show.out.constData());
+        // JSON stays exact.
+        const Run json = cli({"sessions", "list", "--json", "--match", "mallory", "--url", url()});
+        QCOMPARE(QJsonDocument::fromJson(json.out.trimmed()).object().value("user").toString(),
+                 QStringLiteral("mallory\nvictim-session-id\t59m59s\t100\tstring\tadmin\x1b[2J"));
+    }
+
+    // Item 10: a Unix socket connects, with a password, a db and a path with spaces.
+    void unixSocketConnects()
+    {
+        QTemporaryDir dir;
+        const QString folder = dir.filePath("dir with spaces");
+        QVERIFY(QDir().mkpath(folder));
+        const QString socket = folder + "/redis.sock";
+        QProcess server;
+        server.start(QStringLiteral("redis-server"), {"--port", "0", "--unixsocket", socket, "--unixsocketperm", "700",
+                                                      "--requirepass", "sock-pw", "--save", "", "--appendonly", "no"});
+        QVERIFY(server.waitForStarted());
+        QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(socket), 10000);
+        RedisUrl sockUrl = *RedisUrl::parse(QStringLiteral("unix://") + socket + QStringLiteral("?db=3"));
+        sockUrl.setPassword(QStringLiteral("sock-pw"));
+        auto direct = RedisConnection::open(sockUrl);
+        QVERIFY2(direct, qPrintable(direct.errorMessage()));
+        QVERIFY((*direct)->command(Command{"SET", "sess:over-the-socket", "{\"user\":\"sock\"}"}));
+        QProcessEnvironment e = env();
+        e.insert("REDISCLI_AUTH", QStringLiteral("sock-pw"));
+        const QString target = QStringLiteral("unix://") + socket + QStringLiteral("?db=3");
+        const Run ping = cli({"ping", "--url", target}, e);
+        QVERIFY2(ping.code == 0, ping.err.constData());
+        QVERIFY(ping.out.contains("PONG"));
+        const Run list = cli({"sessions", "list", "--url", target}, e);
+        QCOMPARE(list.code, 0);
+        QVERIFY2(list.out.startsWith("over-the-socket\t"), list.out.constData());
+        server.kill();
+        server.waitForFinished();
+    }
+
+    // Item 11: an interrupted drill leaves no folder behind.
+    void interruptedDrillCleansUp()
+    {
+        QTemporaryDir tmp;
+        QProcessEnvironment e = env();
+        e.insert("TMPDIR", tmp.path());
+        QProcess p;
+        p.setProcessEnvironment(e);
+        p.start(QStringLiteral(SESSIONDECK_CLI), {"drill"});
+        QVERIFY(p.waitForStarted());
+        QByteArray err;
+        QTRY_VERIFY_WITH_TIMEOUT((err += p.readAllStandardError()).contains("Killing the master"), 60000);
+        QVERIFY(!QDir(tmp.path()).entryList({"sessiondeck-*"}, QDir::Dirs).isEmpty());
+        ::kill(pid_t(p.processId()), SIGTERM);
+        QVERIFY(p.waitForFinished(30000));
+        QCOMPARE(p.exitCode(), 2);
+        QCOMPARE(QDir(tmp.path()).entryList({"sessiondeck-*"}, QDir::Dirs), QStringList());
+    }
+
+    // Item 12: messages that say what works.
+    void messagesNameWhatWorks()
+    {
+        Run r = cli({"sessions", "list", "--replica", "--url", url()});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains("redis-sentinel://") && !r.err.contains("redis+sentinel"), r.err.constData());
+
+        const QByteArray big = QByteArray(2 * 1024 * 1024 + 17, 'v') + "END";
+        set("sess:big", big);
+        r = cli({"sessions", "show", "--whole", "--url", url(), "big"});
+        QCOMPARE(r.code, 0);
+        QVERIFY2(r.out.contains(big), "show --whole cut the text");
+        QByteArray binary(20000, '\0');
+        for (int i = 0; i < binary.size(); ++i)
+            binary[i] = char(i * 7);
+        set("sess:bin", binary);
+        r = cli({"sessions", "show", "--whole", "--url", url(), "bin"});
+        QCOMPARE(r.code, 0);
+        QVERIFY2(!r.out.contains("more bytes"), "show --whole cut the hex dump");
+        QVERIFY(r.out.count('\n') > 20000 / 16);
+
+        QTemporaryDir dir;
+        auto files = ClusterLauncher::makeCertificates(dir.path(), "ca", "SessionDeck test CA");
+        QVERIFY(files);
+        r = cli({"probe", "--url", url(), "--fallback", "rediss://127.0.0.1:1", "--cacert", files->caFile});
+        QVERIFY2(r.code != 64 && !r.err.contains("add --tls"), r.err.constData());
+    }
+
+    // Item 13: a delete of 60,000 ids (the time goes to bench_sessions).
+    void manyIdsAreDeleted()
+    {
+        QList<Command> seed;
+        QStringList ids;
+        for (int i = 0; i < 60000; ++i) {
+            const QByteArray id = "m" + QByteArray::number(i);
+            seed << Command{"SET", "sess:" + id, "{}", "EX", "3600"};
+            ids << QString::fromLatin1(id);
+        }
+        QVERIFY(m_conn->pipeline(seed));
+        set("sess:keep");
+        const Run r = cli(QStringList{"sessions", "delete", "--yes", "--url", url()} + ids + ids.mid(0, 100));
+        QVERIFY2(r.code == 0, r.err.constData());
+        QVERIFY2(r.out.startsWith("Deleted 60000 of 60000 keys"), r.out.left(200).constData());
+        QCOMPARE(dbSize(), 1);
+    }
+
+    // Item 14: a SCAN that never ends is stopped with an error.
+    void endlessScanIsBounded()
+    {
+        FakeRedis endless([](const QList<QByteArray> &argv) -> QByteArray {
+            const QByteArray cmd = argv.value(0).toUpper();
+            if (cmd == "DBSIZE")
+                return ":3\r\n";
+            if (cmd == "SCAN")
+                return "*2\r\n$1\r\n7\r\n*0\r\n";
+            if (cmd == "ROLE")
+                return "*3\r\n$6\r\nmaster\r\n:0\r\n*0\r\n";
+            if (cmd == "PING")
+                return "+PONG\r\n";
+            return "+OK\r\n";
+        });
+        const QString fake = QStringLiteral("redis://127.0.0.1:%1").arg(endless.port());
+        for (const QStringList &args : {QStringList{"sessions", "list"}, QStringList{"sessions", "stats"},
+                                        QStringList{"sessions", "delete", "--dry-run", "--match", "*"}}) {
+            const Run r = cli(args + QStringList{"--url", fake});
+            QVERIFY2(r.code == 2, qPrintable(args.join(' ') + ": " + r.err));
+            QVERIFY2(r.err.contains("never ends the walk"), r.err.constData());
+        }
+        // Fresh keys forever: more distinct keys than DBSIZE allows.
+        std::atomic_int counter{0};
+        FakeRedis growing([&counter](const QList<QByteArray> &argv) -> QByteArray {
+            const QByteArray cmd = argv.value(0).toUpper();
+            if (cmd == "DBSIZE")
+                return ":10\r\n";
+            if (cmd == "SCAN") {
+                const int n = ++counter;
+                QByteArray reply = "*2\r\n" + FakeRedis::bulk(QByteArray::number(n)) + "*100\r\n";
+                for (int i = 0; i < 100; ++i)
+                    reply += FakeRedis::bulk("sess:" + QByteArray::number(n) + "-" + QByteArray::number(i));
+                return reply;
+            }
+            if (cmd == "ROLE")
+                return "*3\r\n$6\r\nmaster\r\n:0\r\n*0\r\n";
+            return cmd == "PTTL" || cmd == "STRLEN" ? ":1\r\n" : cmd == "GETRANGE" ? "$2\r\n{}\r\n" : "+OK\r\n";
+        });
+        const Run r = cli({"sessions", "delete", "--dry-run", "--match", "*", "--url",
+                           QStringLiteral("redis://127.0.0.1:%1").arg(growing.port())});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains("distinct keys though DBSIZE said 10"), r.err.constData());
+    }
+
+    // Item 15: show keeps the JSON's own text and order; a hash's size is its fields.
+    void showKeepsTheValuesOwnText()
+    {
+        const QByteArray value = "{\"cookie\":{\"originalMaxAge\":60000,\"expires\":\"2030-01-01T00:00:00.000Z\"},"
+                                 "\"zeta\":1,\"userId\":12345678901234567890,\"price\":1.50}";
+        set("sess:exact", value);
+        const Run text = cli({"sessions", "show", "--url", url(), "exact"});
+        QCOMPARE(text.code, 0);
+        QVERIFY2(text.out.contains("12345678901234567890") && !text.out.contains("12345678901234567000"), text.out.constData());
+        QVERIFY(text.out.contains("1.50"));
+        QVERIFY(text.out.indexOf("\"zeta\"") < text.out.indexOf("\"userId\""));
+        const Run json = cli({"sessions", "show", "--json", "--url", url(), "exact"});
+        QCOMPARE(json.code, 0);
+        QVERIFY2(json.out.contains("12345678901234567890"), json.out.constData());
+        QVERIFY(!QJsonDocument::fromJson(json.out).isNull());
+        QVERIFY(QJsonDocument::fromJson(json.out).object().value("value").isObject());
+
+        QVERIFY(m_conn->command(Command{"HSET", "sess:h", "a", "1", "b", "2"}));
+        const Run hash = cli({"sessions", "show", "--url", url(), "h"});
+        QCOMPARE(hash.code, 0);
+        QVERIFY2(hash.out.contains("Size:    2 fields"), hash.out.constData());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCliSafety)
+#include "tst_clisafety.moc"
