@@ -26,6 +26,8 @@
 #include <QTest>
 #include <QTimer>
 
+#include <functional>
+
 using namespace sdcore;
 using namespace sdui;
 
@@ -62,14 +64,17 @@ struct DialogAnswer
     QString samples;
 };
 
-void answerNextConfirm(DialogAnswer *answer, bool accept, const QString &name = {})
+void answerNextConfirm(DialogAnswer *answer, bool accept, const QString &name = {},
+                       const std::function<void()> &whileOpen = {})
 {
     QTimer::singleShot(0, qApp, [=] {
         auto *dialog = qobject_cast<DeleteConfirmDialog *>(QApplication::activeModalWidget());
         if (!dialog) {
-            answerNextConfirm(answer, accept, name);   // not open yet
+            answerNextConfirm(answer, accept, name, whileOpen);   // not open yet
             return;
         }
+        if (whileOpen)
+            whileOpen();
         answer->seen = true;
         answer->okEnabledBeforeTyping = dialog->deleteButton()->isEnabled();
         if (auto *samples = dialog->findChild<QPlainTextEdit *>(QStringLiteral("deleteSamples")))
@@ -264,6 +269,92 @@ private Q_SLOTS:
         const QString png = testOutputDir() + QStringLiteral("/sessions.png");
         QVERIFY(page.grab().save(png));
         qInfo("saved %s", qPrintable(png));
+    }
+
+    // The window's issue, defects 1 and 3: selection, detail and the delete action follow what
+    // is visible; the row takes the TTL the detail read.
+    void selectionFollowsWhatIsVisible()
+    {
+        SessionBrowser browser;
+        browser.setTarget(m_redis.standaloneUrl(), QStringLiteral("local"));
+        SessionsPage page;
+        page.resize(1400, 820);
+        QSignalSpy finished(&browser, &SessionBrowser::scanFinished);
+        page.setBrowser(&browser, QStringLiteral("local"), false, false);
+        page.show();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 20000);
+        auto *deleteButton = page.findChild<QPushButton *>(QStringLiteral("deleteSelectedButton"));
+        auto *json = page.findChild<QPlainTextEdit *>(QStringLiteral("detailJson"));
+
+        const int row = page.model()->visibleRowOf("sess:s00042");
+        QVERIFY(row >= 0);
+        page.table()->selectRow(row);
+        QTRY_VERIFY_WITH_TIMEOUT(json->toPlainText().contains(QStringLiteral("\"views\": 42")), 10000);
+        QVERIFY(deleteButton->isEnabled());
+
+        // A filter that hides it: nothing of it stays, and there is nothing to delete.
+        page.filterEdit()->setText(QStringLiteral("user1999@"));
+        QCOMPARE(page.model()->rowCount(), 1);
+        QVERIFY(!deleteButton->isEnabled());
+        QVERIFY(json->toPlainText().isEmpty());
+        QVERIFY(page.findChild<QLabel *>(QStringLiteral("detailKey"))->text().contains(QStringLiteral("hidden by the filter")));
+        QSignalSpy deleted(&browser, &SessionBrowser::deleteFinished);
+        page.deleteSelected();
+        QTest::qWait(200);
+        QCOMPARE(deleted.count(), 0);
+        QCOMPARE(exists("sess:s00042"), 1);
+
+        // Rows that stay visible stay selected.
+        page.filterEdit()->clear();
+        page.table()->selectRow(page.model()->visibleRowOf("sess:s00043"));
+        page.table()->selectionModel()->select(page.model()->index(page.model()->visibleRowOf("sess:s01043"), 0),
+                                               QItemSelectionModel::Select | QItemSelectionModel::Rows);
+        QCOMPARE(page.table()->selectionModel()->selectedRows().size(), 2);
+        page.filterEdit()->setText(QStringLiteral("s0004"));
+        QCOMPARE(page.table()->selectionModel()->selectedRows().size(), 1);
+        QCOMPARE(page.model()->keyAt(page.table()->selectionModel()->selectedRows().first().row()), QByteArray("sess:s00043"));
+        QVERIFY(deleteButton->isEnabled());
+
+        // Touched since the scan: the row takes the fresh TTL when the detail reads it.
+        page.filterEdit()->clear();
+        QVERIFY(m_conn->command(Command{"EXPIRE", "sess:s00010", "86400"}));
+        const int touched = page.model()->visibleRowOf("sess:s00010");
+        QVERIFY(page.model()->ttlMsAt(touched, page.model()->now()) < 3600 * 1000);
+        page.table()->selectRow(touched);
+        QTRY_VERIFY_WITH_TIMEOUT(json->toPlainText().contains(QStringLiteral("\"views\": 10")), 10000);
+        QTRY_VERIFY(page.model()->ttlMsAt(page.model()->visibleRowOf("sess:s00010"), page.model()->now()) > 86000 * 1000);
+    }
+
+    // Defect 2: the delete removes exactly what the dialog counted.
+    void patternDeleteRemovesWhatWasCounted()
+    {
+        SessionBrowser browser;
+        browser.setTarget(m_redis.standaloneUrl(), QStringLiteral("local"));
+        SessionsPage page;
+        QSignalSpy finished(&browser, &SessionBrowser::scanFinished);
+        page.setBrowser(&browser, QStringLiteral("local"), false, false);
+        page.show();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 20000);
+        QSignalSpy deleted(&browser, &SessionBrowser::deleteFinished);
+        DialogAnswer answer;
+        // A session is created while the dialog is open.
+        answerNextConfirm(&answer, true, {}, [this] {
+            QVERIFY(m_conn->command(Command{"SET", "sess:s017-late", "{}", "EX", "600"}));
+        });
+        page.deleteByPattern(QStringLiteral("s017*"));
+        QTRY_COMPARE_WITH_TIMEOUT(deleted.count(), 2, 10000);
+        QVERIFY(answer.seen);
+        const auto r = deleted.at(1).at(0).value<DeleteResult>();
+        QCOMPARE(r.deleted, 100);
+        QCOMPARE(r.alsoMatching, 1);
+        QCOMPARE(exists("sess:s017-late"), 1);
+        QCOMPARE(exists("sess:s01700"), 0);
+        QVERIFY2(page.statusText().contains(QStringLiteral("also match")), qPrintable(page.statusText()));
+        // An empty pattern deletes nothing.
+        page.deleteByPattern(QString());
+        QTest::qWait(200);
+        QCOMPARE(deleted.count(), 2);
+        QVERIFY(m_conn->command(Command{"DEL", "sess:s017-late"}));
     }
 
     void productionAsksForTheName()

@@ -278,10 +278,7 @@ SessionsPage::SessionsPage(QWidget *parent)
     connect(m_match, &QLineEdit::returnPressed, this, &SessionsPage::startScan);
     connect(m_prefix, &QLineEdit::returnPressed, this, &SessionsPage::startScan);
     connect(m_cancel, &QPushButton::clicked, this, &SessionsPage::cancel);
-    connect(m_filter, &QLineEdit::textChanged, this, [this](const QString &t) {
-        m_model->setFilterText(t);
-        updateCounts();
-    });
+    connect(m_filter, &QLineEdit::textChanged, this, &SessionsPage::applyFilter);
     connect(m_deleteSelected, &QPushButton::clicked, this, &SessionsPage::deleteSelected);
     connect(m_deletePattern, &QPushButton::clicked, this, [this] {
         bool ok = false;
@@ -612,12 +609,9 @@ void SessionsPage::onDeleteFinished(const sdcore::DeleteResult &r)
         updateChart();
         if (r.keys.contains(m_detailKeyBytes)) {
             // Nothing of a deleted session stays on screen as if it were still there.
+            const QString key = m_detailKey->text();
+            clearDetail(key);
             m_detailInfo->setText(tr("This session was deleted."));
-            m_detailTtl->setText(tr("Deleted."));
-            m_fields->clear();
-            m_json->clear();
-            m_raw->clear();
-            m_whole->setVisible(false);
         }
     } else if (r.deleted > 0) {
         // A pattern (or an interrupted delete): which rows went is the server's to say.
@@ -654,6 +648,7 @@ void SessionsPage::onFetched(const sdcore::DecodedSession &s)
     if (s.kind == Kind::Missing) {
         m_detailInfo->setText(tr("This key no longer exists (expired or deleted)."));
         m_detailPttl = -2;
+        m_model->refreshTtl(s.key, -2, QDateTime::currentMSecsSinceEpoch());
         updateDetailTtl();
         return;
     }
@@ -679,12 +674,49 @@ void SessionsPage::onFetched(const sdcore::DecodedSession &s)
     m_whole->setVisible(s.truncated);
     m_detailPttl = s.pttlMs;
     m_detailFetchedMs = QDateTime::currentMSecsSinceEpoch();
+    // The row shows the TTL just read too, not the scan's older one.
+    m_model->refreshTtl(s.key, s.pttlMs, m_detailFetchedMs);
     updateDetailTtl();
+}
+
+void SessionsPage::applyFilter(const QString &text)
+{
+    // Selection, detail and the delete action follow what is visible: rows the filter hides
+    // leave the selection, and a hidden session's detail leaves the pane.
+    const QList<QByteArray> selected = selectedKeys();
+    m_model->setFilterText(text);
+    QItemSelection keep;
+    for (const QByteArray &key : selected) {
+        const int row = m_model->visibleRowOf(key);
+        if (row >= 0)
+            keep.select(m_model->index(row, 0), m_model->index(row, SessionTableModel::ColumnCount - 1));
+    }
+    m_table->selectionModel()->select(keep, QItemSelectionModel::ClearAndSelect);
+    const int detailRow = m_detailKeyBytes.isEmpty() ? -1 : m_model->visibleRowOf(m_detailKeyBytes);
+    if (detailRow >= 0) {
+        m_table->selectionModel()->setCurrentIndex(m_model->index(detailRow, 0), QItemSelectionModel::NoUpdate);
+    } else if (!m_detailKeyBytes.isEmpty()) {
+        clearDetail(tr("The session shown before is hidden by the filter; clear the filter to see it again."));
+    }
+    updateCounts();
+    updateActions();
+}
+
+void SessionsPage::clearDetail(const QString &why)
+{
+    m_detailKeyBytes.clear();
+    m_detailKey->setText(why);
+    m_detailInfo->clear();
+    m_detailTtl->clear();
+    m_fields->clear();
+    m_json->clear();
+    m_raw->clear();
+    m_whole->setVisible(false);
 }
 
 void SessionsPage::updateDetailTtl()
 {
-    if (m_detailKeyBytes.isEmpty() || m_detailTtl->text() == tr("Deleted."))
+    if (m_detailKeyBytes.isEmpty())
         return;
     if (m_detailPttl == -2) {
         m_detailTtl->setText(tr("TTL: gone"));

@@ -95,6 +95,8 @@ private:
     void onCurrentChanged();
     void updateCounts();
     void updateChart();
+    void applyFilter(const QString &text);
+    void clearDetail(const QString &why);
     void updateDetailTtl();
     void updateActions();
     void exportWithDialog(bool selectedOnly);

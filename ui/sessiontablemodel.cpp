@@ -1,6 +1,7 @@
 #include "sessiontablemodel.h"
 
 #include "sessiondecoder.h"
+#include "sessionkeyresolver.h"
 
 #include <QDateTime>
 #include <QLocale>
@@ -176,9 +177,11 @@ bool SessionTableModel::passes(quint32 row) const
         return false;
     if (m_filter.isEmpty())
         return true;
-    if (m_filterExact)
-        return idBytes(row) == m_filterId;
-    if (!m_filterId.isEmpty() && idBytes(row).indexOf(m_filterId) >= 0)
+    // A pasted cookie or full key names its session exactly; the text as typed still matches
+    // as a substring (an id may itself look like a cookie: s:foo.bar).
+    if (m_filterExact && idBytes(row) == m_filterId)
+        return true;
+    if (idBytes(row).indexOf(m_filterText) >= 0)
         return true;
     const QByteArrayView user = userBytes(row);
     return !user.isEmpty() && QString::fromUtf8(user).contains(m_filter, Qt::CaseInsensitive);
@@ -190,12 +193,15 @@ void SessionTableModel::setFilterText(const QString &text)
     if (trimmed == m_filter)
         return;
     m_filter = trimmed;
-    // A pasted cookie or full key names one session: match its id exactly. Other text is a
-    // substring of the id or the user.
-    m_filterId = sdcore::SessionDecoder::sessionIdFromInput(trimmed, m_prefix);
-    m_filterExact = !m_filterId.isEmpty() && m_filterId != trimmed.toUtf8();
-    if (m_filterId.isEmpty())
-        m_filterId = trimmed.toUtf8();
+    // A pasted cookie (only text with a cookie's form) or a full key names one session: its id
+    // matches exactly. Any text is also a substring of the id or the user.
+    m_filterText = trimmed.toUtf8();
+    m_filterId.clear();
+    if (sdcore::SessionKeyResolver::looksLikeCookie(trimmed))
+        m_filterId = sdcore::SessionDecoder::sessionIdFromInput(trimmed, m_prefix);
+    else if (!m_prefix.isEmpty() && m_filterText.startsWith(m_prefix))
+        m_filterId = m_filterText.mid(m_prefix.size());
+    m_filterExact = !m_filterId.isEmpty();
     beginResetModel();
     rebuildVisible();
     sortVisible();
@@ -301,6 +307,40 @@ qsizetype SessionTableModel::removeKeys(const QList<QByteArray> &keys)
         endResetModel();
     }
     return removed;
+}
+
+int SessionTableModel::visibleRowOf(const QByteArray &key) const
+{
+    for (size_t i = 0; i < m_visible.size(); ++i) {
+        const quint32 r = m_visible[i];
+        const QByteArray k = (m_types[r] & FullKeyFlag) ? idBytes(r).toByteArray() : m_prefix + idBytes(r).toByteArray();
+        if (k == key)
+            return int(i);
+    }
+    return -1;
+}
+
+bool SessionTableModel::refreshTtl(const QByteArray &key, qint64 pttlMs, qint64 fetchedAtMs)
+{
+    for (quint32 r = 0; r < m_expires.size(); ++r) {
+        if (m_types[r] & RemovedFlag)
+            continue;
+        const QByteArray k = (m_types[r] & FullKeyFlag) ? idBytes(r).toByteArray() : m_prefix + idBytes(r).toByteArray();
+        if (k != key)
+            continue;
+        if (pttlMs == -1) {
+            m_expires[r] = NoExpiry;
+        } else {
+            // Gone (-2) reads as expired now.
+            const qint64 at = fetchedAtMs + qMax<qint64>(0, pttlMs) - m_epochMs;
+            m_expires[r] = qint32(qBound<qint64>(0, (at + 999) / 1000, qint64(std::numeric_limits<qint32>::max())));
+        }
+        const int shown = visibleRowOf(key);
+        if (shown >= 0)
+            Q_EMIT dataChanged(index(shown, Ttl), index(shown, ExpiresAt));
+        return true;
+    }
+    return false;
 }
 
 QByteArray SessionTableModel::keyAt(int visibleRow) const

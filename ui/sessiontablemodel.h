@@ -49,6 +49,12 @@ public:
 
     qsizetype totalRows() const { return qsizetype(m_expires.size()) - m_removed; }
     QByteArray keyAt(int visibleRow) const;
+    // The visible row of `key`, -1 when it is hidden or not held (a linear walk: for one key at
+    // a time, such as the one the detail pane shows).
+    int visibleRowOf(const QByteArray &key) const;
+    // The row of `key` takes a TTL read afresh (by the detail pane), so that one session never
+    // shows two TTLs on one screen; false when no row holds the key.
+    bool refreshTtl(const QByteArray &key, qint64 pttlMs, qint64 fetchedAtMs);
     QString userAt(int visibleRow) const;
     qint64 ttlMsAt(int visibleRow, qint64 nowMs) const;
     // Remaining TTL of every row still held (for the TTL distribution).
@@ -94,6 +100,7 @@ private:
 
     std::vector<quint32> m_visible;       // the rows shown, in view order
     QString m_filter;
+    QByteArray m_filterText;              // the filter as typed, for the id substring
     QByteArray m_filterId;
     bool m_filterExact = false;
     int m_sortColumn = -1;
