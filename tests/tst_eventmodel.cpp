@@ -21,6 +21,8 @@
 #include <QTableView>
 #include <QTest>
 
+#include <cmath>
+
 #include <qcustomplot.h>
 
 #include <memory>
@@ -644,6 +646,39 @@ private Q_SLOTS:
         chart.refresh(now - 300, now);
         QCOMPARE(chart.markerCount(), 31);
         QCOMPARE(chart.itemCount(), 62);
+    }
+
+    // The window's issue, defect 4: a series with no data for a while shows a gap, not a line
+    // across it; a reset chart keeps no axis of what it showed before.
+    void chartLeavesGapsAndResets()
+    {
+        sdui::TimeChart chart(QStringLiteral("Replication lag"), QString());
+        chart.setBytes(true);
+        MetricSeries lag;
+        const double now = double(QDateTime::currentMSecsSinceEpoch()) / 1000.0;
+        for (int i = 0; i < 10; ++i)
+            lag.append(now - 200 + i, 100);
+        // Two minutes as master: no lag figures. Then a replica again, far behind.
+        for (int i = 0; i < 10; ++i)
+            lag.append(now - 60 + i, 10 * 1024 * 1024);
+        chart.setSeries({{QStringLiteral("replica"), &lag}});
+        chart.refresh(now - 300, now);
+        QCPGraphDataContainer &data = *chart.graph(0)->data();
+        QCOMPARE(data.size(), 21);
+        int gaps = 0;
+        for (auto it = data.constBegin(); it != data.constEnd(); ++it) {
+            if (std::isnan(it->value)) {
+                ++gaps;
+                QVERIFY(it->key > now - 191 && it->key < now - 60);
+            }
+        }
+        QCOMPARE(gaps, 1);
+        QVERIFY(chart.yAxis->range().upper > 10 * 1024 * 1024);
+
+        chart.reset();
+        QCOMPARE(chart.graphCount(), 0);
+        QCOMPARE(chart.yAxis->range().upper, 1.0);
+        QVERIFY(chart.xAxis->range().upper > now - 5);
     }
 
     void pubSubPanelChartsMonitorHistory()

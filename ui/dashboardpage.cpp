@@ -302,6 +302,13 @@ void DashboardPage::setMonitor(sdcore::ClusterMonitor *monitor)
     clear();
     if (!monitor)
         return;
+    // A line is broken where a poll's figures are missing; censuses come seconds apart (longer
+    // on a big keyspace), so the session count gets a wider allowance.
+    const auto &poller = monitor->options().poller;
+    const double pollGap = std::max(5.0, (3.0 * poller.intervalMs + poller.cycleBudgetMs) / 1000.0);
+    for (TimeChart *c : std::as_const(m_charts))
+        c->setGapSeconds(pollGap);
+    chart(tr("Sessions"))->setGapSeconds(std::max(120.0, 3.0 * monitor->options().censusMinIntervalMs / 1000.0));
     m_connections << connect(monitor, &sdcore::ClusterMonitor::snapshotUpdated, this, &DashboardPage::showSnapshot);
     m_connections << connect(monitor, &sdcore::ClusterMonitor::censusUpdated, this, &DashboardPage::showCensus);
     m_connections << connect(monitor, &sdcore::ClusterMonitor::timelineUpdated, this,
@@ -336,11 +343,8 @@ void DashboardPage::clear()
     m_ttlChart->clearHistogram();
     m_failoverBox->hide();
     m_failoverSteps->clear();
-    for (TimeChart *c : std::as_const(m_charts)) {
-        c->setSeries({});
-        c->setMarkers({});
-        c->replot();
-    }
+    for (TimeChart *c : std::as_const(m_charts))
+        c->reset();
     updateFailoverButton();
 }
 

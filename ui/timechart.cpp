@@ -1,5 +1,10 @@
 #include "timechart.h"
 
+#include <QDateTime>
+
+#include <cmath>
+#include <limits>
+
 #include <QToolTip>
 
 namespace sdui {
@@ -142,8 +147,17 @@ void TimeChart::refresh(double from, double to)
             continue;
         }
         series->copyRange(from, to, &times, &values);
+        // QCustomPlot breaks a line at a NaN value: one goes into every gap.
+        for (qsizetype k = times.size() - 1; k > 0; --k) {
+            if (times.at(k) - times.at(k - 1) > m_gapSeconds) {
+                times.insert(k, (times.at(k) + times.at(k - 1)) / 2);
+                values.insert(k, std::numeric_limits<double>::quiet_NaN());
+            }
+        }
         graph(i)->setData(times, values, true);
         for (double v : std::as_const(values)) {
+            if (std::isnan(v))
+                continue;
             low = any ? std::min(low, v) : v;
             high = any ? std::max(high, v) : v;
             any = true;
@@ -154,6 +168,16 @@ void TimeChart::refresh(double from, double to)
     // From zero, with headroom so a peak is not cut by the frame or hidden by the legend.
     yAxis->setRange(std::min(0.0, low), any && high > 0 ? high * 1.25 : 1.0);
     replot(QCustomPlot::rpQueuedReplot);
+}
+
+void TimeChart::reset()
+{
+    setSeries({});
+    setMarkers({});
+    const double now = double(QDateTime::currentMSecsSinceEpoch()) / 1000.0;
+    xAxis->setRange(now - 600, now);
+    yAxis->setRange(0, 1);
+    replot();
 }
 
 QStringList TimeChart::markerLabels() const

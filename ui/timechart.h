@@ -43,6 +43,13 @@ public:
     void refresh(double from, double to);
     // When set, values are shown as bytes (axis ticks as KiB/MiB).
     void setBytes(bool bytes) { m_bytes = bytes; }
+    // Two points farther apart than this are not joined: the series had no data in between
+    // (node down, not a replica, not connected yet), and a line would draw what did not happen.
+    void setGapSeconds(double seconds) { m_gapSeconds = seconds; }
+    double gapSeconds() const { return m_gapSeconds; }
+    // No lines, no markers, and the axes of an empty chart (a new connection starts from here,
+    // not from the previous connection's ranges).
+    void reset();
     QString title() const { return m_title; }
 
 Q_SIGNALS:
@@ -57,6 +64,7 @@ private:
 
     QString m_title;
     bool m_bytes = false;
+    double m_gapSeconds = 5.0;
     QList<QPair<QString, const sdcore::MetricSeries *>> m_series;
     QList<ChartMarker> m_markers;
     QList<QCPItemStraightLine *> m_markerLines;
