@@ -155,6 +155,17 @@ std::optional<int> checkOptions(const QCommandLineParser &parser, const QString 
     static const QStringList global{"log-level", "help", "h", "?", "help-all", "version", "v"};
     static const QStringList connection{"url", "json", "timeout", "askpass", "password-file", "no-auth-warning",
                                         "tls", "cacert", "cert", "key", "sni", "insecure"};
+    // A value given twice is not "the last one wins": `--match 'W9*' --match '*'` would widen a
+    // delete, `--url A --url B` move it to another server.
+    static const QStringList once{"url", "match", "prefix", "expect", "timeout", "count", "seconds", "rate", "limit",
+                                  "password-file", "cacert", "cert", "key", "sni", "log-level"};
+    for (const QString &name : once) {
+        if (parser.values(name).size() > 1) {
+            err() << "sessiondeck-cli: --" << name << " is given more than once; give it once\n";
+            err().flush();
+            return ExitUsage;
+        }
+    }
     for (const QString &name : parser.optionNames()) {
         if (global.contains(name) || spec->options.contains(name) || (spec->connects && connection.contains(name)))
             continue;
@@ -173,9 +184,11 @@ QString safe(const QString &text)
 
 int usage(const QString &problem)
 {
+    // A problem named is enough: the whole usage would bury it.
     if (!problem.isEmpty())
-        err() << "sessiondeck-cli: " << problem << "\n\n";
-    err() << usageText();
+        err() << "sessiondeck-cli: " << problem << "\n(sessiondeck-cli --help lists every command and its options)\n";
+    else
+        err() << usageText();
     err().flush();
     return ExitUsage;
 }
@@ -307,7 +320,9 @@ std::optional<int> parseTarget(const QCommandLineParser &parser, Target &target)
         warnAboutArgvPassword(parser, QStringLiteral("--url"));
     if (auto code = passwordFromOptions(parser, target))
         return code;
-    if (parser.isSet(QStringLiteral("timeout"))) {
+    // failover's --timeout is the whole failover's, in seconds; it reads it itself.
+    const bool failover = parser.positionalArguments().value(0) == QLatin1String("failover");
+    if (parser.isSet(QStringLiteral("timeout")) && !failover) {
         bool ok = false;
         const int ms = parser.value(QStringLiteral("timeout")).toInt(&ok);
         if (!ok || ms <= 0) {

@@ -11,6 +11,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QLocale>
+#include <QRegularExpression>
 #include <QSet>
 
 #include <limits>
@@ -37,6 +38,8 @@ std::optional<int> parseSessionArgs(const QCommandLineParser &parser, SessionArg
     args.target.options.commandTimeoutMs = qMax(args.target.options.commandTimeoutMs, 10000);
     if (parser.isSet(QStringLiteral("prefix")))
         args.prefix = parser.value(QStringLiteral("prefix")).toUtf8();
+    if (args.prefix.isEmpty())
+        return usage(QStringLiteral("--prefix '' would take every key of the database for a session: give the sessions' prefix (connect-redis uses sess:)"));
     args.replica = parser.isSet(QStringLiteral("replica"));
     if (parser.isSet(QStringLiteral("rate"))) {
         bool ok = false;
@@ -190,6 +193,7 @@ int runList(const QCommandLineParser &parser)
             const QString id = printedId(row.key, args.prefix);
             if (args.target.json) {
                 out() << QJsonDocument(QJsonObject{{"key", KeyText::printable(row.key)},
+                                                   {"key_base64", QString::fromLatin1(row.key.toBase64())},
                                                    {"id", id},
                                                    {"ttl_ms", row.pttlMs},
                                                    {"size", row.size},
@@ -239,6 +243,7 @@ int runShow(const QCommandLineParser &parser, const QStringList &ids)
         for (const auto &f : std::as_const(s->fields))
             fields[f.first] = f.second;
         QJsonObject o{{"key", KeyText::printable(s->key)},
+                      {"key_base64", QString::fromLatin1(s->key.toBase64())},
                       {"id", KeyText::printable(s->id)},
                       {"type", QString::fromUtf8(s->redisType)},
                       {"kind", DecodedSession::kindName(s->kind)},
@@ -320,13 +325,11 @@ int runDelete(const QCommandLineParser &parser, const QStringList &inputs)
         return usage(QStringLiteral("sessions delete wants either keys or --match GLOB"));
     if (dryRun && yes)
         return usage(QStringLiteral("sessions delete: --dry-run and --yes do not go together"));
-    qint64 expect = -1;
-    if (parser.isSet(QStringLiteral("expect"))) {
-        bool ok = false;
-        expect = parser.value(QStringLiteral("expect")).toLongLong(&ok);
-        if (!byPattern || !ok || expect < 0)
-            return usage(QStringLiteral("--expect wants the number of keys a --match dry run counted"));
-    }
+    // What a dry run printed: the count and a fingerprint of the very keys ("3:1f2e…").
+    const QString expect = parser.value(QStringLiteral("expect"));
+    static const QRegularExpression fingerprint(QStringLiteral("^[0-9]+:[0-9a-f]{16}$"));
+    if (parser.isSet(QStringLiteral("expect")) && (!byPattern || !fingerprint.match(expect).hasMatch()))
+        return usage(QStringLiteral("--expect wants what a --match dry run printed after --expect (count:fingerprint)"));
     const QByteArray pattern = byPattern ? SessionScanner::matchPattern(args.prefix, glob) : QByteArray();
     if (!dryRun && !yes && (byPattern || inputs.size() > 1)) {
         return usage(byPattern ? QStringLiteral("deleting every key matching '%1' needs --yes (try --dry-run first)")
@@ -351,14 +354,15 @@ int runDelete(const QCommandLineParser &parser, const QStringList &inputs)
             return fail(args.target, makeError(ErrorKind::ServerError,
                                                request.error + QStringLiteral("; nothing was deleted")));
         }
-        if (!dryRun && expect >= 0 && request.requested != expect) {
+        if (!dryRun && !expect.isEmpty() && request.fingerprint() != expect) {
             return fail(args.target,
                         makeError(ErrorKind::ServerError,
-                                  QStringLiteral("%1 keys match '%2' now, not the %3 expected; nothing was deleted: "
+                                  QStringLiteral("the keys matching '%1' are not the ones the dry run counted (%2 now, "
+                                                 "%3 then: keys were added, removed or replaced); nothing was deleted: "
                                                  "run --dry-run again and check what changed")
-                                      .arg(request.requested)
                                       .arg(KeyText::printable(pattern))
-                                      .arg(expect)));
+                                      .arg(request.requested)
+                                      .arg(expect.section(QLatin1Char(':'), 0, 0))));
         }
     } else {
         QList<ResolvedKey> resolved;
@@ -378,6 +382,7 @@ int runDelete(const QCommandLineParser &parser, const QStringList &inputs)
         }
         request.requested = request.keys.size();
     }
+    const qint64 asked = byPattern ? request.requested : inputs.size();
     request.node = node->node;
     for (const QString &m : std::as_const(missing))
         err() << "sessiondeck-cli: no session '" << m << "' on " << node->node.toString() << "; nothing deleted for it\n";
@@ -401,11 +406,14 @@ int runDelete(const QCommandLineParser &parser, const QStringList &inputs)
                       {"missing", QJsonArray::fromStringList(missing)}};
         if (dryRun) {
             o[QStringLiteral("would_delete")] = request.requested;
+            if (byPattern)
+                o[QStringLiteral("expect")] = request.fingerprint();
         } else {
             o[QStringLiteral("deleted")] = r.deleted;
-            o[QStringLiteral("requested")] = r.requested;
+            o[QStringLiteral("requested")] = asked;
             if (r.alsoMatching >= 0)
                 o[QStringLiteral("also_matching_left")] = r.alsoMatching;
+            o[QStringLiteral("audit_op")] = r.auditOp;
         }
         if (byPattern)
             o[QStringLiteral("pattern")] = KeyText::printable(pattern);
@@ -419,8 +427,8 @@ int runDelete(const QCommandLineParser &parser, const QStringList &inputs)
         out() << " on " << r.node.toString() << ":\n";
         printKeys(request.keys, args.prefix, 20);
         if (byPattern && request.requested > 0) {
-            out() << "To delete exactly these " << request.requested << " (refused if the set changed): add --yes --expect "
-                  << request.requested << " instead of --dry-run\n";
+            out() << "To delete exactly these " << request.requested << " keys (refused if any key was added, removed or "
+                  << "replaced since): run it again with --yes --expect " << request.fingerprint() << " instead of --dry-run\n";
         }
     } else if (!request.keys.isEmpty()) {
         out() << "Deleted " << r.deleted << " of " << r.requested << " key" << (r.requested == 1 ? "" : "s");
@@ -435,6 +443,8 @@ int runDelete(const QCommandLineParser &parser, const QStringList &inputs)
             out() << r.alsoMatching << " key" << (r.alsoMatching == 1 ? "" : "s")
                   << " created since the count also match now; left as they are\n";
         }
+        if (!r.auditOp.isEmpty())
+            out() << "Recorded in the audit log " << AuditLog::defaultPath() << " (op " << r.auditOp << ")\n";
     }
     out().flush();
     if (!r.complete && !dryRun && !request.keys.isEmpty() && r.error != QStringLiteral("cancelled"))

@@ -94,7 +94,9 @@ Result<QString> AuditLog::begin(const QString &connectionName, const DeleteResul
                   {"node", request.node.toString()},
                   {"expected", request.requested}};
     if (request.mode == DeleteResult::Mode::Pattern) {
+        // The keys themselves follow batch by batch in the progress entries.
         o[QStringLiteral("pattern")] = KeyText::printable(request.pattern);
+        o[QStringLiteral("fingerprint")] = request.fingerprint();
     } else {
         QJsonArray keys;
         for (const QByteArray &k : request.keys)
@@ -106,9 +108,17 @@ Result<QString> AuditLog::begin(const QString &connectionName, const DeleteResul
     return op;
 }
 
-Status AuditLog::progress(const QString &op, qint64 deleted, qint64 done, const QString &path)
+Status AuditLog::progress(const QString &op, qint64 deleted, qint64 done, const QList<QByteArray> &batch,
+                          const QString &path)
 {
-    return appendLine(path, QJsonObject{{"op", op}, {"phase", "progress"}, {"deleted", deleted}, {"done", done}});
+    QJsonObject o{{"op", op}, {"phase", "progress"}, {"deleted", deleted}, {"done", done}};
+    if (!batch.isEmpty()) {
+        QJsonArray keys;
+        for (const QByteArray &k : batch)
+            keys.append(KeyText::printable(k));
+        o[QStringLiteral("keys")] = keys;
+    }
+    return appendLine(path, o);
 }
 
 Status AuditLog::end(const QString &op, const QString &connectionName, const DeleteResult &result, const QString &path)
@@ -152,8 +162,12 @@ DeleteResult AuditLog::deleteRecorded(RedisConnection &connection, const DeleteR
         return refused;
     }
     QString progressError;
+    const bool listKeys = asked.mode == DeleteResult::Mode::Pattern;
+    qint64 logged = 0;
     const auto batchDone = [&](qint64 deleted, qint64 done) {
-        if (Status s = AuditLog::progress(*op, deleted, done, path); !s && progressError.isEmpty())
+        const QList<QByteArray> batch = listKeys ? asked.keys.mid(logged, done - logged) : QList<QByteArray>();
+        logged = done;
+        if (Status s = AuditLog::progress(*op, deleted, done, batch, path); !s && progressError.isEmpty())
             progressError = s.errorMessage();
     };
     DeleteResult r = SessionDeleter::deletePreviewed(connection, asked, cancel, progress, batchDone, keysPerSecond);
@@ -162,6 +176,7 @@ DeleteResult AuditLog::deleteRecorded(RedisConnection &connection, const DeleteR
     if (Status s = end(*op, connectionName, r, path); !s && progressError.isEmpty())
         progressError = s.errorMessage();
     r.auditError = progressError;
+    r.auditOp = *op;
     return r;
 }
 

@@ -7,7 +7,8 @@
 // Rules a change must keep: a deletion writes its "begin" entry (what was asked: keys or
 // pattern, the expected count) before the first key goes, and does not delete when that entry
 // cannot be written; a "progress" entry follows each batch, so a crash or SIGKILL loses at most
-// the last batch's record; the "end" entry says how it ended. The entries of one deletion share
+// the last batch's record (for a pattern delete it lists that batch's keys, so the log names
+// every key deleted); the "end" entry says how it ended. The entries of one deletion share
 // its "op" id. deleteRecorded() does all of this; the CLI and the window both use it.
 
 #include "keytext.h"
@@ -33,7 +34,10 @@ public:
     // The three entries of one deletion (deleteRecorded() writes them; exposed for tests).
     static Result<QString> begin(const QString &connectionName, const DeleteResult &request,
                                  const QString &path = defaultPath());
-    static Status progress(const QString &op, qint64 deleted, qint64 done, const QString &path = defaultPath());
+    // `batch`: the keys of the batch just done, listed for a pattern delete (a keys delete
+    // listed them in its begin entry).
+    static Status progress(const QString &op, qint64 deleted, qint64 done, const QList<QByteArray> &batch = {},
+                           const QString &path = defaultPath());
     static Status end(const QString &op, const QString &connectionName, const DeleteResult &result,
                       const QString &path = defaultPath());
 

@@ -617,8 +617,9 @@ Error RedisConnection::errorFromReply(const RedisValue &r, const Command &argv) 
     const QString cmd = argv.isEmpty() ? QString() : QString::fromUtf8(argv.first()).toUpper();
     switch (kind) {
     case ErrorKind::NoAuth:
-        return makeError(kind, QStringLiteral("%1 requires a password (NOAUTH). Put it in the URL: "
-                                              "redis://[user]:password@host:port")
+        return makeError(kind, QStringLiteral("%1 requires a password (NOAUTH): give the connection its "
+                                              "password (on the command line: --askpass, --password-file FILE "
+                                              "or REDISCLI_AUTH)")
                                    .arg(m_peer));
     case ErrorKind::AuthFailed:
         if (m_url.username().isEmpty()) {

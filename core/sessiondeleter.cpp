@@ -2,9 +2,29 @@
 
 #include "scanbound.h"
 
+#include <QCryptographicHash>
 #include <QSet>
 
+#include <algorithm>
+
 namespace sdcore {
+
+QString DeleteResult::fingerprint() const
+{
+    return fingerprintOf(keys);
+}
+
+QString DeleteResult::fingerprintOf(QList<QByteArray> keys)
+{
+    std::sort(keys.begin(), keys.end());
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    for (const QByteArray &k : std::as_const(keys)) {
+        const quint32 n = quint32(k.size());
+        hash.addData(QByteArrayView(reinterpret_cast<const char *>(&n), sizeof n));
+        hash.addData(k);
+    }
+    return QStringLiteral("%1:%2").arg(keys.size()).arg(QString::fromLatin1(hash.result().toHex().left(16)));
+}
 
 namespace {
 

@@ -29,11 +29,16 @@ struct DeleteResult
     qint64 requested = 0;           // keys asked for (Keys) or distinct keys matched (Pattern)
     qint64 deleted = 0;             // keys the server removed
     QList<QByteArray> samples;      // Pattern mode: the first keys matched
+    // The set's fingerprint: the count and the first 16 hex digits of SHA-256 over the sorted
+    // keys ("3:1f2e…"), so that a later delete can check it is deleting the same set.
+    QString fingerprint() const;
+    static QString fingerprintOf(QList<QByteArray> keys);
     qint64 alsoMatching = -1;       // Pattern mode, after the delete: keys matching now that the
                                     // preview did not count (left alone); -1 when not counted
     bool complete = false;          // went through without cancel or error
     QString error;                  // empty, "cancelled", or why it stopped
     QString auditError;             // set when the deletion could not be written to the audit log
+    QString auditOp;                // the audit log's "op" id of this deletion
     HostPort node;
     qint64 durationMs = 0;
 };

@@ -267,17 +267,55 @@ private Q_SLOTS:
     {
         for (int i = 0; i < 5; ++i)
             set("sess:L" + QByteArray::number(i));
-        const Run dry = cli({"sessions", "delete", "--dry-run", "--url", url(), "--match", "L*"});
+        const Run dry = cli({"sessions", "delete", "--dry-run", "--json", "--url", url(), "--match", "L*"});
         QCOMPARE(dry.code, 0);
-        QVERIFY2(dry.out.contains("--expect 5"), dry.out.constData());
+        const QString expect = QJsonDocument::fromJson(dry.out).object().value("expect").toString();
+        QVERIFY2(expect.startsWith("5:"), dry.out.constData());
+        QVERIFY(cli({"sessions", "delete", "--dry-run", "--url", url(), "--match", "L*"}).out.contains("--expect " + expect.toUtf8()));
+        // One more key: refused.
         set("sess:L-late");
-        const Run refused = cli({"sessions", "delete", "--yes", "--expect", "5", "--url", url(), "--match", "L*"});
+        Run refused = cli({"sessions", "delete", "--yes", "--expect", expect, "--url", url(), "--match", "L*"});
         QCOMPARE(refused.code, 2);
-        QVERIFY2(refused.err.contains("6 keys match") && refused.err.contains("nothing was deleted"), refused.err.constData());
+        QVERIFY2(refused.err.contains("not the ones the dry run counted") && refused.err.contains("nothing was deleted"),
+                 refused.err.constData());
         QCOMPARE(dbSize(), 6);
-        const Run exact = cli({"sessions", "delete", "--yes", "--expect", "6", "--url", url(), "--match", "L*"});
+        // The same count, another set (one gone, one new): refused too.
+        QVERIFY(m_conn->command(Command{"DEL", "sess:L0"}));
+        refused = cli({"sessions", "delete", "--yes", "--expect", expect, "--url", url(), "--match", "L*"});
+        QCOMPARE(refused.code, 2);
+        QCOMPARE(dbSize(), 5);
+        set("sess:L0");
+        QVERIFY(m_conn->command(Command{"DEL", "sess:L-late"}));
+        const Run exact = cli({"sessions", "delete", "--yes", "--expect", expect, "--url", url(), "--match", "L*"});
         QCOMPARE(exact.code, 0);
+        QVERIFY2(exact.out.contains("Recorded in the audit log"), exact.out.constData());
         QCOMPARE(dbSize(), 0);
+        // The audit log names every key a pattern delete removed.
+        QSet<QString> logged;
+        for (const QJsonObject &o : audit()) {
+            if (o.value("phase").toString() == QLatin1String("progress")) {
+                for (const QJsonValue &k : o.value("keys").toArray())
+                    logged.insert(k.toString());
+            }
+        }
+        for (int i = 0; i < 5; ++i)
+            QVERIFY(logged.contains(QStringLiteral("sess:L%1").arg(i)));
+        QCOMPARE(cli({"sessions", "delete", "--yes", "--expect", "5", "--url", url(), "--match", "L*"}).code, 64);
+    }
+
+    void ambiguousOrWideningArgumentsAreRefused()
+    {
+        set("sess:W9");
+        set("cache:home");
+        for (const QStringList &args :
+             {QStringList{"sessions", "delete", "--dry-run", "--match", "W9*", "--match", "*", "--url", url()},
+              QStringList{"sessions", "delete", "--yes", "--match", "*", "--prefix", "", "--url", url()},
+              QStringList{"sessions", "list", "--prefix", "", "--url", url()},
+              QStringList{"status", "--url", url(), "--url", "redis://127.0.0.1:1"}}) {
+            const Run r = cli(args);
+            QVERIFY2(r.code == 64, qPrintable(args.join(' ')));
+        }
+        QCOMPARE(dbSize(), 2);
     }
 
     // Item 5: each command takes only its own options.
