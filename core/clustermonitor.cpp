@@ -164,14 +164,14 @@ void ClusterMonitor::onFailoverFinished(const FailoverOutcome &outcome)
 }
 
 void ClusterMonitor::addLocalEvent(const QString &type, const QString &text,
-                                   SentinelEvent::Severity severity)
+                                   SentinelEvent::Severity severity, const QDateTime &at)
 {
     SentinelEvent e;
     e.type = type;
     e.payload = text;
     e.detail = text;
     e.masterName = m_url.masterName();
-    e.at = QDateTime::currentDateTimeUtc();
+    e.at = at.isValid() ? at.toUTC() : QDateTime::currentDateTimeUtc();
     e.local = true;
     e.localSeverity = severity;
     const auto added = m_timeline.add(e);

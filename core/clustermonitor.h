@@ -75,7 +75,9 @@ public:
     // Starts a manual failover (Sentinel URLs only); progress and outcome come as signals.
     void requestFailover(int timeoutMs = 60000);
     // Adds an entry of SessionDeck's own (a link lost, a store tier switch) to the timeline.
-    void addLocalEvent(const QString &type, const QString &text, SentinelEvent::Severity severity);
+    // `at`: when it happened, where it was observed (now when not given).
+    void addLocalEvent(const QString &type, const QString &text, SentinelEvent::Severity severity,
+                       const QDateTime &at = {});
 
 Q_SIGNALS:
     void snapshotUpdated(const sdcore::ClusterSnapshot &snapshot);

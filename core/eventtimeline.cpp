@@ -1,5 +1,7 @@
 #include "eventtimeline.h"
 
+#include <iterator>
+
 namespace sdcore {
 
 EventTimeline::EventTimeline(qsizetype capacity, qint64 mergeWindowMs)
@@ -36,7 +38,12 @@ EventTimeline::Added EventTimeline::add(const SentinelEvent &event)
     entry.firstSeen = at;
     entry.lastSeen = at;
     entry.seenBy << event.source;
-    m_entries.push_back(entry);
+    // In the order things happened, not the order they were reported: a store switch observed
+    // on another thread, or a copy that comes late, goes where its time puts it.
+    auto pos = m_entries.end();
+    while (pos != m_entries.begin() && std::prev(pos)->firstSeen > at)
+        --pos;
+    m_entries.insert(pos, entry);
     while (qsizetype(m_entries.size()) > m_capacity)
         m_entries.pop_front();
     return Added{entry, true, false};

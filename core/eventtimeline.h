@@ -2,7 +2,9 @@
 
 // The timeline of sentinel events for one master group. Every sentinel publishes the same event;
 // the timeline keeps one entry per event with the sentinels that reported it ("seen by 3
-// sentinels"). Bounded: the oldest entries go first. Pure logic, no I/O; one thread.
+// sentinels"). Entries are in the order of the time each event happened (event.at, taken where it
+// was observed), whatever order they were reported in. Bounded: the oldest entries go first.
+// Pure logic, no I/O; one thread.
 
 #include "sentinelevent.h"
 

@@ -257,21 +257,24 @@ private Q_SLOTS:
         feed(timeline, model, parsed("+odown", OdownMaster, 26379, now.addMSecs(5)));
         feed(timeline, model, parsed("+new-epoch", "5", 26379, now.addMSecs(10)));
         feed(timeline, model, parsed("+vote-for-leader", "a1b2c3 5", 26379, now.addMSecs(20)));
-        feed(timeline, model,
-             localEvent("events-lost", "Event stream from sentinel lost",
-                        SentinelEvent::Severity::Warning));
+        SentinelEvent lost = localEvent("events-lost", "Event stream from sentinel lost", SentinelEvent::Severity::Warning);
+        lost.at = now.addMSecs(30);
+        feed(timeline, model, lost);
         SentinelEvent old = parsed("-sdown", SdownReplica, 26379, now.addDays(-3));
         feed(timeline, model, old);
         QCOMPARE(model.rowCount(), 6);
+        // Reported last, it happened first: its row goes to the top.
+        const QString oldTime = text(model, 0, EventModel::TimeColumn);
+        QVERIFY2(oldTime.startsWith(old.at.toLocalTime().date().toString(Qt::ISODate)),
+                 qPrintable(oldTime));
+        model.setEntries({timeline.entries().begin() + 1, timeline.entries().end()});
+        QCOMPARE(model.rowCount(), 5);
 
         QCOMPARE(model.headerData(EventModel::SeenByColumn, Qt::Horizontal).toString(),
                  QStringLiteral("Seen by"));
         const QRegularExpression today(QStringLiteral("^\\d\\d:\\d\\d:\\d\\d\\.\\d{3}$"));
         QVERIFY2(today.match(text(model, 0, EventModel::TimeColumn)).hasMatch(),
                  qPrintable(text(model, 0, EventModel::TimeColumn)));
-        const QString oldTime = text(model, 5, EventModel::TimeColumn);
-        QVERIFY2(oldTime.startsWith(old.at.toLocalTime().date().toString(Qt::ISODate)),
-                 qPrintable(oldTime));
 
         QCOMPARE(text(model, 0, EventModel::InstanceColumn),
                  QStringLiteral("replica 127.0.0.1:6380 of mymaster"));
@@ -322,6 +325,40 @@ private Q_SLOTS:
 
         model.clear();
         QCOMPARE(model.rowCount(), 0);
+    }
+
+    // The window's issue, defect 5: every event carries the time it happened, and the
+    // timeline and the table are in that order, whatever order they were reported in.
+    void eventsSortByTheTimeTheyHappened()
+    {
+        EventTimeline timeline;
+        EventModel model;
+        auto check = tester(&model);
+        const QDateTime t0 = QDateTime::currentDateTimeUtc();
+        feed(timeline, model, parsed("+switch-master", SwitchMaster, 26379, t0.addMSecs(1000)));
+        SentinelEvent done = localEvent("failover-done", "failover done");
+        done.at = t0.addMSecs(1100);
+        feed(timeline, model, done);
+        // Store switches observed at 41.1 s and 43.4 s, reported together after both.
+        SentinelEvent first = localEvent("store-switch", "primary → memory", SentinelEvent::Severity::Warning);
+        first.at = t0.addMSecs(200);
+        SentinelEvent second = localEvent("store-switch", "memory → primary", SentinelEvent::Severity::Warning);
+        second.at = t0.addMSecs(1050);
+        feed(timeline, model, first);
+        feed(timeline, model, second);
+        QCOMPARE(model.rowCount(), 4);
+        QStringList order;
+        for (int r = 0; r < model.rowCount(); ++r)
+            order << model.entryAt(r).event.type + QLatin1Char('@') + QString::number(t0.msecsTo(model.entryAt(r).firstSeen));
+        QCOMPARE(order, (QStringList{"store-switch@200", "+switch-master@1000", "store-switch@1050", "failover-done@1100"}));
+        QStringList timelineOrder;
+        for (const TimelineEntry &e : timeline.entries())
+            timelineOrder << e.event.type + QLatin1Char('@') + QString::number(t0.msecsTo(e.firstSeen));
+        QCOMPARE(timelineOrder, order);
+        // A later copy of the switch from another sentinel still merges into its row.
+        feed(timeline, model, parsed("+switch-master", SwitchMaster, 26380, t0.addMSecs(1900)));
+        QCOMPARE(model.rowCount(), 4);
+        QCOMPARE(text(model, 1, EventModel::SeenByColumn), QStringLiteral("2 sentinels"));
     }
 
     void modelCapacity()
@@ -380,7 +417,9 @@ private Q_SLOTS:
         feed(timeline, model, parsed("+new-epoch", "5", 26379, t0.addMSecs(2)));
         feed(timeline, model, parsed("+vote-for-leader", "a1b2c3 5", 26379, t0.addMSecs(3)));
         feed(timeline, model, parsed("+switch-master", SwitchMaster, 26379, t0.addMSecs(4)));
-        feed(timeline, model, localEvent("events-lost", "Event stream lost"));
+        SentinelEvent lost = localEvent("events-lost", "Event stream lost");
+        lost.at = t0.addMSecs(4);
+        feed(timeline, model, lost);
         QCOMPARE(proxy.rowCount(), 6);
 
         EventFilter filter;

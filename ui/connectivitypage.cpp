@@ -300,7 +300,7 @@ void ConnectivityPage::addSwitches(const QList<sdcore::StoreSwitch> &switches, c
         if (m_monitor) {
             m_monitor->addLocalEvent(QStringLiteral("store-switch"),
                                      tr("Session store (%1): %2 → %3").arg(source, s.fromName, s.toName),
-                                     sdcore::SentinelEvent::Severity::Warning);
+                                     sdcore::SentinelEvent::Severity::Warning, s.at);
         }
     }
 }

@@ -169,17 +169,30 @@ void EventModel::applyUpdate(const TimelineEntry &entry, bool isNew)
         Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
         return;
     }
-    // Timeline ids increase; an unknown id below the last row's belongs to an entry this model
-    // no longer holds. An unknown id above it is new even if the signal said otherwise (its
-    // "new" notification was missed), and goes at the bottom.
-    if (!m_rows.empty() && entry.id < m_rows.back().id)
+    // Rows are in the order events happened, as in the timeline. An unknown entry older than
+    // every row held belongs to what this model dropped; any other goes where its time puts it
+    // (at the bottom nearly always: only an event observed late lands higher up).
+    if (int(m_rows.size()) >= m_capacity && !m_rows.empty() && entry.firstSeen < m_rows.front().firstSeen)
         return;
     if (int(m_rows.size()) >= m_capacity)
         dropOldest(int(m_rows.size()) - m_capacity + 1);
-    const int row = int(m_rows.size());
+    int row = int(m_rows.size());
+    while (row > 0 && m_rows[size_t(row - 1)].firstSeen > entry.firstSeen)
+        --row;
     beginInsertRows(QModelIndex(), row, row);
-    m_rows.push_back(entry);
-    m_positionById.insert(entry.id, m_firstPosition + row);
+    m_rows.insert(m_rows.begin() + row, entry);
+    if (row == int(m_rows.size()) - 1) {
+        m_positionById.insert(entry.id, m_firstPosition + row);
+    } else {
+        const qint64 first = m_firstPosition;
+        reindex();
+        // reindex() numbers from 0; keep the running offset the ids were counted from.
+        if (first != 0) {
+            for (auto it = m_positionById.begin(); it != m_positionById.end(); ++it)
+                it.value() += first;
+            m_firstPosition = first;
+        }
+    }
     endInsertRows();
 }
 
