@@ -66,12 +66,13 @@ const QList<CommandSpec> &commandSpecs()
          "  sessions stats --url URL [--prefix P] [--replica] [--rate KEYS/S] [--json]\n"
          "         Count the sessions: TTL and size histograms, total bytes (SCAN, never KEYS).\n"},
         {"sessions list", true, {"prefix", "match", "limit", "replica", "rate"},
-         "  sessions list --url URL [--prefix P] [--match GLOB] [--limit N] [--replica] [--json]\n"
+         "  sessions list --url URL [--prefix P] [--match GLOB] [--limit N] [--replica] [--rate KEYS/S]\n"
+         "                [--json]\n"
          "         One session per line: id, TTL, size, type, user (--json: one object per line).\n"
          "         Ids are printed in their printable form (\\\\ for a backslash, \\xNN for other\n"
          "         bytes); show and delete accept them back as printed.\n"},
         {"sessions show", true, {"prefix", "whole", "replica"},
-         "  sessions show --url URL ID [--prefix P] [--whole] [--json]\n"
+         "  sessions show --url URL ID [--prefix P] [--whole] [--replica] [--json]\n"
          "         The decoded session. ID is a session id or a full key, taken literally, or the\n"
          "         browser's cookie (connect.sid=s%3A<id>.<signature>). --whole prints the whole\n"
          "         value however large (otherwise the first 64 KiB).\n"},

@@ -115,11 +115,8 @@ QString nodeLine(const char *what, const RedisNodeState &n)
                        .arg(n.up ? QStringLiteral("up") : QStringLiteral("DOWN"));
     if (n.up) {
         line += QStringLiteral("  %1  rtt %2 ms  clients %3  mem %4  ops/s %5")
-                    .arg(n.role)
-                    .arg(n.rttMs, 0, 'f', 2)
-                    .arg(n.connectedClients)
-                    .arg(QLocale::c().formattedDataSize(n.usedMemory))
-                    .arg(n.opsPerSec);
+                    .arg(n.role, QString::number(n.rttMs, 'f', 2), QString::number(n.connectedClients),
+                         QLocale::c().formattedDataSize(n.usedMemory), QString::number(n.opsPerSec));
         if (n.lagBytes >= 0)
             line += QStringLiteral("  lag %1 B / %2 s").arg(n.lagBytes).arg(n.lagSeconds);
         if (!n.masterLinkStatus.isEmpty())
@@ -165,12 +162,12 @@ int runStatus(const QCommandLineParser &parser)
     for (const RedisNodeState &r : s.replicas)
         lines << nodeLine("replica", r);
     for (const SentinelState &st : s.sentinels) {
+        // One arg() call for the texts: a server's reason may hold "%1" itself.
         lines << QStringLiteral("  sentinel %1  %2%3")
-                     .arg(st.address.toString(), -21)
-                     .arg(st.up ? QStringLiteral("up  rtt %1 ms").arg(st.rttMs, 0, 'f', 2)
-                                : QStringLiteral("DOWN  %1").arg(st.reason))
-                     .arg(st.flags.isEmpty() ? QString()
-                                             : QStringLiteral("  [%1]").arg(st.flags.join(QLatin1Char(','))));
+                     .arg(st.address.toString().leftJustified(21),
+                          st.up ? QStringLiteral("up  rtt %1 ms").arg(st.rttMs, 0, 'f', 2)
+                                : QStringLiteral("DOWN  ") + st.reason,
+                          st.flags.isEmpty() ? QString() : QStringLiteral("  [%1]").arg(st.flags.join(QLatin1Char(','))));
     }
     if (s.hasMaster && s.master.up)
         lines << QStringLiteral("  keys in db %1: %2").arg(target.url.db()).arg(s.master.keys);

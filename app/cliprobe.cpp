@@ -47,10 +47,10 @@ int runProbe(const QCommandLineParser &parser)
     }
     for (const ProbeTier &tier : report.tiers) {
         out() << tier.name << "  " << tier.target << "  "
-              << (tier.ok ? QStringLiteral("OK") : QStringLiteral("FAILED: %1").arg(tier.error)) << "\n";
+              << (tier.ok ? QStringLiteral("OK") : QStringLiteral("FAILED: ") + safe(tier.error)) << "\n";
         for (const ProbeStep &s : tier.steps) {
             out() << "    " << (s.ok ? "ok  " : "FAIL") << "  " << s.name.leftJustified(8) << " "
-                  << QString::number(s.ms, 'f', 2).rightJustified(8) << " ms  " << s.detail << "\n";
+                  << QString::number(s.ms, 'f', 2).rightJustified(8) << " ms  " << safe(s.detail) << "\n";
         }
         if (tier.leftKey)
             out() << "    a probe key could not be removed; it expires within 30 s\n";
@@ -64,7 +64,7 @@ int runProbe(const QCommandLineParser &parser)
         }
     }
     for (const StoreSwitch &s : report.switches)
-        out() << "Switch " << s.fromName << " -> " << s.toName << ": " << s.reason << "\n";
+        out() << "Switch " << s.fromName << " -> " << s.toName << ": " << safe(s.reason) << "\n";
     out() << (report.verdict() == 0 ? "Verdict: the first tier serves sessions.\n"
               : report.verdict() == 1 ? "Verdict: only a fallback tier serves sessions.\n"
                                       : "Verdict: no Redis tier serves sessions (the apps would fall back to memory).\n");
@@ -102,7 +102,7 @@ int runRealDrill(const QCommandLineParser &parser)
     err().flush();
     if (Status s = cluster.startSentinelCluster(); !s) {
         if (!g_interrupted.load())
-            err() << "sessiondeck-cli: " << s.errorMessage() << "\n";
+            err() << "sessiondeck-cli: " << safe(s.errorMessage()) << "\n";
         return finish(ExitUnreachable);
     }
     RealDrillOptions options;
@@ -130,7 +130,7 @@ int runRealDrill(const QCommandLineParser &parser)
                   << " -> " << sw.toName << ": " << sw.reason << "\n";
         }
         if (!r.error.isEmpty())
-            out() << "Drill: " << r.error << "\n";
+            out() << "Drill: " << safe(r.error) << "\n";
         out().flush();
     }
     return finish(r.error.isEmpty() && r.failed == 0 ? ExitOk : ExitUnreachable);

@@ -297,7 +297,10 @@ int runShow(const QCommandLineParser &parser, const QStringList &ids)
         else if (s->kind == DecodedSession::Kind::Text)
             body = QString::fromUtf8(s->raw);
     }
-    out() << "\n" << KeyText::terminalSafe(body, true) << "\n";
+    // Line breaks stay only where SessionDeck made them (indented JSON, whose strings are
+    // escaped, and the hex dump); a text value or a hash field cannot start a line of its own.
+    const bool ownLines = json || s->kind == DecodedSession::Kind::Binary;
+    out() << "\n" << KeyText::terminalSafe(body, ownLines) << "\n";
     out().flush();
     return ExitOk;
 }
@@ -360,9 +363,8 @@ int runDelete(const QCommandLineParser &parser, const QStringList &inputs)
                                   QStringLiteral("the keys matching '%1' are not the ones the dry run counted (%2 now, "
                                                  "%3 then: keys were added, removed or replaced); nothing was deleted: "
                                                  "run --dry-run again and check what changed")
-                                      .arg(KeyText::printable(pattern))
-                                      .arg(request.requested)
-                                      .arg(expect.section(QLatin1Char(':'), 0, 0))));
+                                      .arg(KeyText::printable(pattern), QString::number(request.requested),
+                                           expect.section(QLatin1Char(':'), 0, 0))));
         }
     } else {
         QList<ResolvedKey> resolved;
@@ -430,15 +432,24 @@ int runDelete(const QCommandLineParser &parser, const QStringList &inputs)
             out() << "To delete exactly these " << request.requested << " keys (refused if any key was added, removed or "
                   << "replaced since): run it again with --yes --expect " << request.fingerprint() << " instead of --dry-run\n";
         }
+    } else if (!request.keys.isEmpty() && r.auditOp.isEmpty()) {
+        out() << "Nothing deleted on " << r.node.toString() << ": " << safe(r.error) << "\n";
     } else if (!request.keys.isEmpty()) {
         out() << "Deleted " << r.deleted << " of " << r.requested << " key" << (r.requested == 1 ? "" : "s");
         if (byPattern)
             out() << " matching '" << KeyText::printable(pattern) << "'";
         out() << " on " << r.node.toString();
-        if (!r.error.isEmpty())
-            out() << " (stopped: " << safe(r.error) << ")";
-        out() << ":\n";
-        printKeys(r.keys, args.prefix, 20);
+        if (!r.error.isEmpty()) {
+            // Which keys went before it stopped is the audit log's to say (one entry a batch).
+            out() << " (stopped: " << safe(r.error) << "); the audit log lists the keys deleted\n";
+        } else {
+            out() << ":\n";
+            printKeys(r.keys, args.prefix, 20);
+            if (r.deleted < r.requested) {
+                out() << (r.requested - r.deleted) << " of them " << (r.requested - r.deleted == 1 ? "was" : "were")
+                      << " already gone (expired or deleted meanwhile)\n";
+            }
+        }
         if (r.alsoMatching > 0) {
             out() << r.alsoMatching << " key" << (r.alsoMatching == 1 ? "" : "s")
                   << " created since the count also match now; left as they are\n";
@@ -447,7 +458,8 @@ int runDelete(const QCommandLineParser &parser, const QStringList &inputs)
             out() << "Recorded in the audit log " << AuditLog::defaultPath() << " (op " << r.auditOp << ")\n";
     }
     out().flush();
-    if (!r.complete && !dryRun && !request.keys.isEmpty() && r.error != QStringLiteral("cancelled"))
+    if (!r.complete && !dryRun && !request.keys.isEmpty() && r.error != QStringLiteral("cancelled")
+        && !r.auditOp.isEmpty())
         err() << "sessiondeck-cli: " << safe(r.error) << "\n";
     if (!missing.isEmpty())
         return ExitUnreachable;

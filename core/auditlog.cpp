@@ -43,13 +43,24 @@ Status appendLine(const QString &path, QJsonObject entry)
         QFile::setPermissions(folder, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
     }
     const QByteArray native = QFile::encodeName(path);
-    const int fd = ::open(native.constData(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+    // Never through a symbolic link: the log would be appended to (and made 0600) wherever it
+    // points.
+    const int fd = ::open(native.constData(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (fd < 0) {
-        return makeError(ErrorKind::Io, QStringLiteral("cannot write the audit log %1: %2")
-                                            .arg(path, QString::fromLocal8Bit(std::strerror(errno))));
+        const int saved = errno;
+        return makeError(ErrorKind::Io, saved == ELOOP
+                                            ? QStringLiteral("cannot write the audit log %1: it is a symbolic link "
+                                                             "(SessionDeck writes only to a file of its own there)")
+                                                  .arg(path)
+                                            : QStringLiteral("cannot write the audit log %1: %2")
+                                                  .arg(path, QString::fromLocal8Bit(std::strerror(saved))));
     }
     struct stat st{};
-    if (::fstat(fd, &st) == 0 && (st.st_mode & 0077) != 0)
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        ::close(fd);
+        return makeError(ErrorKind::Io, QStringLiteral("cannot write the audit log %1: it is not a regular file").arg(path));
+    }
+    if ((st.st_mode & 0077) != 0)
         ::fchmod(fd, 0600);
     qsizetype written = 0;
     while (written < line.size()) {

@@ -1,5 +1,6 @@
 #include "logging.h"
 
+#include "keytext.h"
 #include "logbuffer.h"
 
 #include <QDir>
@@ -10,6 +11,7 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <mutex>
 
@@ -32,6 +34,42 @@ protected:
         LogBuffer::instance().append(int(msg.level), line);
     }
     void flush_() override {}
+};
+
+// Log messages quote what servers said (event payloads, error replies): their control
+// characters are escaped before any sink writes them, so a hostile server cannot forge log
+// lines or drive the terminal that shows stderr.
+class SafeTextSink final : public spdlog::sinks::base_sink<std::mutex>
+{
+public:
+    explicit SafeTextSink(spdlog::sink_ptr inner) : m_inner(std::move(inner)) {}
+
+protected:
+    void sink_it_(const spdlog::details::log_msg &msg) override
+    {
+        const bool clean = std::none_of(msg.payload.begin(), msg.payload.end(), [](char c) {
+            const auto u = static_cast<unsigned char>(c);
+            return u < 0x20 || u == 0x7f || u >= 0x80;
+        });
+        if (clean) {
+            m_inner->log(msg);
+            return;
+        }
+        const std::string safe =
+            KeyText::terminalSafe(QString::fromUtf8(msg.payload.data(), qsizetype(msg.payload.size()))).toStdString();
+        spdlog::details::log_msg copy = msg;
+        copy.payload = spdlog::string_view_t(safe.data(), safe.size());
+        m_inner->log(copy);
+    }
+    void flush_() override { m_inner->flush(); }
+    void set_pattern_(const std::string &pattern) override { m_inner->set_pattern(pattern); }
+    void set_formatter_(std::unique_ptr<spdlog::formatter> formatter) override
+    {
+        m_inner->set_formatter(std::move(formatter));
+    }
+
+private:
+    spdlog::sink_ptr m_inner;
 };
 
 } // namespace
@@ -78,6 +116,8 @@ Status Logging::setup(const LogOptions &options)
                          path.toLocal8Bit().constData(), e.what());
         }
     }
+    for (spdlog::sink_ptr &sink : sinks)
+        sink = std::make_shared<SafeTextSink>(sink);
     auto logger = std::make_shared<spdlog::logger>("sessiondeck", sinks.begin(), sinks.end());
     logger->set_level(level);
     logger->set_pattern("%Y-%m-%d %H:%M:%S.%e %^%-5l%$ [%t] %v");

@@ -30,10 +30,9 @@ QString ResolvedKey::ambiguityMessage() const
     QStringList names;
     for (const KeyReading &r : ambiguous)
         names << QStringLiteral("%1 (%2)").arg(KeyText::printable(r.key), r.describe());
+    // One arg() call: text from the user or the server may hold "%1" itself.
     return QStringLiteral("'%1' names %2 existing keys: %3; nothing done: give the full key of the one meant")
-        .arg(KeyText::terminalSafe(input))
-        .arg(ambiguous.size())
-        .arg(names.join(QStringLiteral(" and ")));
+        .arg(KeyText::terminalSafe(input), QString::number(ambiguous.size()), names.join(QStringLiteral(" and ")));
 }
 
 bool SessionKeyResolver::looksLikeCookie(const QString &input)
@@ -57,7 +56,8 @@ QList<KeyReading> SessionKeyResolver::readings(const QString &input, const QByte
     QList<KeyReading> out;
     QSet<QByteArray> seen;
     const auto add = [&](KeyReading::Kind kind, const QByteArray &key) {
-        if (key.isEmpty() || key == prefix || seen.contains(key))
+        // The key that is the prefix alone is reachable as a full key, never as an empty id.
+        if (key.isEmpty() || (key == prefix && kind == KeyReading::Kind::Id) || seen.contains(key))
             return;
         seen.insert(key);
         out << KeyReading{kind, key};
@@ -70,9 +70,14 @@ QList<KeyReading> SessionKeyResolver::readings(const QString &input, const QByte
     };
     // A backslash only ever appears in a printed form as "\\" or "\xNN": such an argument is
     // read as that form (every key is reachable through it, a backslash of its own included).
+    // Only exactly what printable() makes counts ("lit\x41" is not: `list` prints "litA"), so
+    // escapes that `list` never prints are taken literally.
     std::optional<QByteArray> printed;
-    if (input.contains(QLatin1Char('\\')))
+    if (input.contains(QLatin1Char('\\'))) {
         printed = KeyText::fromPrintable(input);
+        if (printed && KeyText::printable(*printed) != input)
+            printed.reset();
+    }
     if (printed)
         literal(*printed, true);
     else

@@ -6,9 +6,11 @@
 // Rules a change must keep:
 // - An argument is first taken literally: as a full key when it starts with the prefix, and as
 //   an id under the prefix. Nothing is trimmed, unquoted or percent-decoded for that reading.
-// - An argument with escapes in the printable form (KeyText::printable, what `sessions list`
-//   prints: "\\" and "\xNN") is read as that form instead, so whatever `list` printed is
-//   accepted back and names that one key (a key with a backslash of its own prints as "\\").
+// - An argument that is exactly the printable form of a key with escapes (KeyText::printable,
+//   what `sessions list` prints: "\\" and "\xNN") is read as that form instead, so whatever
+//   `list` printed is accepted back and names that one key; every key is reachable that way (a
+//   key with a backslash of its own prints as "\\"). Escapes `list` would not print ("\x41"
+//   for "A") are taken literally.
 // - It is read as a browser cookie (connect.sid=…, a Cookie:/Set-Cookie: header,
 //   s%3A<id>.<signature>, s:<id>.<signature>) only when it has a cookie's form.
 // - resolve() asks the server which readings name an existing key: exactly one wins; when two

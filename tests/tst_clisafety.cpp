@@ -9,6 +9,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -149,6 +150,25 @@ private Q_SLOTS:
         QVERIFY(!exists("sess:cookie1"));
         QVERIFY2(r.out.contains("sess:cookie1"), r.out.constData());
         QVERIFY(exists("sess:aA") && exists("sess:sp"));
+
+        // An escape `list` would never print is taken literally: "lit\x41" is not "litA".
+        set("sess:lit\\x41");
+        set("sess:litA");
+        r = cli({"sessions", "delete", "--url", url(), "lit\\x41"});
+        QCOMPARE(r.code, 0);
+        QVERIFY(!exists("sess:lit\\x41"));
+        QVERIFY(exists("sess:litA"));
+        // The key that is the prefix alone is reachable as a full key.
+        set("sess:");
+        r = cli({"sessions", "delete", "--url", url(), "sess:"});
+        QCOMPARE(r.code, 0);
+        QVERIFY(!exists("sess:"));
+        // Text from the argument is never read as a format: "%3A" stays itself in messages.
+        set("sess:s%3Apid.sig");
+        set("sess:pid");
+        r = cli({"sessions", "show", "--url", url(), "s%3Apid.sig"});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains("'s%3Apid.sig' names 2 existing keys"), r.err.constData());
     }
 
     // Item 2: what `list` prints is injective and accepted back by show and delete.
@@ -435,6 +455,30 @@ private Q_SLOTS:
         QCOMPARE(int(st.st_mode & 0777), 0600);
     }
 
+    // An audit log that is a symbolic link is not written through: nothing is deleted.
+    void symlinkedAuditLogRefusesTheDelete()
+    {
+        set("sess:victim1");
+        QFile::remove(auditPath());
+        QDir().mkpath(QFileInfo(auditPath()).path());
+        const QString target = m_home.filePath("precious.txt");
+        QFile t(target);
+        QVERIFY(t.open(QIODevice::WriteOnly));
+        t.write("precious config\n");
+        t.close();
+        QFile::setPermissions(target, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadGroup | QFileDevice::ReadOther);
+        QVERIFY(QFile::link(target, auditPath()));
+        const Run r = cli({"sessions", "delete", "--url", url(), "victim1"});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.out.contains("Nothing deleted") && r.out.contains("symbolic link"), r.out.constData());
+        QVERIFY(exists("sess:victim1"));
+        QFile back(target);
+        QVERIFY(back.open(QIODevice::ReadOnly));
+        QCOMPARE(back.readAll(), QByteArray("precious config\n"));
+        QVERIFY(QFile::permissions(target) & QFileDevice::ReadOther);
+        QFile::remove(auditPath());
+    }
+
     // Item 7: no password in what the server says back.
     void passwordIsNotEchoed()
     {
@@ -515,6 +559,23 @@ private Q_SLOTS:
         QCOMPARE(show.code, 0);
         QVERIFY(!show.out.contains('\x1b'));
         QVERIFY2(show.out.contains("mallory\\x0avictim-session-id"), show.out.constData());
+        // Nor can a hash's fields or a text value start a line of their own.
+        QVERIFY(m_conn->command(Command{"HSET", "sess:eh2", "ok", "line1\nKey:     sess:forged", "f\nFAKE", "1"}));
+        set("sess:text", "plain text\n\nKey:     sess:forged-too");
+        for (const char *id : {"eh2", "text"}) {
+            const Run r = cli({"sessions", "show", "--url", url(), id});
+            QCOMPARE(r.code, 0);
+            for (const QByteArray &line : r.out.split('\n'))
+                QVERIFY2(!line.startsWith("Key:     sess:forged") && !line.startsWith("FAKE"), r.out.constData());
+        }
+        // Nor what a server says in a probe.
+        FakeRedis hostile([](const QList<QByteArray> &) -> QByteArray {
+            return "-ERR \x1b[31mred\x1b]0;title\x07 \xe2\x80\xae evil\r\n";
+        });
+        const Run probe = cli({"probe", "--url", QStringLiteral("redis://127.0.0.1:%1").arg(hostile.port())});
+        QVERIFY(!probe.out.contains('\x1b') && !probe.err.contains('\x1b') && !probe.out.contains('\x07'));
+        QVERIFY(!probe.out.contains("\xe2\x80\xae") && !probe.err.contains("\xe2\x80\xae"));
+        QVERIFY2(probe.out.contains("\\x1b[31mred"), probe.out.constData());
         // JSON stays exact.
         const Run json = cli({"sessions", "list", "--json", "--match", "mallory", "--url", url()});
         QCOMPARE(QJsonDocument::fromJson(json.out.trimmed()).object().value("user").toString(),

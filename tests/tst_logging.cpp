@@ -47,6 +47,8 @@ private Q_SLOTS:
         QVERIFY(url);
         spdlog::info("connecting to {}", url->toString().toStdString());
         spdlog::debug("a debug line");
+        // What a server sent, quoted in a log line, cannot forge lines or reach the terminal.
+        spdlog::warn("malformed event: {}", "x\nFAKE 12:00:00 +odown forged\x1b[2K\x1b[1A");
         spdlog::trace("a trace line that must not appear");
         spdlog::default_logger()->flush();
 
@@ -57,6 +59,9 @@ private Q_SLOTS:
         QVERIFY(text.contains("a debug line"));
         QVERIFY(!text.contains("trace line"));
         QVERIFY(!text.contains("Zq9-distinctive-pw"));
+        QVERIFY(!text.contains('\x1b'));
+        QVERIFY(!text.contains("\nFAKE"));
+        QVERIFY(text.contains("malformed event: x\\x0aFAKE 12:00:00 +odown forged\\x1b[2K"));
 
         const auto lines = LogBuffer::instance().linesSince(0);
         bool found = false;
