@@ -150,12 +150,10 @@ int runStatus(const QCommandLineParser &parser)
     lines << QStringLiteral("%1: %2").arg(target.url.toString(), healthName(s.health).toUpper());
     for (const QString &p : s.problems)
         lines << QStringLiteral("  ! %1").arg(p);
-    if (s.sentinelManaged) {
+    if (s.sentinelManaged && !s.masterNameUnknown) {
         lines << QStringLiteral("  master group '%1', quorum %2 (%3), asked sentinel %4")
-                     .arg(s.masterName)
-                     .arg(s.quorum)
-                     .arg(s.quorumText.isEmpty() ? QStringLiteral("?") : s.quorumText,
-                          s.answeredBy.toString());
+                     .arg(s.masterName, s.quorum < 0 ? QStringLiteral("?") : QString::number(s.quorum),
+                          s.quorumText.isEmpty() ? QStringLiteral("?") : s.quorumText, s.answeredBy.toString());
     }
     if (s.hasMaster)
         lines << nodeLine("master", s.master);

@@ -154,6 +154,7 @@ RedisNodeState ClusterPoller::pollNode(const HostPort &address, const RedisUrl &
     RedisConnection *conn = ping(key, url, false, deadline, &n.rttMs, &error);
     if (!conn) {
         n.reason = error.message;
+        n.failure = error.kind;
         return n;
     }
     conn->setCommandTimeout(qMax(MinTimeoutMs, timeoutFor(deadline)));
@@ -198,6 +199,7 @@ SentinelState ClusterPoller::pollSentinel(const HostPort &address, const QDeadli
     url.setTls(m_url.tls());
     if (!ping(key, url, true, deadline, &s.rttMs, &error)) {
         s.reason = error.message;
+        s.failure = error.kind;
         return s;
     }
     s.up = true;
@@ -265,6 +267,8 @@ void ClusterPoller::pollSentinelManaged(ClusterSnapshot &s, const QDeadlineTimer
     s.masterName = m_url.masterName();
     std::optional<SentinelTopology> topology;
     QStringList tried;
+    int notMonitored = 0;
+    QStringList monitored;
     // The sentinel used last time first; on a failure, each known sentinel once.
     for (int attempt = 0; attempt < 2 && !topology; ++attempt) {
         if (!m_sentinel || m_sentinel->isBroken()) {
@@ -280,6 +284,7 @@ void ClusterPoller::pollSentinelManaged(ClusterSnapshot &s, const QDeadlineTimer
             tried << why;
             if (!client) {
                 s.error = client.errorMessage();
+                s.errorKind = client.error().kind;
                 break;
             }
             m_sentinel.emplace(std::move(*client));
@@ -294,12 +299,33 @@ void ClusterPoller::pollSentinelManaged(ClusterSnapshot &s, const QDeadlineTimer
         s.error = t.errorMessage();
         if (t.error().kind == ErrorKind::NotFound) {
             // This sentinel does not know the name; another one might (a misconfigured one).
+            ++notMonitored;
+            if (monitored.isEmpty()) {
+                if (auto masters = m_sentinel->masters()) {
+                    for (const SentinelMasterInfo &m : std::as_const(*masters))
+                        monitored << m.name;
+                }
+            }
             m_sentinel.reset();
             continue;
         }
         if (!t.error().isConnectionFailure())
             break;
         m_sentinel.reset();
+    }
+    if (!topology && notMonitored > 0 && notMonitored == tried.size()) {
+        // Every sentinel that answered said the same: say it once, with what would work.
+        s.masterNameUnknown = true;
+        s.monitoredNames = monitored;
+        s.error = monitored.isEmpty()
+                      ? QStringLiteral("The sentinels monitor no master named '%1' (they monitor none at all)")
+                            .arg(m_url.masterName())
+                      : QStringLiteral("The sentinels monitor no master named '%1'; they monitor %2: put that name "
+                                       "after '#' in the URL")
+                            .arg(m_url.masterName(), monitored.join(QStringLiteral(", ")));
+        for (const HostPort &address : std::as_const(m_knownSentinels))
+            s.sentinels << pollSentinel(address, deadline);
+        return;
     }
     if (!topology) {
         if (!tried.isEmpty())
@@ -384,6 +410,7 @@ void ClusterPoller::pollPlain(ClusterSnapshot &s, const QDeadlineTimer &deadline
     s.master = pollNode(address, m_url, deadline, &infoText);
     if (!s.master.up) {
         s.error = s.master.reason;
+        s.errorKind = s.master.failure;
         return;
     }
     // The replicas the node itself lists, reached with the URL's credentials.

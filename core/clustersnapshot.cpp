@@ -26,10 +26,30 @@ const RedisNodeState *ClusterSnapshot::node(const HostPort &address) const
     return nullptr;
 }
 
+QString ClusterSnapshot::authProblem() const
+{
+    const auto isAuth = [](ErrorKind k) { return k == ErrorKind::AuthFailed || k == ErrorKind::NoAuth; };
+    if (hasMaster && !master.up && isAuth(master.failure))
+        return master.reason;
+    for (const SentinelState &s : sentinels) {
+        if (!s.up && isAuth(s.failure))
+            return s.reason;
+    }
+    if (isAuth(errorKind))
+        return error;
+    return {};
+}
+
 void ClusterSnapshot::evaluate()
 {
     problems.clear();
     bool critical = false;
+    if (masterNameUnknown) {
+        // One problem, said once: nothing else (quorum, roles) means anything without a master.
+        problems << error;
+        health = Health::Critical;
+        return;
+    }
     if (!hasMaster) {
         critical = true;
         problems << (error.isEmpty() ? QStringLiteral("No master known") : error);
@@ -128,6 +148,10 @@ QJsonObject ClusterSnapshot::toJson() const
     o.insert("sentinels", ss);
     if (sentinelManaged) {
         o.insert("master_name", masterName);
+        if (masterNameUnknown) {
+            o.insert("master_name_unknown", true);
+            o.insert("monitored_names", QJsonArray::fromStringList(monitoredNames));
+        }
         o.insert("quorum", quorum);
         o.insert("quorum_ok", quorumOk);
         o.insert("quorum_text", quorumText);

@@ -23,6 +23,7 @@ struct RedisNodeState
     HostPort address;
     bool up = false;
     QString reason;             // why it is down, or a warning while up
+    ErrorKind failure = ErrorKind::None;   // what kind of failure `reason` describes
     QString role;               // as the node reports it ("master", "slave"), else Sentinel's view
     QStringList flags;          // Sentinel's flags for it: s_down, o_down, disconnected, …
     QString version;
@@ -48,6 +49,7 @@ struct SentinelState
     QString runId;
     bool up = false;
     QString reason;
+    ErrorKind failure = ErrorKind::None;
     double rttMs = -1;
     QStringList flags;
     qint64 lastOkPingMs = -1;   // as another sentinel sees it
@@ -95,6 +97,15 @@ struct ClusterSnapshot
     bool quorumOk = false;
     QString quorumText;           // CKQUORUM's answer
     QString error;                // nothing could be reached: why
+    ErrorKind errorKind = ErrorKind::None;
+    // The sentinels answered but monitor no master by masterName; the names they do monitor.
+    bool masterNameUnknown = false;
+    // A server or sentinel refused the connection's credentials (NOAUTH, WRONGPASS): its words,
+    // else "". The user is to be asked for the password again.
+    QString authProblem() const;
+    // A master answered in this snapshot: the connection works.
+    bool reachedMaster() const { return hasMaster && master.up; }
+    QStringList monitoredNames;
 
     PubSubState pubsub;
     AccessState access;

@@ -128,6 +128,7 @@ void Workspace::setPassword(int index, const QString &password, PasswordStorage 
         keychain::remove(keychainKey(entry), this, {});
     entry.url.setPassword(password);
     entry.needsPassword = !password.isEmpty();
+    entry.askedForPassword = false;   // a refusal of this one is asked about again
     entry.keychainPending = false;
     entry.passwordStorage = storage;
     storePassword(index);
@@ -282,14 +283,49 @@ void Workspace::startMonitor(int index)
         if (activeMonitor() == monitor)
             Q_EMIT snapshotUpdated(s);
         for (int i = 0; i < m_connections.size(); ++i) {
-            if (m_connections.at(i).monitor == monitor)
-                Q_EMIT healthChanged(i);
+            if (m_connections.at(i).monitor != monitor)
+                continue;
+            Q_EMIT healthChanged(i);
+            noteOutcome(i, s);
         }
     });
     monitor->start();
     applyRates();
     if (index == m_active)
         Q_EMIT activeChanged(index);
+}
+
+void Workspace::noteOutcome(int index, const ClusterSnapshot &s)
+{
+    ConnectionEntry &entry = m_connections[index];
+    if (entry.demo)
+        return;
+    if (s.reachedMaster()) {
+        if (!entry.confirmed) {
+            entry.confirmed = true;
+            save();
+        }
+        return;
+    }
+    if (const QString auth = s.authProblem(); !auth.isEmpty()) {
+        if (!entry.askedForPassword) {
+            entry.askedForPassword = true;
+            Q_EMIT passwordRejected(index, auth);
+        }
+        return;
+    }
+    if (!entry.confirmed && !entry.askedToKeep) {
+        entry.askedToKeep = true;
+        Q_EMIT neverConnected(index, s.problems.isEmpty() ? s.error : s.problems.first());
+    }
+}
+
+void Workspace::keepConnection(int index)
+{
+    if (index < 0 || index >= m_connections.size())
+        return;
+    m_connections[index].confirmed = true;
+    save();
 }
 
 void Workspace::applyRates()
@@ -348,6 +384,8 @@ void Workspace::load()
         entry.name = settings.value(QStringLiteral("name"), defaultName(*url)).toString();
         entry.readOnly = settings.value(QStringLiteral("readOnly"), false).toBool();
         entry.production = settings.value(QStringLiteral("production"), false).toBool();
+        // Lists saved before this was recorded held connections that worked.
+        entry.confirmed = settings.value(QStringLiteral("confirmed"), true).toBool();
         entry.needsPassword = settings.value(QStringLiteral("needsPassword"), false).toBool();
         entry.passwordStorage = PasswordStorage(qBound(0, settings.value(QStringLiteral("passwordStorage"), 0).toInt(), 2));
         if (entry.passwordStorage == PasswordStorage::SettingsFile) {
@@ -384,6 +422,7 @@ void Workspace::save() const
         settings.setValue(QStringLiteral("url"), url.toString());
         settings.setValue(QStringLiteral("readOnly"), entry.readOnly);
         settings.setValue(QStringLiteral("production"), entry.production);
+        settings.setValue(QStringLiteral("confirmed"), entry.confirmed);
         settings.setValue(QStringLiteral("needsPassword"), entry.needsPassword);
         settings.setValue(QStringLiteral("passwordStorage"), int(entry.passwordStorage));
         if (entry.passwordStorage == PasswordStorage::SettingsFile && entry.url.hasPassword())

@@ -36,6 +36,11 @@ struct ConnectionEntry
     PasswordStorage passwordStorage = PasswordStorage::Session;
     bool needsPassword = false;          // the connection was given a password
     bool keychainPending = false;        // its password is being read from the keychain
+    // It reached a master once, or the user chose to keep it anyway (saved): a connection that
+    // never did is offered for removal instead of being retried at every start unasked.
+    bool confirmed = false;
+    bool askedToKeep = false;            // this session
+    bool askedForPassword = false;       // since its password was last given
     ClusterMonitor *monitor = nullptr;   // owned by the Workspace; null until first activated
 
     Health health() const
@@ -75,6 +80,8 @@ public:
     // Asks the keychain whether it works (keychainChecked follows).
     void checkKeychain();
     void removeConnection(int index);
+    // The user keeps a connection that never connected (neverConnected asked).
+    void keepConnection(int index);
     void setReadOnly(int index, bool readOnly);
     void setProduction(int index, bool production);
     void activate(int index);
@@ -100,6 +107,12 @@ Q_SIGNALS:
     // setPassword(). The connection is active but not polled until then.
     void passwordNeeded(int index);
     void keychainChecked(sdcore::Workspace::KeychainState state);
+    // A server refused the connection's credentials (`message`: its words, in SessionDeck's):
+    // ask for the password again, then call setPassword(). Once until the password is given.
+    void passwordRejected(int index, const QString &message);
+    // A connection that never reached its master failed its first poll of this session: ask
+    // whether to keep it (keepConnection) or remove it (removeConnection).
+    void neverConnected(int index, const QString &message);
     // A password could not be kept in (or read from) the keychain; it stays for this session.
     void keychainFailed(int index, const QString &message);
 
@@ -108,6 +121,9 @@ private:
     void save() const;
     void applyRates();
     void startMonitor(int index);
+    // What a poll says about a connection: it works (confirmed), its password was refused, or
+    // it never connected.
+    void noteOutcome(int index, const ClusterSnapshot &snapshot);
     void storePassword(int index);
     void readPassword(int index);
     int indexOfEntry(const RedisUrl &url) const;

@@ -173,6 +173,13 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(window.connectionStateText().contains("password"), 10000);
         m_witness.seen << window.connectionStateText();
         qInfo("wrong password: %s", qPrintable(window.connectionStateText()));
+        // The refused password is asked for again, in words that do not repeat it.
+        sdui::PasswordDialog *again = nullptr;
+        QTRY_VERIFY_WITH_TIMEOUT((again = window.findChild<sdui::PasswordDialog *>()) != nullptr, 20000);
+        for (QLabel *label : again->findChildren<QLabel *>())
+            m_witness.seen << label->text();
+        m_witness.seen << again->windowTitle();
+        again->reject();
         workspace.activate(0);
         QTRY_COMPARE_WITH_TIMEOUT(dash->tileText("health"), QStringLiteral("OK"), 20000);
 

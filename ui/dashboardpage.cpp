@@ -367,6 +367,12 @@ void DashboardPage::updateFailoverButton()
     } else if (m_monitor->failoverRunning()) {
         m_failoverButton->setEnabled(false);
         m_failoverButton->setToolTip(tr("A failover is running"));
+    } else if (const auto &last = m_monitor->lastSnapshot(); last && last->masterNameUnknown) {
+        m_failoverButton->setEnabled(false);
+        m_failoverButton->setToolTip(last->error);
+    } else if (!last || !last->hasMaster) {
+        m_failoverButton->setEnabled(false);
+        m_failoverButton->setToolTip(tr("No master known yet: nothing to fail over"));
     } else {
         m_failoverButton->setEnabled(true);
         m_failoverButton->setToolTip(tr("Ask Sentinel to promote a replica of '%1'")
@@ -418,8 +424,11 @@ void DashboardPage::showSnapshot(const sdcore::ClusterSnapshot &s)
     if (s.sentinelManaged) {
         tile(QStringLiteral("sentinels"), QStringLiteral("%1 / %2").arg(sentinelsUp).arg(s.sentinels.size()),
              sentinelsUp == s.sentinels.size() ? QColor() : Warn);
-        tile(QStringLiteral("quorum"), s.quorumOk ? tr("%1, met").arg(s.quorum) : tr("%1, NOT met").arg(s.quorum),
-             s.quorumOk ? Good : Bad);
+        if (s.quorum < 0)   // no sentinel told it (unknown master name, none reachable)
+            tile(QStringLiteral("quorum"), QStringLiteral("–"));
+        else
+            tile(QStringLiteral("quorum"), s.quorumOk ? tr("%1, met").arg(s.quorum) : tr("%1, NOT met").arg(s.quorum),
+                 s.quorumOk ? Good : Bad);
         m_tiles.value(QStringLiteral("quorum"))->setToolTip(s.quorumText);
     } else {
         tile(QStringLiteral("sentinels"), tr("none"));
@@ -458,8 +467,10 @@ void DashboardPage::showSnapshot(const sdcore::ClusterSnapshot &s)
         addNode(st.address.toString(), tr("sentinel"), st.up, st.up ? tr("up") : tr("DOWN"), st.rttMs, QString(),
                 st.up ? tr("flags %1").arg(st.flags.join(QLatin1Char(','))) : st.reason);
     }
-    if (!s.error.isEmpty() && !s.hasMaster)
-        new QTreeWidgetItem(m_topology, {tr("(unreachable)"), QString(), s.error});
+    // The reason is in the banner already; the table does not say it twice.
+    if (!s.error.isEmpty() && !s.hasMaster && !s.masterNameUnknown)
+        (new QTreeWidgetItem(m_topology, {tr("(no master)"), QString(), tr("not reachable"), QString(), QString()}))
+            ->setToolTip(2, s.error);
 
     // Replicas come and go with failovers: the lag chart shows the current ones.
     QStringList lag;

@@ -20,6 +20,7 @@
 #include <QListWidget>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QPushButton>
 #include <QPainter>
 #include <QSettings>
 #include <QStackedWidget>
@@ -125,6 +126,11 @@ MainWindow::MainWindow(sdcore::Workspace *workspace, QWidget *parent)
     connect(m_workspace, &sdcore::Workspace::passwordNeeded, this, [this](int index) {
         askForPassword(index, m_keychainNotes.value(index));
     });
+    // A refused password is asked for again, with the server's words.
+    connect(m_workspace, &sdcore::Workspace::passwordRejected, this, [this](int index, const QString &message) {
+        askForPassword(index, tr("The server refused the password: %1").arg(message));
+    });
+    connect(m_workspace, &sdcore::Workspace::neverConnected, this, &MainWindow::askToKeep);
     connect(m_workspace, &sdcore::Workspace::keychainFailed, this, [this](int index, const QString &message) {
         const QString note = tr("The keychain: %1").arg(message);
         m_keychainNotes.insert(index, note);
@@ -299,6 +305,42 @@ void MainWindow::askForConnection(const QString &urlText)
         m_workspace->activate(*index);
     });
     dialog->open();
+}
+
+void MainWindow::askToKeep(int index, const QString &message)
+{
+    if (index < 0 || index >= m_workspace->connections().size())
+        return;
+    const sdcore::ConnectionEntry &entry = m_workspace->connections().at(index);
+    // Not modal: the window stays usable while the question waits.
+    auto *box = new QMessageBox(QMessageBox::Question, tr("Keep '%1'?").arg(entry.name),
+                                tr("SessionDeck could not connect to '%1' (%2), and it has never connected:\n\n%3\n\n"
+                                   "Keep it in the list (it is retried at every start), or remove it?")
+                                    .arg(entry.name, entry.url.toString(), message),
+                                QMessageBox::NoButton, this);
+    box->setObjectName(QStringLiteral("keepConnection"));
+    QPushButton *keep = box->addButton(tr("Keep"), QMessageBox::AcceptRole);
+    keep->setObjectName(QStringLiteral("keepButton"));
+    QPushButton *remove = box->addButton(tr("Remove"), QMessageBox::DestructiveRole);
+    remove->setObjectName(QStringLiteral("removeButton"));
+    box->setDefaultButton(keep);
+    box->setWindowModality(Qt::NonModal);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    // The entry is found again by its URL: the list may change while the question is open.
+    const sdcore::RedisUrl url = entry.url;
+    connect(box, &QMessageBox::buttonClicked, this, [this, url, keep](QAbstractButton *button) {
+        const auto &connections = m_workspace->connections();
+        for (int i = 0; i < connections.size(); ++i) {
+            if (!(connections.at(i).url == url))
+                continue;
+            if (button == static_cast<QAbstractButton *>(keep))
+                m_workspace->keepConnection(i);
+            else
+                m_workspace->removeConnection(i);
+            return;
+        }
+    });
+    box->show();
 }
 
 void MainWindow::askForPassword(int index, const QString &why)

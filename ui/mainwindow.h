@@ -53,6 +53,8 @@ private:
     void connectTo(const QString &url);
     void askForConnection(const QString &urlText = {});
     void askForPassword(int index, const QString &why);
+    // A connection that never connected failed: keep it or remove it?
+    void askToKeep(int index, const QString &message);
 
     sdcore::Workspace *m_workspace;
     QStackedWidget *m_stack = nullptr;

@@ -166,7 +166,9 @@ void TimeChart::refresh(double from, double to)
     xAxis->setRange(from, to);
     syncMarkerItems();
     // From zero, with headroom so a peak is not cut by the frame or hidden by the legend.
-    yAxis->setRange(std::min(0.0, low), any && high > 0 ? high * 1.25 : 1.0);
+    // A byte axis never goes below 1 KiB: ticks of a fraction of a byte read "0 bytes".
+    const double floor = m_bytes ? 1024.0 : 1.0;
+    yAxis->setRange(std::min(0.0, low), any && high > 0 ? std::max(high * 1.25, floor) : floor);
     replot(QCustomPlot::rpQueuedReplot);
 }
 
@@ -176,7 +178,7 @@ void TimeChart::reset()
     setMarkers({});
     const double now = double(QDateTime::currentMSecsSinceEpoch()) / 1000.0;
     xAxis->setRange(now - 600, now);
-    yAxis->setRange(0, 1);
+    yAxis->setRange(0, m_bytes ? 1024 : 1);
     replot();
 }
 
