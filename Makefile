@@ -46,6 +46,13 @@ endef
 
 deps:
 	$(call install_missing,$(PACKAGES))
+	@# The apps' own session stack (express-session, connect-redis, node-redis) for the interop
+	@# tests, from the npm registry, pinned by tests/interop/package-lock.json.
+	@command -v npm >/dev/null 2>&1 || $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q nodejs npm
+	@if [ ! -d tests/interop/node_modules/connect-redis ]; then \
+	  echo "Installing the Node test peers (express-session, connect-redis, redis)"; \
+	  cd tests/interop && npm ci --no-audit --no-fund --loglevel=error; \
+	fi
 
 configure: deps
 	@if [ ! -f $(BUILD_DIR)/CMakeCache.txt ]; then \

@@ -76,15 +76,17 @@ const QList<CommandSpec> &commandSpecs()
          "         The decoded session. ID is a session id or a full key, taken literally, or the\n"
          "         browser's cookie (connect.sid=s%3A<id>.<signature>). --whole prints the whole\n"
          "         value however large (otherwise the first 64 KiB).\n"},
-        {"sessions delete", true, {"prefix", "match", "dry-run", "yes", "rate", "expect"},
-         "  sessions delete --url URL (ID... | --match GLOB) [--dry-run] [--yes] [--expect N]\n"
-         "                  [--prefix P] [--rate KEYS/S] [--json]\n"
+        {"sessions delete", true, {"prefix", "match", "user", "dry-run", "yes", "rate", "expect"},
+         "  sessions delete --url URL (ID... | --match GLOB | --user NAME) [--dry-run] [--yes]\n"
+         "                  [--expect FINGERPRINT] [--prefix P] [--rate KEYS/S] [--json]\n"
          "         Delete the given sessions, or every session whose id matches GLOB (UNLINK in\n"
          "         batches). An ID is taken literally first (a full key when it starts with the\n"
          "         prefix, else an id under it); it is read as a cookie only when it has a\n"
          "         cookie's form, and when two readings name existing keys nothing is deleted.\n"
          "         The prefix is matched literally; GLOB applies to the id after it; an empty\n"
-         "         GLOB is refused. More than one key or a pattern needs --yes: the delete then\n"
+         "         GLOB is refused. --user NAME deletes every session whose user goes by NAME\n"
+         "         (the user's id, name, email or username: log out everywhere). More than one\n"
+         "         key, a pattern or a user needs --yes: the delete then\n"
          "         removes exactly the keys its own scan matched; keys created meanwhile are\n"
          "         left and counted. To delete exactly what a --dry-run counted, pass its count\n"
          "         as --expect N: the delete refuses when N keys no longer match. Every deletion\n"
@@ -158,7 +160,7 @@ std::optional<int> checkOptions(const QCommandLineParser &parser, const QString 
                                         "tls", "cacert", "cert", "key", "sni", "insecure"};
     // A value given twice is not "the last one wins": `--match 'W9*' --match '*'` would widen a
     // delete, `--url A --url B` move it to another server.
-    static const QStringList once{"url", "match", "prefix", "expect", "timeout", "count", "seconds", "rate", "limit",
+    static const QStringList once{"url", "match", "user", "prefix", "expect", "timeout", "count", "seconds", "rate", "limit",
                                   "password-file", "cacert", "cert", "key", "sni", "log-level"};
     for (const QString &name : once) {
         if (parser.values(name).size() > 1) {

@@ -429,6 +429,7 @@ int main(int argc, char *argv[])
         {"prefix", "Session key prefix (default sess:).", "prefix"},
         {"replica", "Read from a healthy replica (Sentinel URLs)."},
         {"match", "Glob for session ids (after the prefix).", "glob"},
+        {"user", "sessions delete: every session of this user (log out everywhere).", "name"},
         {"limit", "List at most this many sessions.", "n"},
         {"dry-run", "Show what would be deleted (or failed over), do nothing."},
         {"expect", "sessions delete --match: delete only if exactly N keys match (a dry run's count).", "n"},

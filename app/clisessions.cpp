@@ -322,22 +322,28 @@ int runDelete(const QCommandLineParser &parser, const QStringList &inputs)
     if (auto code = matchArgument(parser, glob))
         return *code;
     const bool byPattern = parser.isSet(QStringLiteral("match"));
+    const bool byUser = parser.isSet(QStringLiteral("user"));
+    const QString user = parser.value(QStringLiteral("user"));
     const bool dryRun = parser.isSet(QStringLiteral("dry-run"));
     const bool yes = parser.isSet(QStringLiteral("yes"));
-    if (byPattern == !inputs.isEmpty())
-        return usage(QStringLiteral("sessions delete wants either keys or --match GLOB"));
+    if (int(byPattern) + int(byUser) + int(!inputs.isEmpty()) != 1)
+        return usage(QStringLiteral("sessions delete wants one of: keys, --match GLOB, --user NAME"));
+    if (byUser && user.isEmpty())
+        return usage(QStringLiteral("--user '' matches nobody: give the user as `sessions list` shows it (an id, a name or an email)"));
     if (dryRun && yes)
         return usage(QStringLiteral("sessions delete: --dry-run and --yes do not go together"));
     // What a dry run printed: the count and a fingerprint of the very keys ("3:1f2e…").
     const QString expect = parser.value(QStringLiteral("expect"));
     static const QRegularExpression fingerprint(QStringLiteral("^[0-9]+:[0-9a-f]{16}$"));
-    if (parser.isSet(QStringLiteral("expect")) && (!byPattern || !fingerprint.match(expect).hasMatch()))
-        return usage(QStringLiteral("--expect wants what a --match dry run printed after --expect (count:fingerprint)"));
+    if (parser.isSet(QStringLiteral("expect")) && (!(byPattern || byUser) || !fingerprint.match(expect).hasMatch()))
+        return usage(QStringLiteral("--expect wants what a --match or --user dry run printed after --expect (count:fingerprint)"));
     const QByteArray pattern = byPattern ? SessionScanner::matchPattern(args.prefix, glob) : QByteArray();
-    if (!dryRun && !yes && (byPattern || inputs.size() > 1)) {
+    if (!dryRun && !yes && (byPattern || byUser || inputs.size() > 1)) {
         return usage(byPattern ? QStringLiteral("deleting every key matching '%1' needs --yes (try --dry-run first)")
                                      .arg(KeyText::printable(pattern))
-                               : QStringLiteral("deleting %1 keys needs --yes").arg(inputs.size()));
+                     : byUser ? QStringLiteral("deleting every session of user '%1' needs --yes (try --dry-run first)")
+                                    .arg(safe(user))
+                              : QStringLiteral("deleting %1 keys needs --yes").arg(inputs.size()));
     }
     auto node = openNode(args, false);   // deletes go to the master
     if (!node)
@@ -366,6 +372,28 @@ int runDelete(const QCommandLineParser &parser, const QStringList &inputs)
                                       .arg(KeyText::printable(pattern), QString::number(request.requested),
                                            expect.section(QLatin1Char(':'), 0, 0))));
         }
+    } else if (byUser) {
+        // The scan pipelines ahead on its connection; the values are read on a second one.
+        auto reader = openNode(args, false);
+        if (!reader)
+            return fail(args.target, reader.error());
+        request = SessionDeleter::previewUser(*node->connection, *reader->connection, args.prefix, user, &g_interrupted,
+                                              {}, 10, args.keysPerSecond);
+        if (!request.complete) {
+            if (request.error == QStringLiteral("cancelled")) {
+                err() << "sessiondeck-cli: cancelled while looking for the sessions; nothing was deleted\n";
+                return ExitUnreachable;
+            }
+            return fail(args.target, makeError(ErrorKind::ServerError, request.error + QStringLiteral("; nothing was deleted")));
+        }
+        if (!dryRun && !expect.isEmpty() && request.fingerprint() != expect) {
+            return fail(args.target,
+                        makeError(ErrorKind::ServerError,
+                                  QStringLiteral("the sessions of user '%1' are not the ones the dry run found (%2 now, "
+                                                 "%3 then); nothing was deleted: run --dry-run again")
+                                      .arg(safe(user), QString::number(request.requested),
+                                           expect.section(QLatin1Char(':'), 0, 0))));
+        }
     } else {
         QList<ResolvedKey> resolved;
         if (auto code = resolveInputs(args, *node->connection, inputs, resolved))
@@ -384,7 +412,7 @@ int runDelete(const QCommandLineParser &parser, const QStringList &inputs)
         }
         request.requested = request.keys.size();
     }
-    const qint64 asked = byPattern ? request.requested : inputs.size();
+    const qint64 asked = byPattern || byUser ? request.requested : inputs.size();
     request.node = node->node;
     for (const QString &m : std::as_const(missing))
         err() << "sessiondeck-cli: no session '" << m << "' on " << node->node.toString() << "; nothing deleted for it\n";
@@ -408,7 +436,7 @@ int runDelete(const QCommandLineParser &parser, const QStringList &inputs)
                       {"missing", QJsonArray::fromStringList(missing)}};
         if (dryRun) {
             o[QStringLiteral("would_delete")] = request.requested;
-            if (byPattern)
+            if (byPattern || byUser)
                 o[QStringLiteral("expect")] = request.fingerprint();
         } else {
             o[QStringLiteral("deleted")] = r.deleted;
@@ -419,6 +447,8 @@ int runDelete(const QCommandLineParser &parser, const QStringList &inputs)
         }
         if (byPattern)
             o[QStringLiteral("pattern")] = KeyText::printable(pattern);
+        if (byUser)
+            o[QStringLiteral("user")] = user;
         if (!r.error.isEmpty())
             o[QStringLiteral("error")] = r.error;
         printJson(o);
@@ -426,9 +456,11 @@ int runDelete(const QCommandLineParser &parser, const QStringList &inputs)
         out() << "Would delete " << request.requested << " key" << (request.requested == 1 ? "" : "s");
         if (byPattern)
             out() << " matching '" << KeyText::printable(pattern) << "'";
+        if (byUser)
+            out() << " of user '" << safe(user) << "'";
         out() << " on " << r.node.toString() << ":\n";
         printKeys(request.keys, args.prefix, 20);
-        if (byPattern && request.requested > 0) {
+        if ((byPattern || byUser) && request.requested > 0) {
             out() << "To delete exactly these " << request.requested << " keys (refused if any key was added, removed or "
                   << "replaced since): run it again with --yes --expect " << request.fingerprint() << " instead of --dry-run\n";
         }
@@ -438,6 +470,8 @@ int runDelete(const QCommandLineParser &parser, const QStringList &inputs)
         out() << "Deleted " << r.deleted << " of " << r.requested << " key" << (r.requested == 1 ? "" : "s");
         if (byPattern)
             out() << " matching '" << KeyText::printable(pattern) << "'";
+        if (byUser)
+            out() << " of user '" << safe(user) << "'";
         out() << " on " << r.node.toString();
         if (!r.error.isEmpty()) {
             // Which keys went before it stopped is the audit log's to say (one entry a batch).

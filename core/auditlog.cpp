@@ -25,6 +25,8 @@ QMutex g_fileMutex;
 
 QString actionOf(const DeleteResult &r)
 {
+    if (!r.user.isEmpty())
+        return QStringLiteral("delete-user");
     return r.mode == DeleteResult::Mode::Pattern ? QStringLiteral("delete-pattern") : QStringLiteral("delete-keys");
 }
 
@@ -104,6 +106,8 @@ Result<QString> AuditLog::begin(const QString &connectionName, const DeleteResul
                   {"connection", connectionName},
                   {"node", request.node.toString()},
                   {"expected", request.requested}};
+    if (!request.user.isEmpty())
+        o[QStringLiteral("user")] = request.user;
     if (request.mode == DeleteResult::Mode::Pattern) {
         // The keys themselves follow batch by batch in the progress entries.
         o[QStringLiteral("pattern")] = KeyText::printable(request.pattern);
@@ -142,6 +146,8 @@ Status AuditLog::end(const QString &op, const QString &connectionName, const Del
                   {"requested", result.requested},
                   {"deleted", result.deleted},
                   {"complete", result.complete}};
+    if (!result.user.isEmpty())
+        o[QStringLiteral("user")] = result.user;
     if (result.mode == DeleteResult::Mode::Pattern) {
         o[QStringLiteral("pattern")] = KeyText::printable(result.pattern);
         if (result.alsoMatching >= 0)

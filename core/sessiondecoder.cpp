@@ -579,6 +579,32 @@ QString SessionDecoder::userOf(const QJsonObject &session)
     return {};
 }
 
+QStringList SessionDecoder::userIdentities(const QJsonObject &session)
+{
+    QStringList out;
+    const auto add = [&out](const QJsonValue &v) {
+        const QString text = userText(v);
+        if (!text.isEmpty() && !out.contains(text))
+            out << text;
+    };
+    for (const char *name : {"user", "userId", "user_id", "username", "email"})
+        add(session.value(QLatin1String(name)));
+    const QJsonValue passport = session.value(QLatin1String("passport"));
+    if (passport.isObject())
+        add(passport.toObject().value(QLatin1String("user")));
+    for (const char *holder : {"user", "passport"}) {
+        QJsonValue v = session.value(QLatin1String(holder));
+        if (QLatin1String(holder) == QLatin1String("passport") && v.isObject())
+            v = v.toObject().value(QLatin1String("user"));
+        if (!v.isObject())
+            continue;
+        const QJsonObject user = v.toObject();
+        for (const char *name : {"id", "email", "name", "username"})
+            add(user.value(QLatin1String(name)));
+    }
+    return out;
+}
+
 QString SessionDecoder::hexDump(const QByteArray &bytes, int maxBytes)
 {
     static const char digits[] = "0123456789abcdef";

@@ -12,6 +12,7 @@
 #include <QMetaType>
 #include <QPair>
 #include <QString>
+#include <QStringList>
 
 #include <optional>
 
@@ -71,6 +72,10 @@ public:
     // (12345678901234567890 reads 12345678901234567000): decodeString(), decodeHash() and
     // quickUser() read the number's text instead.
     static QString userOf(const QJsonObject &session);
+    // Every name the session's user goes by, in userOf()'s order: the fields userOf() reads,
+    // and id, email, name and username of a `user` or `passport.user` object. What "log this
+    // user out everywhere" matches against: {"user":{"id":3,"name":"alice3"}} is 3 and alice3.
+    static QStringList userIdentities(const QJsonObject &session);
     // Fast path for the table, called for up to millions of rows: the same as userOf() from the
     // first bytes of a JSON object, possibly cut mid-way, without building a document. A value cut
     // off at the end does not count; a syntax error gives "". Never reads past the end of `bytes`.

@@ -1,6 +1,10 @@
 #include "sessiondeleter.h"
 
 #include "scanbound.h"
+#include "sessiondecoder.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
 
 #include <QCryptographicHash>
 #include <QSet>
@@ -177,6 +181,76 @@ DeleteResult SessionDeleter::previewMatching(RedisConnection &connection, const 
     return r;
 }
 
+DeleteResult SessionDeleter::previewUser(RedisConnection &scan, RedisConnection &read, const QByteArray &prefix,
+                                         const QString &user, const std::atomic_bool *cancel,
+                                         const Progress &progress, int sampleCount, int keysPerSecond)
+{
+    QElapsedTimer clock;
+    clock.start();
+    DeleteResult r;
+    r.mode = DeleteResult::Mode::Keys;
+    r.dryRun = true;
+    r.prefix = prefix;
+    r.user = user;
+    r.node = scan.url().hosts().value(0);
+    if (user.isEmpty()) {
+        r.error = QStringLiteral("an empty user name matches nothing: give the user as the User column shows it");
+        return r;
+    }
+    ScanOptions options;
+    options.prefix = prefix;
+    options.previewBytes = 0;
+    options.keysPerSecond = keysPerSecond;
+    QString readError;
+    const ScanSummary summary = SessionScanner::scan(scan, options, cancel, [&](ScanBatch &&batch) {
+        QList<Command> commands;
+        QList<const SessionRow *> rows;
+        for (const SessionRow &row : std::as_const(batch.rows)) {
+            if (row.type == SessionRow::String)
+                commands << Command{"GET", row.key};
+            else if (row.type == SessionRow::Hash)
+                commands << Command{"HGETALL", row.key};
+            else
+                continue;
+            rows << &row;
+        }
+        auto replies = read.pipeline(commands);
+        if (!replies) {
+            readError = replies.errorMessage();
+            return false;
+        }
+        for (qsizetype i = 0; i < rows.size(); ++i) {
+            const RedisValue &v = replies->at(i);
+            QStringList names;
+            if (rows.at(i)->type == SessionRow::String && v.isBulk()) {
+                const QJsonDocument doc = QJsonDocument::fromJson(v.bytes());
+                if (doc.isObject())
+                    names = SessionDecoder::userIdentities(doc.object());
+            } else if (v.isArray()) {
+                QList<QByteArray> flat;
+                for (const RedisValue &e : v.elements())
+                    flat << e.bytes();
+                const DecodedSession d = SessionDecoder::decodeHash(rows.at(i)->key, prefix, flat);
+                if (!d.user.isEmpty())
+                    names << d.user;
+            }
+            if (!names.contains(user))
+                continue;
+            r.keys << rows.at(i)->key;
+            if (r.samples.size() < sampleCount)
+                r.samples << rows.at(i)->key;
+        }
+        if (progress)
+            progress(batch.keysSeen, batch.dbSize);
+        return true;
+    });
+    r.error = !readError.isEmpty() ? readError : summary.error;
+    r.requested = r.keys.size();
+    r.complete = r.error.isEmpty() && summary.complete;
+    r.durationMs = clock.elapsed();
+    return r;
+}
+
 DeleteResult SessionDeleter::deletePreviewed(RedisConnection &connection, const DeleteResult &preview,
                                              const std::atomic_bool *cancel, const Progress &progress,
                                              const BatchDone &batchDone, int keysPerSecond)
@@ -188,6 +262,7 @@ DeleteResult SessionDeleter::deletePreviewed(RedisConnection &connection, const 
     r.prefix = preview.prefix;
     r.glob = preview.glob;
     r.pattern = preview.pattern;
+    r.user = preview.user;
     r.samples = preview.samples;
     if (r.complete && preview.mode == DeleteResult::Mode::Pattern && !preview.pattern.isEmpty()) {
         // What matches now and was not shown: created since the preview; left alone.

@@ -25,6 +25,7 @@ struct DeleteResult
     QByteArray prefix;              // Pattern mode: the prefix and the glob on the id asked for
     QByteArray glob;
     QByteArray pattern;             // Pattern mode: the SCAN MATCH pattern they make
+    QString user;                   // a "log this user out" delete: the user asked for
     QList<QByteArray> keys;         // the keys asked for (Keys), the keys the preview matched (Pattern)
     qint64 requested = 0;           // keys asked for (Keys) or distinct keys matched (Pattern)
     qint64 deleted = 0;             // keys the server removed
@@ -63,6 +64,13 @@ public:
                                         const QByteArray &glob, const std::atomic_bool *cancel = nullptr,
                                         const Progress &progress = {}, int sampleCount = 10,
                                         int keysPerSecond = 0);
+    // The preview of "log this user out everywhere", a dry run: every session under `prefix`
+    // whose user goes by `user` (SessionDecoder::userIdentities, exact text), found by a scan on
+    // `scan` with each batch's values read whole on `read` (two connections: the scan pipelines
+    // ahead). A Keys result with `user` set.
+    static DeleteResult previewUser(RedisConnection &scan, RedisConnection &read, const QByteArray &prefix,
+                                    const QString &user, const std::atomic_bool *cancel = nullptr,
+                                    const Progress &progress = {}, int sampleCount = 10, int keysPerSecond = 0);
     // Deletes exactly `preview.keys`, then counts what matches the pattern now and was not in
     // the preview (alsoMatching); those keys are left.
     static DeleteResult deletePreviewed(RedisConnection &connection, const DeleteResult &preview,

@@ -722,6 +722,51 @@ private Q_SLOTS:
         QVERIFY2(r.err.contains("distinct keys though DBSIZE said 10"), r.err.constData());
     }
 
+    // The window's issue, "log a user out everywhere", CLI half, on sessions that express-session
+    // and connect-redis 9 wrote themselves.
+    void logsAUserOutEverywhere()
+    {
+        QVERIFY2(QFile::exists(QStringLiteral(SESSIONDECK_INTEROP_DIR "/node_modules/connect-redis")),
+                 "the Node peers are not installed: run make deps");
+        QProcess node;
+        node.setWorkingDirectory(QStringLiteral(SESSIONDECK_INTEROP_DIR));
+        node.start(QStringLiteral("node"), {"login-sessions.mjs", url(), "alice3:3", "bob:4", "alice3:3", "carol:33",
+                                            "alice:5"});
+        QVERIFY(node.waitForFinished(60000));
+        QVERIFY2(node.exitCode() == 0, node.readAllStandardError().constData());
+        QMap<QString, QStringList> sids;
+        for (const QByteArray &line : node.readAllStandardOutput().split('\n')) {
+            const QJsonObject o = QJsonDocument::fromJson(line).object();
+            if (!o.isEmpty())
+                sids[o.value("user").toString()] << o.value("sid").toString();
+        }
+        QCOMPARE(sids.value("alice3").size(), 2);
+        QCOMPARE(dbSize(), 5);
+
+        const Run dry = cli({"sessions", "delete", "--json", "--dry-run", "--user", "alice3", "--url", url()});
+        QCOMPARE(dry.code, 0);
+        const QJsonObject d = QJsonDocument::fromJson(dry.out).object();
+        QCOMPARE(d.value("would_delete").toInt(), 2);
+        QCOMPARE(cli({"sessions", "delete", "--user", "alice3", "--url", url()}).code, 64);   // needs --yes
+        const Run del = cli({"sessions", "delete", "--yes", "--expect", d.value("expect").toString(), "--user", "alice3",
+                             "--url", url()});
+        QVERIFY2(del.code == 0, del.err.constData());
+        QVERIFY2(del.out.contains("Deleted 2 of 2 keys of user 'alice3'"), del.out.constData());
+        for (const QString &sid : sids.value("alice3"))
+            QVERIFY(!exists("sess:" + sid.toUtf8()));
+        for (const char *other : {"bob", "carol", "alice"})
+            QVERIFY(exists("sess:" + sids.value(other).first().toUtf8()));
+        const QJsonObject end = audit().last();
+        QCOMPARE(end.value("action").toString(), QStringLiteral("delete-user"));
+        QCOMPARE(end.value("user").toString(), QStringLiteral("alice3"));
+        // By the id the User column shows, exactly: 4 is bob, not carol's 33.
+        const Run byId = cli({"sessions", "delete", "--yes", "--user", "4", "--url", url()});
+        QCOMPARE(byId.code, 0);
+        QVERIFY(!exists("sess:" + sids.value("bob").first().toUtf8()));
+        QVERIFY(exists("sess:" + sids.value("carol").first().toUtf8()));
+        QCOMPARE(dbSize(), 2);
+    }
+
     // Item 15: show keeps the JSON's own text and order; a hash's size is its fields.
     void showKeepsTheValuesOwnText()
     {

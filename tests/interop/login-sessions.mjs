@@ -1,0 +1,39 @@
+// The apps' own stack writes the sessions: express + express-session + connect-redis 9 on a
+// node-redis 5 client. Usage: node login-sessions.mjs REDIS_URL USER:ID [USER:ID...]
+// Logs each user in once over HTTP (a fresh session each time, as a browser would get) and
+// prints one JSON line per login: {"user":..., "id":..., "sid":..., "cookie":...}.
+import express from "express";
+import session from "express-session";
+import { RedisStore } from "connect-redis";
+import { createClient } from "redis";
+
+const [url, ...logins] = process.argv.slice(2);
+const client = createClient({ url });
+await client.connect();
+
+const app = express();
+app.use(session({
+  store: new RedisStore({ client, prefix: "sess:" }),
+  secret: "sessiondeck-interop",
+  resave: false,
+  saveUninitialized: false,
+  cookie: { maxAge: 7 * 24 * 3600 * 1000 },
+}));
+app.get("/login", (req, res) => {
+  req.session.user = { id: Number(req.query.id), name: String(req.query.name) };
+  req.session.views = 1;
+  res.json({ sid: req.sessionID });
+});
+
+const server = app.listen(0, "127.0.0.1");
+await new Promise((resolve) => server.once("listening", resolve));
+const port = server.address().port;
+for (const login of logins) {
+  const [name, id] = login.split(":");
+  const r = await fetch(`http://127.0.0.1:${port}/login?name=${encodeURIComponent(name)}&id=${id}`);
+  const body = await r.json();
+  const cookie = (r.headers.get("set-cookie") || "").split(";")[0];
+  console.log(JSON.stringify({ user: name, id: Number(id), sid: body.sid, cookie }));
+}
+server.close();
+await client.quit();
