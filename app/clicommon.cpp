@@ -91,6 +91,11 @@ const QList<CommandSpec> &commandSpecs()
          "         left and counted. To delete exactly what a --dry-run counted, pass its count\n"
          "         as --expect N: the delete refuses when N keys no longer match. Every deletion\n"
          "         is written to the audit log before its first key goes.\n"},
+        {"sessions touch", true, {"prefix", "ttl", "update-cookie"},
+         "  sessions touch --url URL ID --ttl DURATION [--update-cookie] [--prefix P] [--json]\n"
+         "         Extend or shorten one session's life (PEXPIRE; DURATION as 90s, 30m, 2h, 7d,\n"
+         "         1h30m or seconds). --update-cookie also sets its cookie.expires to match, as\n"
+         "         connect-redis writes it, only if the app did not change it meanwhile.\n"},
         {"probe", true, {"fallback", "drill", "prefix"},
          "  probe  --url URL [--fallback URL]... [--drill] [--prefix P] [--json]\n"
          "         Run the apps' session store chain (Sentinel master, fallbacks, memory) tier by\n"
@@ -160,7 +165,7 @@ std::optional<int> checkOptions(const QCommandLineParser &parser, const QString 
                                         "tls", "cacert", "cert", "key", "sni", "insecure"};
     // A value given twice is not "the last one wins": `--match 'W9*' --match '*'` would widen a
     // delete, `--url A --url B` move it to another server.
-    static const QStringList once{"url", "match", "user", "prefix", "expect", "timeout", "count", "seconds", "rate", "limit",
+    static const QStringList once{"url", "match", "user", "prefix", "expect", "ttl", "timeout", "count", "seconds", "rate", "limit",
                                   "password-file", "cacert", "cert", "key", "sni", "log-level"};
     for (const QString &name : once) {
         if (parser.values(name).size() > 1) {

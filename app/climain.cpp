@@ -430,6 +430,8 @@ int main(int argc, char *argv[])
         {"replica", "Read from a healthy replica (Sentinel URLs)."},
         {"match", "Glob for session ids (after the prefix).", "glob"},
         {"user", "sessions delete: every session of this user (log out everywhere).", "name"},
+        {"ttl", "sessions touch: the session's new time to live (90s, 30m, 2h, 7d).", "duration"},
+        {"update-cookie", "sessions touch: set the cookie's expires to match."},
         {"limit", "List at most this many sessions.", "n"},
         {"dry-run", "Show what would be deleted (or failed over), do nothing."},
         {"expect", "sessions delete --match: delete only if exactly N keys match (a dry run's count).", "n"},

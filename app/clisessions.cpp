@@ -7,6 +7,7 @@
 #include "sessionbrowser.h"
 #include "sessioncensus.h"
 #include "sessionkeyresolver.h"
+#include "sessionttl.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -500,18 +501,62 @@ int runDelete(const QCommandLineParser &parser, const QStringList &inputs)
     return dryRun || request.keys.isEmpty() || r.complete ? ExitOk : ExitUnreachable;
 }
 
+int runTouch(const QCommandLineParser &parser, const QStringList &ids)
+{
+    SessionArgs args;
+    if (auto code = parseSessionArgs(parser, args))
+        return *code;
+    if (ids.size() != 1)
+        return usage(QStringLiteral("sessions touch wants one session id, key or cookie"));
+    const auto ttl = SessionTtl::parseDuration(parser.value(QStringLiteral("ttl")));
+    if (!ttl)
+        return usage(QStringLiteral("--ttl wants a duration such as 90s, 30m, 2h, 7d or 1h30m"));
+    auto node = openNode(args, false);   // a write: the master
+    if (!node)
+        return fail(args.target, node.error());
+    QList<ResolvedKey> resolved;
+    if (auto code = resolveInputs(args, *node->connection, ids, resolved))
+        return *code;
+    const ResolvedKey &k = resolved.first();
+    if (!k.exists) {
+        return fail(args.target, makeError(ErrorKind::NotFound, QStringLiteral("no session '%1' on %2")
+                                                                    .arg(KeyText::printable(k.key), node->node.toString())));
+    }
+    auto r = SessionTtl::touch(*node->connection, k.key, *ttl, parser.isSet(QStringLiteral("update-cookie")));
+    if (!r)
+        return fail(args.target, r.error());
+    if (args.target.json) {
+        QJsonObject o{{"key", KeyText::printable(r->key)}, {"ttl_ms", r->pttlMs}, {"cookie_updated", r->cookieUpdated}};
+        if (r->cookieUpdated)
+            o[QStringLiteral("cookie_expires")] = r->expires.toString(Qt::ISODateWithMs);
+        printJson(o);
+    } else {
+        out() << "Session " << printedId(r->key, args.prefix) << " (key " << KeyText::printable(r->key) << ") now expires in "
+              << ttlText(r->pttlMs);
+        if (r->cookieUpdated)
+            out() << "; its cookie expires " << r->expires.toString(Qt::ISODateWithMs);
+        else
+            out() << "; its cookie's expires is left as it was";
+        out() << "\n";
+    }
+    out().flush();
+    return ExitOk;
+}
+
 } // namespace
 
 int runSessions(const QCommandLineParser &parser, const QStringList &arguments)
 {
     if (arguments.isEmpty())
-        return usage(QStringLiteral("sessions wants stats, list, show or delete"));
+        return usage(QStringLiteral("sessions wants stats, list, show, delete or touch"));
     const QString sub = arguments.first();
     const QStringList rest = arguments.mid(1);
     if (sub == QLatin1String("show"))
         return runShow(parser, rest);
     if (sub == QLatin1String("delete"))
         return runDelete(parser, rest);
+    if (sub == QLatin1String("touch"))
+        return runTouch(parser, rest);
     if (!rest.isEmpty())
         return usage(QStringLiteral("unexpected argument '%1'").arg(rest.first()));
     if (sub == QLatin1String("stats"))

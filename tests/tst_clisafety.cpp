@@ -342,9 +342,10 @@ private Q_SLOTS:
     void foreignOptionsAreRefused()
     {
         const QStringList valued{"url", "count", "timeout", "seconds", "rate", "log-level", "prefix", "match",
-                                 "limit", "fallback", "password-file", "cacert", "cert", "key", "sni", "expect"};
+                                 "limit", "fallback", "password-file", "cacert", "cert", "key", "sni", "expect",
+                                 "user", "ttl"};
         const QStringList flags{"json", "yes", "replica", "dry-run", "whole", "drill", "askpass", "no-auth-warning",
-                                "tls", "insecure"};
+                                "tls", "insecure", "update-cookie"};
         const QStringList connection{"url", "json", "timeout", "askpass", "password-file", "no-auth-warning",
                                      "tls", "cacert", "cert", "key", "sni", "insecure"};
         const QList<QPair<QStringList, QStringList>> commands{
@@ -355,7 +356,8 @@ private Q_SLOTS:
             {{"sessions", "stats"}, connection + QStringList{"prefix", "replica", "rate"}},
             {{"sessions", "list"}, connection + QStringList{"prefix", "match", "limit", "replica", "rate"}},
             {{"sessions", "show", "x"}, connection + QStringList{"prefix", "whole", "replica"}},
-            {{"sessions", "delete", "x"}, connection + QStringList{"prefix", "match", "dry-run", "yes", "rate", "expect"}},
+            {{"sessions", "delete", "x"}, connection + QStringList{"prefix", "match", "user", "dry-run", "yes", "rate", "expect"}},
+            {{"sessions", "touch", "x"}, connection + QStringList{"prefix", "ttl", "update-cookie"}},
             {{"probe"}, connection + QStringList{"fallback", "drill", "prefix"}},
             {{"drill"}, {"json", "prefix"}},
             {{"demo"}, {"seconds", "rate"}},
@@ -735,11 +737,41 @@ private Q_SLOTS:
         QVERIFY(node.waitForFinished(60000));
         QVERIFY2(node.exitCode() == 0, node.readAllStandardError().constData());
         QMap<QString, QStringList> sids;
+        QMap<QString, QString> cookies;
         for (const QByteArray &line : node.readAllStandardOutput().split('\n')) {
             const QJsonObject o = QJsonDocument::fromJson(line).object();
-            if (!o.isEmpty())
+            if (!o.isEmpty()) {
                 sids[o.value("user").toString()] << o.value("sid").toString();
+                cookies[o.value("user").toString()] = o.value("cookie").toString();
+            }
         }
+        // Extend carol's session, her cookie's expires with it, as connect-redis would: the
+        // app still reads her session, and sees the new expiry.
+        const QByteArray carol = "sess:" + sids.value("carol").first().toUtf8();
+        const QByteArray before = m_conn->command(Command{"GET", carol})->bytes();
+        const Run touch = cli({"sessions", "touch", "--json", "--ttl", "30d", "--update-cookie", "--url", url(),
+                               cookies.value("carol")});
+        QVERIFY2(touch.code == 0, touch.err.constData());
+        const QJsonObject t = QJsonDocument::fromJson(touch.out).object();
+        QVERIFY(t.value("ttl_ms").toInteger() > 29LL * 86400 * 1000);
+        const QByteArray after = m_conn->command(Command{"GET", carol})->bytes();
+        QCOMPARE(after.size(), before.size());   // only the expires string changed
+        QCOMPARE(after.left(after.indexOf("\"expires\"")), before.left(before.indexOf("\"expires\"")));
+        QVERIFY(m_conn->command(Command{"PTTL", carol})->toInteger() > 29LL * 86400 * 1000);
+        QProcess whoami;
+        whoami.setWorkingDirectory(QStringLiteral(SESSIONDECK_INTEROP_DIR));
+        whoami.start(QStringLiteral("node"), {"login-sessions.mjs", url(), "--whoami", cookies.value("carol")});
+        QVERIFY(whoami.waitForFinished(60000));
+        const QJsonObject w = QJsonDocument::fromJson(whoami.readAllStandardOutput()).object();
+        QCOMPARE(w.value("user").toString(), QStringLiteral("carol"));
+        QCOMPARE(w.value("expires").toString(), t.value("cookie_expires").toString());
+        // Shortened, the cookie left as it is.
+        const Run shorter = cli({"sessions", "touch", "--ttl", "90s", "--url", url(), sids.value("carol").first()});
+        QCOMPARE(shorter.code, 0);
+        QVERIFY(shorter.out.contains("left as it was"));
+        QVERIFY(m_conn->command(Command{"PTTL", carol})->toInteger() <= 90000);
+        QCOMPARE(cli({"sessions", "touch", "--ttl", "soon", "--url", url(), "x"}).code, 64);
+
         QCOMPARE(sids.value("alice3").size(), 2);
         QCOMPARE(dbSize(), 5);
 

@@ -2,6 +2,8 @@
 // node-redis 5 client. Usage: node login-sessions.mjs REDIS_URL USER:ID [USER:ID...]
 // Logs each user in once over HTTP (a fresh session each time, as a browser would get) and
 // prints one JSON line per login: {"user":..., "id":..., "sid":..., "cookie":...}.
+// With --whoami COOKIE instead of logins: asks the app who that cookie belongs to and prints
+// {"user":..., "expires":...} (user null when the app has no such session).
 import express from "express";
 import session from "express-session";
 import { RedisStore } from "connect-redis";
@@ -19,6 +21,10 @@ app.use(session({
   saveUninitialized: false,
   cookie: { maxAge: 7 * 24 * 3600 * 1000 },
 }));
+app.get("/whoami", (req, res) => {
+  res.json({ user: req.session.user ? req.session.user.name : null,
+             expires: req.session.cookie.expires ? req.session.cookie.expires.toISOString() : null });
+});
 app.get("/login", (req, res) => {
   req.session.user = { id: Number(req.query.id), name: String(req.query.name) };
   req.session.views = 1;
@@ -28,6 +34,11 @@ app.get("/login", (req, res) => {
 const server = app.listen(0, "127.0.0.1");
 await new Promise((resolve) => server.once("listening", resolve));
 const port = server.address().port;
+if (logins[0] === "--whoami") {
+  const r = await fetch(`http://127.0.0.1:${port}/whoami`, { headers: { cookie: logins[1] } });
+  console.log(JSON.stringify(await r.json()));
+  logins.length = 0;
+}
 for (const login of logins) {
   const [name, id] = login.split(":");
   const r = await fetch(`http://127.0.0.1:${port}/login?name=${encodeURIComponent(name)}&id=${id}`);
