@@ -320,6 +320,15 @@ void Workspace::noteOutcome(int index, const ClusterSnapshot &s)
     }
 }
 
+void Workspace::renameConnection(int index, const QString &name)
+{
+    if (index < 0 || index >= m_connections.size() || name.trimmed().isEmpty())
+        return;
+    m_connections[index].name = name.trimmed();
+    save();
+    Q_EMIT connectionsChanged();
+}
+
 void Workspace::keepConnection(int index)
 {
     if (index < 0 || index >= m_connections.size())

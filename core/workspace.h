@@ -80,6 +80,8 @@ public:
     // Asks the keychain whether it works (keychainChecked follows).
     void checkKeychain();
     void removeConnection(int index);
+    // A new display name; the connection is unchanged.
+    void renameConnection(int index, const QString &name);
     // The user keeps a connection that never connected (neverConnected asked).
     void keepConnection(int index);
     void setReadOnly(int index, bool readOnly);

@@ -20,6 +20,8 @@
 
 #include <QApplication>
 #include <QElapsedTimer>
+#include <QInputDialog>
+#include <QMenu>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
@@ -32,6 +34,9 @@
 #include <QTableView>
 #include <QTableWidget>
 #include <QTest>
+
+#include <algorithm>
+#include <memory>
 #include <QTreeWidgetItemIterator>
 #include <QTimer>
 
@@ -67,6 +72,78 @@ private Q_SLOTS:
         QVERIFY2(message->text().contains("Invalid URL"), qPrintable(message->text()));
         QCOMPARE(stack->currentWidget(), window.welcome());
         QVERIFY(workspace.connections().isEmpty());
+    }
+
+    // Connections you can manage: rename, duplicate, edit, remove (menu, context menu, Delete
+    // key), and the window's size and docks remembered.
+    void connectionsCanBeManaged()
+    {
+        {
+            TestWindow shown;
+            QVERIFY(shown.exposed());
+            auto &[workspace, window] = shown;
+            QVERIFY(workspace.addConnection(m_cluster.sentinelUrl(), QStringLiteral("cluster")));
+            QVERIFY(workspace.addConnection(m_cluster.nodeUrl(0), QStringLiteral("node")));
+            auto *list = window.findChild<QListWidget *>("connectionList");
+            QCOMPARE(list->count(), 2);
+
+            std::unique_ptr<QMenu> menu(window.connectionMenu(1));
+            QStringList actions;
+            for (QAction *a : menu->actions())
+                actions << a->objectName();
+            QVERIFY(actions.contains("editAction") && actions.contains("renameAction")
+                    && actions.contains("duplicateAction") && actions.contains("removeAction"));
+
+            window.renameConnection(0);
+            QInputDialog *rename = nullptr;
+            QTRY_VERIFY((rename = window.findChild<QInputDialog *>("renameConnection")) != nullptr);
+            rename->setTextValue(QStringLiteral("renamed"));
+            rename->accept();
+            QTRY_COMPARE(workspace.connections().at(0).name, QStringLiteral("renamed"));
+            QVERIFY(list->item(0)->text().contains("renamed"));
+
+            window.duplicateConnection(1);
+            sdui::ConnectionDialog *dup = nullptr;
+            QTRY_VERIFY((dup = window.findChild<sdui::ConnectionDialog *>()) != nullptr);
+            QCOMPARE(dup->name(), QStringLiteral("node (copy)"));
+            RedisUrl copy = m_cluster.nodeUrl(0);
+            copy.setDb(3);
+            dup->setUrlText(copy.toSecretString());
+            dup->accept();
+            QTRY_COMPARE(workspace.connections().size(), 3);
+            QCOMPARE(workspace.connections().at(2).url.db(), 3);
+
+            window.editConnection(2);
+            sdui::ConnectionDialog *edit = nullptr;
+            QTRY_VERIFY((edit = window.findChild<sdui::ConnectionDialog *>("editConnection")) != nullptr);
+            RedisUrl edited = m_cluster.nodeUrl(0);
+            edited.setDb(4);
+            edit->setUrlText(edited.toSecretString());
+            edit->accept();
+            QTRY_VERIFY(std::any_of(workspace.connections().begin(), workspace.connections().end(),
+                                    [](const ConnectionEntry &e) { return e.url.db() == 4; }));
+            QCOMPARE(workspace.connections().size(), 3);
+            QVERIFY(std::none_of(workspace.connections().begin(), workspace.connections().end(),
+                                 [](const ConnectionEntry &e) { return e.url.db() == 3; }));
+
+            // The Delete key on the list asks, then removes.
+            list->setFocus();
+            list->setCurrentRow(0);
+            QTest::keyClick(list, Qt::Key_Delete);
+            QMessageBox *box = nullptr;
+            QTRY_VERIFY((box = window.findChild<QMessageBox *>("removeConnection")) != nullptr);
+            QVERIFY(box->text().contains("renamed"));
+            box->findChild<QPushButton *>("removeButton")->click();
+            QTRY_COMPARE(workspace.connections().size(), 2);
+            QVERIFY(window.grab().save(testOutputDir() + "/connections-managed.png"));
+
+            window.resize(1111, 777);
+            QTest::qWait(50);
+            window.close();
+        }
+        TestWindow again(250, QSize());
+        QVERIFY(again.exposed());
+        QCOMPARE(again.window.size(), QSize(1111, 777));
     }
 
     // Defect 7: a refused password is asked for again with the server's words; a URL that never

@@ -276,6 +276,11 @@ sdcore::Result<sdcore::RedisUrl> ConnectionDialog::compose() const
     return *url;
 }
 
+void ConnectionDialog::setName(const QString &name)
+{
+    m_name->setText(name);
+}
+
 void ConnectionDialog::accept()
 {
     auto url = compose();

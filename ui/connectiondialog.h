@@ -51,6 +51,7 @@ public:
 
     // Fills the fields from a URL (its password goes into the password field).
     void setUrlText(const QString &text);
+    void setName(const QString &name);
 
     void accept() override;
 

@@ -15,6 +15,8 @@
 
 #include <QApplication>
 #include <QDockWidget>
+#include <QMenu>
+#include <QCloseEvent>
 #include <QInputDialog>
 #include <QLabel>
 #include <QListWidget>
@@ -27,6 +29,8 @@
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QVBoxLayout>
+
+#include <memory>
 
 namespace sdui {
 
@@ -110,6 +114,13 @@ MainWindow::MainWindow(sdcore::Workspace *workspace, QWidget *parent)
                                     [this] { m_workspace->startDemo(); });
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, qApp, &QApplication::quit);
+    QMenu *connections = menuBar()->addMenu(tr("&Connections"));
+    connections->setObjectName(QStringLiteral("connectionsMenu"));
+    connections->addAction(tr("&New…"), this, [this] { askForConnection(); });
+    connections->addAction(tr("&Edit…"), this, [this] { editConnection(m_connectionList->currentRow()); });
+    connections->addAction(tr("&Rename…"), this, [this] { renameConnection(m_connectionList->currentRow()); });
+    connections->addAction(tr("&Duplicate…"), this, [this] { duplicateConnection(m_connectionList->currentRow()); });
+    connections->addAction(tr("Re&move…"), this, [this] { removeConnection(m_connectionList->currentRow()); });
     QMenu *view = menuBar()->addMenu(tr("&View"));
     view->addAction(connectionsDock->toggleViewAction());
     view->addAction(logDock->toggleViewAction());
@@ -142,30 +153,14 @@ MainWindow::MainWindow(sdcore::Workspace *workspace, QWidget *parent)
         const int row = m_connectionList->indexAt(pos).row();
         if (row < 0)
             return;
-        QMenu menu;
-        QAction *readOnly = menu.addAction(tr("Read-only (no delete, no failover)"));
-        readOnly->setCheckable(true);
-        readOnly->setChecked(m_workspace->connections().at(row).readOnly);
-        QAction *production = menu.addAction(tr("Production (type the name to confirm deletes)"));
-        production->setCheckable(true);
-        production->setChecked(m_workspace->connections().at(row).production);
-        const auto apply = [this, row] {
-            m_dashboard->refreshControls();
-            if (row == m_workspace->activeIndex()) {
-                const auto &entry = m_workspace->connections().at(row);
-                m_sessions->setReadOnly(entry.readOnly, entry.production);
-            }
-        };
-        connect(readOnly, &QAction::toggled, this, [this, row, apply](bool on) {
-            m_workspace->setReadOnly(row, on);
-            apply();
-        });
-        connect(production, &QAction::toggled, this, [this, row, apply](bool on) {
-            m_workspace->setProduction(row, on);
-            apply();
-        });
-        menu.exec(m_connectionList->viewport()->mapToGlobal(pos));
+        std::unique_ptr<QMenu> menu(connectionMenu(row));
+        menu->exec(m_connectionList->viewport()->mapToGlobal(pos));
     });
+    auto *removeKey = new QAction(tr("Remove connection"), m_connectionList);
+    removeKey->setShortcut(QKeySequence::Delete);
+    removeKey->setShortcutContext(Qt::WidgetShortcut);
+    connect(removeKey, &QAction::triggered, this, [this] { removeConnection(m_connectionList->currentRow()); });
+    m_connectionList->addAction(removeKey);
     connect(m_workspace, &sdcore::Workspace::activeChanged, this, &MainWindow::onActiveChanged);
     connect(m_connectivity, &ConnectivityPage::realDrillRequested, this, [this] {
         sdcore::DemoCluster *demo = m_workspace->demo();
@@ -196,6 +191,168 @@ MainWindow::MainWindow(sdcore::Workspace *workspace, QWidget *parent)
 
     rebuildConnectionList();
     onActiveChanged(m_workspace->activeIndex());
+    restoreWindowState();
+}
+
+void MainWindow::restoreWindowState()
+{
+    QSettings settings;
+    if (settings.contains(QStringLiteral("window/geometry")))
+        restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    if (settings.contains(QStringLiteral("window/state")))
+        restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), saveState());
+    QMainWindow::closeEvent(event);
+}
+
+QMenu *MainWindow::connectionMenu(int row)
+{
+    auto *menu = new QMenu(this);
+    menu->setObjectName(QStringLiteral("connectionMenu"));
+    if (row < 0 || row >= m_workspace->connections().size())
+        return menu;
+    menu->addAction(tr("Edit…"), this, [this, row] { editConnection(row); })->setObjectName(QStringLiteral("editAction"));
+    menu->addAction(tr("Rename…"), this, [this, row] { renameConnection(row); })->setObjectName(QStringLiteral("renameAction"));
+    menu->addAction(tr("Duplicate…"), this, [this, row] { duplicateConnection(row); })->setObjectName(QStringLiteral("duplicateAction"));
+    menu->addAction(tr("Remove…"), this, [this, row] { removeConnection(row); })->setObjectName(QStringLiteral("removeAction"));
+    menu->addSeparator();
+    QAction *readOnly = menu->addAction(tr("Read-only (no delete, no failover)"));
+    readOnly->setCheckable(true);
+    readOnly->setChecked(m_workspace->connections().at(row).readOnly);
+    QAction *production = menu->addAction(tr("Production (type the name to confirm deletes)"));
+    production->setCheckable(true);
+    production->setChecked(m_workspace->connections().at(row).production);
+    const auto apply = [this, row] {
+        m_dashboard->refreshControls();
+        if (row == m_workspace->activeIndex()) {
+            const auto &entry = m_workspace->connections().at(row);
+            m_sessions->setReadOnly(entry.readOnly, entry.production);
+        }
+    };
+    connect(readOnly, &QAction::toggled, this, [this, row, apply](bool on) {
+        m_workspace->setReadOnly(row, on);
+        apply();
+    });
+    connect(production, &QAction::toggled, this, [this, row, apply](bool on) {
+        m_workspace->setProduction(row, on);
+        apply();
+    });
+    return menu;
+}
+
+void MainWindow::editConnection(int row)
+{
+    if (row < 0 || row >= m_workspace->connections().size())
+        return;
+    const sdcore::ConnectionEntry entry = m_workspace->connections().at(row);
+    if (entry.demo)
+        return;
+    auto *dialog = new ConnectionDialog(m_workspace->keychainState(), m_workspace->keychainProblem(), this);
+    dialog->setObjectName(QStringLiteral("editConnection"));
+    dialog->setWindowTitle(tr("Edit '%1'").arg(entry.name));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setUrlText(entry.url.toSecretString());
+    dialog->setName(entry.name);
+    const sdcore::RedisUrl old = entry.url;
+    connect(dialog, &QDialog::accepted, this, [this, dialog, old] {
+        const auto &connections = m_workspace->connections();
+        int index = -1;
+        for (int i = 0; i < connections.size(); ++i) {
+            if (connections.at(i).url == old)
+                index = i;
+        }
+        if (index < 0)
+            return;
+        sdcore::RedisUrl url = dialog->url();
+        const auto bare = [](sdcore::RedisUrl u) {
+            u.setPassword(QString());
+            return u;
+        };
+        if (bare(url) == bare(old)) {
+            // The same target: a new name, a new password.
+            m_workspace->renameConnection(index, dialog->name());
+            if (url.hasPassword() && url.password() != old.password())
+                m_workspace->setPassword(index, url.password(), dialog->storage());
+            return;
+        }
+        auto added = m_workspace->addConnection(url, dialog->name(), dialog->storage());
+        if (!added) {
+            QMessageBox::warning(this, tr("Cannot save the connection"), added.errorMessage());
+            return;
+        }
+        const sdcore::RedisUrl now = m_workspace->connections().at(*added).url;
+        m_workspace->removeConnection(index);
+        for (int i = 0; i < m_workspace->connections().size(); ++i) {
+            if (m_workspace->connections().at(i).url == now)
+                m_workspace->activate(i);
+        }
+    });
+    dialog->open();
+}
+
+void MainWindow::renameConnection(int row)
+{
+    if (row < 0 || row >= m_workspace->connections().size())
+        return;
+    auto *dialog = new QInputDialog(this);
+    dialog->setObjectName(QStringLiteral("renameConnection"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWindowTitle(tr("Rename connection"));
+    dialog->setLabelText(tr("Name:"));
+    dialog->setTextValue(m_workspace->connections().at(row).name);
+    const sdcore::RedisUrl url = m_workspace->connections().at(row).url;
+    connect(dialog, &QInputDialog::textValueSelected, this, [this, url](const QString &name) {
+        for (int i = 0; i < m_workspace->connections().size(); ++i) {
+            if (m_workspace->connections().at(i).url == url)
+                m_workspace->renameConnection(i, name);
+        }
+    });
+    dialog->open();
+}
+
+void MainWindow::duplicateConnection(int row)
+{
+    if (row < 0 || row >= m_workspace->connections().size())
+        return;
+    // A copy is another target (another db, user or host): the dialog opens on the same URL to
+    // change it; the password comes along in its field.
+    const sdcore::ConnectionEntry &entry = m_workspace->connections().at(row);
+    askForConnection(entry.url.toSecretString());
+    if (auto *dialog = findChildren<ConnectionDialog *>().value(0))
+        dialog->setName(tr("%1 (copy)").arg(entry.name));
+}
+
+void MainWindow::removeConnection(int row)
+{
+    if (row < 0 || row >= m_workspace->connections().size())
+        return;
+    const sdcore::ConnectionEntry &entry = m_workspace->connections().at(row);
+    auto *box = new QMessageBox(QMessageBox::Question, tr("Remove '%1'?").arg(entry.name),
+                                tr("Remove the connection '%1' (%2) from the list? Its history goes with it; the "
+                                   "servers are not touched.")
+                                    .arg(entry.name, entry.url.toString()),
+                                QMessageBox::Cancel, this);
+    box->setObjectName(QStringLiteral("removeConnection"));
+    QPushButton *remove = box->addButton(tr("Remove"), QMessageBox::DestructiveRole);
+    remove->setObjectName(QStringLiteral("removeButton"));
+    box->setDefaultButton(QMessageBox::Cancel);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    const sdcore::RedisUrl url = entry.url;
+    connect(remove, &QPushButton::clicked, this, [this, url] {
+        for (int i = 0; i < m_workspace->connections().size(); ++i) {
+            if (m_workspace->connections().at(i).url == url) {
+                m_workspace->removeConnection(i);
+                return;
+            }
+        }
+    });
+    box->open();
 }
 
 QString MainWindow::connectionStateText() const { return m_state->text(); }

@@ -18,6 +18,8 @@ class Workspace;
 struct ClusterSnapshot;
 }
 
+class QMenu;
+
 namespace sdui {
 
 class ConnectivityPage;
@@ -55,6 +57,22 @@ private:
     void askForPassword(int index, const QString &why);
     // A connection that never connected failed: keep it or remove it?
     void askToKeep(int index, const QString &message);
+
+public:
+    // The connection actions, on the connection at `row` of the list (the Connections menu, the
+    // list's context menu and its Delete key use them). Each asks first, without blocking.
+    void editConnection(int row);
+    void renameConnection(int row);
+    void duplicateConnection(int row);
+    void removeConnection(int row);
+    // The list's context menu for `row`, built anew (owned by the caller).
+    QMenu *connectionMenu(int row);
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void restoreWindowState();
 
     sdcore::Workspace *m_workspace;
     QStackedWidget *m_stack = nullptr;
