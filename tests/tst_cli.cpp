@@ -1,5 +1,6 @@
 // sessiondeck-cli as a user runs it: exit codes, output, JSON, passwords kept out of output.
 
+#include "clirun.h"
 #include "clusterlauncher.h"
 #include "redisconnection.h"
 
@@ -18,28 +19,12 @@ using namespace sdcore;
 
 namespace {
 
-struct Run
-{
-    int code = -1;
-    QByteArray out;
-    QByteArray err;
-};
+using Run = CliRun;
 
 Run cli(const QStringList &args, const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment(),
         const QByteArray &input = {})
 {
-    QProcess p;
-    p.setProcessEnvironment(env);
-    p.start(QStringLiteral(SESSIONDECK_CLI), args);
-    if (!input.isEmpty())
-        p.write(input);
-    p.closeWriteChannel();
-    if (!p.waitForFinished(60000)) {
-        p.kill();
-        p.waitForFinished();
-    }
-    return Run{p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
-               p.readAllStandardError()};
+    return runCli(args, env, input, 60000);
 }
 
 } // namespace

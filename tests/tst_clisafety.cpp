@@ -2,6 +2,7 @@
 // forge, leaks no password and loses no audit record: each case found by trying to break it,
 // run against a real redis-server (a fake one where a hostile server is the point).
 
+#include "clirun.h"
 #include "clusterlauncher.h"
 #include "fakeredis.h"
 #include "keytext.h"
@@ -25,16 +26,7 @@
 
 using namespace sdcore;
 
-namespace {
-
-struct Run
-{
-    int code = -1;
-    QByteArray out;
-    QByteArray err;
-};
-
-} // namespace
+using Run = CliRun;
 
 class TestCliSafety : public QObject
 {
@@ -74,16 +66,7 @@ class TestCliSafety : public QObject
 
     Run cli(const QStringList &args, const QProcessEnvironment &environment = QProcessEnvironment()) const
     {
-        QProcess p;
-        p.setProcessEnvironment(environment.isEmpty() ? env() : environment);
-        p.start(QStringLiteral(SESSIONDECK_CLI), args);
-        p.closeWriteChannel();
-        if (!p.waitForFinished(120000)) {
-            p.kill();
-            p.waitForFinished();
-        }
-        return Run{p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
-                   p.readAllStandardError()};
+        return runCli(args, environment.isEmpty() ? env() : environment);
     }
     QString url() const { return m_redis.standaloneUrl().toString(); }
 

@@ -4,6 +4,7 @@
 // plain port spoken to in TLS, and a whole Sentinel deployment over TLS followed through a
 // failover by ClusterMonitor. The CLI's --tls options are run as a user runs them.
 
+#include "clirun.h"
 #include "clusterlauncher.h"
 #include "clustermonitor.h"
 #include "masterresolver.h"
@@ -49,22 +50,11 @@ class TestTls : public QObject
     QTemporaryDir m_other;
     TlsFiles m_otherFiles;   // a CA the server's certificate is not signed by
 
-    struct CliRun
-    {
-        int exitCode = -1;
-        QString out;
-        QString err;
-    };
-
     static CliRun cli(const QStringList &args)
     {
-        QProcess p;
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(QStringLiteral("REDISCLI_AUTH"), QStringLiteral("tls-secret-4711"));
-        p.setProcessEnvironment(env);
-        p.start(QStringLiteral(SESSIONDECK_CLI), args);
-        p.waitForFinished(60000);
-        return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
+        return runCli(args, env, {}, 60000);
     }
 
 private Q_SLOTS:
@@ -303,23 +293,23 @@ private Q_SLOTS:
         const quint16 port = m_server.nodes().first().port;
         const QString url = QStringLiteral("redis://127.0.0.1:%1").arg(port);
         const CliRun ok = cli({"ping", "--url", url, "--tls", "--cacert", m_server.tlsFiles().caFile});
-        QVERIFY2(ok.exitCode == 0, qPrintable(ok.out + ok.err));
+        QVERIFY2(ok.code == 0, (ok.out + ok.err).constData());
 
         const CliRun rediss = cli({"ping", "--url", QStringLiteral("rediss://127.0.0.1:%1").arg(port), "--cacert",
                                    m_server.tlsFiles().caFile, "--sni", "localhost"});
-        QVERIFY2(rediss.exitCode == 0, qPrintable(rediss.out + rediss.err));
+        QVERIFY2(rediss.code == 0, (rediss.out + rediss.err).constData());
 
         const CliRun untrusted = cli({"ping", "--url", url, "--tls", "--cacert", m_otherFiles.caFile});
-        QCOMPARE(untrusted.exitCode, 2);
-        QVERIFY2(untrusted.err.contains(QLatin1String("not trusted")), qPrintable(untrusted.err));
+        QCOMPARE(untrusted.code, 2);
+        QVERIFY2(untrusted.err.contains("not trusted"), untrusted.err.constData());
 
         const CliRun insecure = cli({"ping", "--url", url, "--tls", "--cacert", m_otherFiles.caFile, "--insecure"});
-        QVERIFY2(insecure.exitCode == 0, qPrintable(insecure.out + insecure.err));
+        QVERIFY2(insecure.code == 0, (insecure.out + insecure.err).constData());
 
         // TLS options without TLS are a usage error, not a quiet plain-text connection.
         const CliRun plain = cli({"ping", "--url", url, "--cacert", m_server.tlsFiles().caFile});
-        QCOMPARE(plain.exitCode, 64);
-        QVERIFY2(plain.err.contains(QLatin1String("--tls")), qPrintable(plain.err));
+        QCOMPARE(plain.code, 64);
+        QVERIFY2(plain.err.contains("--tls"), plain.err.constData());
     }
 };
 
