@@ -88,8 +88,9 @@ const QList<CommandSpec> &commandSpecs()
          "         (the user's id, name, email or username: log out everywhere). More than one\n"
          "         key, a pattern or a user needs --yes: the delete then\n"
          "         removes exactly the keys its own scan matched; keys created meanwhile are\n"
-         "         left and counted. To delete exactly what a --dry-run counted, pass its count\n"
-         "         as --expect N: the delete refuses when N keys no longer match. Every deletion\n"
+         "         left and counted. To delete exactly what a --match or --user dry run found,\n"
+         "         pass the fingerprint it printed as --expect COUNT:DIGEST: the delete refuses\n"
+         "         when any key was added, removed or replaced since. Every deletion\n"
          "         is written to the audit log before its first key goes.\n"},
         {"sessions touch", true, {"prefix", "ttl", "update-cookie"},
          "  sessions touch --url URL ID --ttl DURATION [--update-cookie] [--prefix P] [--json]\n"

@@ -434,7 +434,7 @@ int main(int argc, char *argv[])
         {"update-cookie", "sessions touch: set the cookie's expires to match."},
         {"limit", "List at most this many sessions.", "n"},
         {"dry-run", "Show what would be deleted (or failed over), do nothing."},
-        {"expect", "sessions delete --match: delete only if exactly N keys match (a dry run's count).", "n"},
+        {"expect", "sessions delete --match/--user: delete only the very keys a dry run found (its COUNT:DIGEST).", "fingerprint"},
         {"whole", "Show the whole value, however large."},
         {"fallback", "A fallback Redis URL for probe (repeat for more).", "url"},
         {"drill", "probe: make the active tier fail in-process and follow the chain."},

@@ -12,6 +12,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QLocale>
+#include <QRandomGenerator>
 #include <QRegularExpression>
 #include <QSet>
 
@@ -258,16 +259,23 @@ int runShow(const QCommandLineParser &parser, const QStringList &ids)
                       {"note", s->note}};
         // "value" is the session's own JSON text, spliced in as it is (it was validated), so
         // that its numbers keep their digits and its members their order.
-        static const QString Placeholder = QStringLiteral("\x01sessiondeck-value\x01");
-        if (json && !s->truncated)
+        // A placeholder no session can hold (it has a random part), spliced once; only text that
+        // is strict RFC 8259 JSON goes in (QJsonDocument also takes ".5").
+        const QString Placeholder = QStringLiteral("\x01sessiondeck-value-%1\x01").arg(QRandomGenerator::system()->generate64());
+        const bool splice = json && !s->truncated && JsonText::isValid(s->raw);
+        if (splice)
             o[QStringLiteral("value")] = Placeholder;
         else if (s->kind == DecodedSession::Kind::Binary && whole)
             o[QStringLiteral("value_hex")] = QString::fromLatin1(s->raw.toHex());
         else
             o[QStringLiteral("value_text")] = s->pretty;
         QByteArray doc = QJsonDocument(o).toJson(QJsonDocument::Indented);
-        if (json && !s->truncated)
-            doc.replace(QJsonDocument(QJsonArray{Placeholder}).toJson(QJsonDocument::Compact).mid(1).chopped(1), s->raw.trimmed());
+        if (splice) {
+            const QByteArray token = QJsonDocument(QJsonArray{Placeholder}).toJson(QJsonDocument::Compact).mid(1).chopped(1);
+            const qsizetype at = doc.indexOf(token);
+            if (at >= 0 && doc.indexOf(token, at + 1) < 0)
+                doc.replace(at, token.size(), s->raw.trimmed());
+        }
         out() << doc;
         out().flush();
         return ExitOk;
@@ -427,8 +435,11 @@ int runDelete(const QCommandLineParser &parser, const QStringList &inputs)
     }
     r.node = node->node;
     if (args.target.json) {
+        // The keys deleted: those of a delete that went through (one that stopped names its
+        // keys in the audit log only), or what a dry run would delete.
         QJsonArray keys;
-        for (const QByteArray &k : std::as_const(dryRun ? request.keys : r.keys).mid(0, 1000))
+        const bool listKeys = dryRun || r.complete;
+        for (const QByteArray &k : (listKeys ? (dryRun ? request.keys : r.keys) : QList<QByteArray>()).mid(0, 1000))
             keys.append(KeyText::printable(k));
         QJsonObject o{{"dry_run", dryRun},
                       {"complete", dryRun || r.complete},
@@ -441,7 +452,8 @@ int runDelete(const QCommandLineParser &parser, const QStringList &inputs)
                 o[QStringLiteral("expect")] = request.fingerprint();
         } else {
             o[QStringLiteral("deleted")] = r.deleted;
-            o[QStringLiteral("requested")] = asked;
+            o[QStringLiteral("requested")] = r.requested;
+            o[QStringLiteral("arguments")] = asked;
             if (r.alsoMatching >= 0)
                 o[QStringLiteral("also_matching_left")] = r.alsoMatching;
             o[QStringLiteral("audit_op")] = r.auditOp;
@@ -465,7 +477,14 @@ int runDelete(const QCommandLineParser &parser, const QStringList &inputs)
             out() << "To delete exactly these " << request.requested << " keys (refused if any key was added, removed or "
                   << "replaced since): run it again with --yes --expect " << request.fingerprint() << " instead of --dry-run\n";
         }
-    } else if (!request.keys.isEmpty() && r.auditOp.isEmpty()) {
+    } else if (request.keys.isEmpty()) {
+        out() << "Nothing to delete on " << r.node.toString();
+        if (byPattern)
+            out() << ": no key matches '" << KeyText::printable(pattern) << "'";
+        if (byUser)
+            out() << ": no session of user '" << safe(user) << "'";
+        out() << "\n";
+    } else if (r.auditOp.isEmpty()) {
         out() << "Nothing deleted on " << r.node.toString() << ": " << safe(r.error) << "\n";
     } else if (!request.keys.isEmpty()) {
         out() << "Deleted " << r.deleted << " of " << r.requested << " key" << (r.requested == 1 ? "" : "s");

@@ -47,7 +47,8 @@ Status appendLine(const QString &path, QJsonObject entry)
     const QByteArray native = QFile::encodeName(path);
     // Never through a symbolic link: the log would be appended to (and made 0600) wherever it
     // points.
-    const int fd = ::open(native.constData(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    // O_NONBLOCK: a FIFO put there must not hang the delete before the check below.
+    const int fd = ::open(native.constData(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0600);
     if (fd < 0) {
         const int saved = errno;
         return makeError(ErrorKind::Io, saved == ELOOP
@@ -64,6 +65,7 @@ Status appendLine(const QString &path, QJsonObject entry)
     }
     if ((st.st_mode & 0077) != 0)
         ::fchmod(fd, 0600);
+    ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
     qsizetype written = 0;
     while (written < line.size()) {
         const ssize_t n = ::write(fd, line.constData() + written, size_t(line.size() - written));

@@ -1,6 +1,7 @@
 #include "redisconnection.h"
 
 #include <QFile>
+#include <QRegularExpression>
 
 #include "tlstunnel.h"
 
@@ -553,7 +554,12 @@ QList<QByteArray> RedisConnection::secretArguments(const Command &argv)
                 secrets << argv.mid(i + 1, 2);
         }
     } else if (cmd == "ACL" && upper(1) == "SETUSER") {
-        secrets = argv.mid(3);
+        // The password rules (>pw, <pw, #hash, !hash); "on", "~*", "+@all" are not secret.
+        for (qsizetype i = 3; i < argv.size(); ++i) {
+            const QByteArray &rule = argv.at(i);
+            if (rule.startsWith('>') || rule.startsWith('<') || rule.startsWith('#') || rule.startsWith('!'))
+                secrets << rule << rule.mid(1);
+        }
     } else if (cmd == "CONFIG" && upper(1) == "SET") {
         for (qsizetype i = 2; i + 1 < argv.size(); i += 2) {
             const QByteArray name = upper(i);
@@ -592,6 +598,16 @@ QString RedisConnection::redactSecrets(const QString &text, const QList<QByteArr
         const QString s = QString::fromUtf8(secret);
         if (s.isEmpty())
             continue;
+        if (s.size() < 4) {
+            // A short secret inside ordinary words ("e" in "WRONGTYPE") is no leak; cutting it
+            // there would garble every message. Whole tokens only.
+            const QRegularExpression token(QStringLiteral("(?<![\\p{L}\\p{N}])%1(?![\\p{L}\\p{N}])")
+                                               .arg(QRegularExpression::escape(s)));
+            out.replace(token, QStringLiteral("***"));
+            if (secretCommand && out.contains(token))
+                leaked = true;
+            continue;
+        }
         out.replace(s, QStringLiteral("***"));
         // A server that cuts what it echoes may leave the start of a long secret.
         if (s.size() > 8 && out.contains(s.left(8)))

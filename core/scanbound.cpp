@@ -5,7 +5,7 @@
 namespace sdcore {
 
 ScanBound::ScanBound(qint64 dbSize)
-    : m_dbSize(qMax<qint64>(0, dbSize))
+    : m_dbSize(dbSize)
 {
 }
 
@@ -24,6 +24,10 @@ bool ScanBound::step(const QByteArray &cursor, int count, qint64 keysSeen)
                       .arg(QString::fromLatin1(cursor.left(40)), c.toString(m_calls));
         return false;
     }
+    // Without DBSIZE (an ACL user may not be allowed it) only a cursor that keeps coming back
+    // tells: the size bounds would stop real walks.
+    if (m_dbSize < 0)
+        return true;
     // A table holds at most a few buckets per key (it shrinks when under a tenth full).
     const qint64 keys = qMax(m_dbSize, keysSeen);
     if (m_buckets > BucketsPerKey * keys + SpareBuckets) {

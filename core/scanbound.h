@@ -15,7 +15,8 @@ namespace sdcore {
 class ScanBound
 {
 public:
-    // `dbSize`: DBSIZE at the start of the walk (-1 when unknown).
+    // `dbSize`: DBSIZE at the start of the walk; -1 when unknown, and then only a repeating
+    // cursor ends the walk.
     explicit ScanBound(qint64 dbSize);
 
     // After each SCAN reply: the cursor it returned, the COUNT the call asked for, distinct keys

@@ -96,7 +96,7 @@ DeleteResult SessionDeleter::deleteKeys(RedisConnection &connection, const QList
             batchDone(r.deleted, done);
         if (progress)
             progress(done, keys.size());
-        if (keysPerSecond > 0)
+        if (keysPerSecond > 0 && from + MaxBatch < keys.size())
             pacer.afterBatch(batchClock.elapsed(), batch.size(), cancel);
     }
     r.complete = r.error.isEmpty();

@@ -17,18 +17,23 @@ constexpr char CompareAndSet[] =
 
 std::optional<qint64> SessionTtl::parseDuration(const QString &text)
 {
-    static const QRegularExpression plain(QStringLiteral("^[0-9]+$"));
-    static const QRegularExpression parts(QStringLiteral("^(?:([0-9]+)d)?(?:([0-9]+)h)?(?:([0-9]+)m)?(?:([0-9]+)s)?$"));
+    static const QRegularExpression plain(QStringLiteral("^[0-9]{1,12}$"));
+    static const QRegularExpression parts(
+        QStringLiteral("^(?:([0-9]{1,7})d)?(?:([0-9]{1,8})h)?(?:([0-9]{1,9})m)?(?:([0-9]{1,12})s)?$"));
     const QString t = text.trimmed();
     if (t.isEmpty())
         return std::nullopt;
-    if (plain.match(t).hasMatch())
-        return t.toLongLong() * 1000;
-    const auto m = parts.match(t);
-    if (!m.hasMatch())
-        return std::nullopt;
-    const qint64 ms = m.captured(1).toLongLong() * 86400000 + m.captured(2).toLongLong() * 3600000
-                      + m.captured(3).toLongLong() * 60000 + m.captured(4).toLongLong() * 1000;
+    // Bounded digits: no part can overflow, and nothing past about 27,000 years gets through.
+    qint64 ms = 0;
+    if (plain.match(t).hasMatch()) {
+        ms = t.toLongLong() * 1000;
+    } else {
+        const auto m = parts.match(t);
+        if (!m.hasMatch())
+            return std::nullopt;
+        ms = m.captured(1).toLongLong() * 86400000 + m.captured(2).toLongLong() * 3600000
+             + m.captured(3).toLongLong() * 60000 + m.captured(4).toLongLong() * 1000;
+    }
     return ms > 0 ? std::optional<qint64>(ms) : std::nullopt;
 }
 

@@ -304,6 +304,9 @@ private Q_SLOTS:
         for (int i = 0; i < 5; ++i)
             QVERIFY(logged.contains(QStringLiteral("sess:L%1").arg(i)));
         QCOMPARE(cli({"sessions", "delete", "--yes", "--expect", "5", "--url", url(), "--match", "L*"}).code, 64);
+        const Run none = cli({"sessions", "delete", "--yes", "--url", url(), "--match", "nothing-here*"});
+        QCOMPARE(none.code, 0);
+        QVERIFY2(none.out.contains("Nothing to delete") && none.out.contains("no key matches"), none.out.constData());
     }
 
     void ambiguousOrWideningArgumentsAreRefused()

@@ -3,7 +3,9 @@
 
 #include "keytext.h"
 #include "scanbound.h"
+#include "redisconnection.h"
 #include "sessionkeyresolver.h"
+#include "sessionttl.h"
 
 #include <QRandomGenerator>
 #include <QSet>
@@ -119,11 +121,39 @@ private Q_SLOTS:
         QVERIFY(stopped);
         QVERIFY(cursor < 1000);
 
+        // Without DBSIZE (an ACL user without +dbsize) a long walk is not stopped; a cursor that
+        // keeps coming back still is.
+        ScanBound unknown(-1);
+        for (qint64 c = 1; c <= 5000; ++c)
+            QVERIFY(unknown.step(QByteArray::number(c), 10000, c * 1000));
+        QVERIFY(unknown.step("x9", 100, 0) && unknown.step("x9", 100, 0) && unknown.step("x9", 100, 0));
+        QVERIFY(!unknown.step("x9", 100, 0));
+
         // A real walk of a big, sparse table is not stopped: 1M buckets for 100k keys.
         ScanBound sparse(100000);
         for (qint64 c = 1; c <= 1000; ++c)
             QVERIFY(sparse.step(QByteArray::number(c), 1000, c * 100));
         QVERIFY(sparse.step("0", 1000, 100000));
+    }
+
+    void durationsAndShortSecrets()
+    {
+        QCOMPARE(*SessionTtl::parseDuration("90s"), 90000);
+        QCOMPARE(*SessionTtl::parseDuration("1h30m"), 5400000);
+        QCOMPARE(*SessionTtl::parseDuration("7d"), 7LL * 86400000);
+        QCOMPARE(*SessionTtl::parseDuration("120"), 120000);
+        for (const char *bad : {"0", "0s", "", "soon", "99999999999999999999", "99999999d", "1x"})
+            QVERIFY2(!SessionTtl::parseDuration(QString::fromLatin1(bad)), bad);
+
+        // A short password is cut out as a whole token only: ordinary words stay readable.
+        QCOMPARE(RedisConnection::redactSecrets("WRONGTYPE Operation against a key", {"e"}, false),
+                 QStringLiteral("WRONGTYPE Operation against a key"));
+        QVERIFY(!RedisConnection::redactSecrets("ERR bad 'e'", {"e"}, true).contains("'e'"));
+        QVERIFY(!RedisConnection::redactSecrets("ERR echo Zq9-long-secret-value", {"Zq9-long-secret-value"}, false)
+                     .contains("Zq9-long"));
+        // ACL SETUSER: the password rules are secrets, the others are not.
+        const QList<QByteArray> acl = RedisConnection::secretArguments({"ACL", "SETUSER", "app", "on", ">pw123", "~*"});
+        QVERIFY(acl.contains("pw123") && !acl.contains("on") && !acl.contains("~*"));
     }
 };
 

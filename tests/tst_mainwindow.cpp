@@ -113,6 +113,8 @@ private Q_SLOTS:
             QTRY_COMPARE(workspace.connections().size(), 3);
             QCOMPARE(workspace.connections().at(2).url.db(), 3);
 
+            workspace.setReadOnly(2, true);
+            workspace.setProduction(2, true);
             window.editConnection(2);
             sdui::ConnectionDialog *edit = nullptr;
             QTRY_VERIFY((edit = window.findChild<sdui::ConnectionDialog *>("editConnection")) != nullptr);
@@ -125,6 +127,11 @@ private Q_SLOTS:
             QCOMPARE(workspace.connections().size(), 3);
             QVERIFY(std::none_of(workspace.connections().begin(), workspace.connections().end(),
                                  [](const ConnectionEntry &e) { return e.url.db() == 3; }));
+            // The edited entry keeps what the user set on it.
+            for (const ConnectionEntry &e : workspace.connections()) {
+                if (e.url.db() == 4)
+                    QVERIFY(e.readOnly && e.production);
+            }
 
             // The Delete key on the list asks, then removes.
             list->setFocus();

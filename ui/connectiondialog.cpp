@@ -281,6 +281,11 @@ void ConnectionDialog::setName(const QString &name)
     m_name->setText(name);
 }
 
+void ConnectionDialog::setStorage(sdcore::PasswordStorage storage)
+{
+    m_storage->setStorage(storage);
+}
+
 void ConnectionDialog::accept()
 {
     auto url = compose();

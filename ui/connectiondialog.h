@@ -52,6 +52,7 @@ public:
     // Fills the fields from a URL (its password goes into the password field).
     void setUrlText(const QString &text);
     void setName(const QString &name);
+    void setStorage(sdcore::PasswordStorage storage);
 
     void accept() override;
 

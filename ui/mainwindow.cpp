@@ -259,8 +259,11 @@ void MainWindow::editConnection(int row)
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->setUrlText(entry.url.toSecretString());
     dialog->setName(entry.name);
+    dialog->setStorage(entry.passwordStorage);
     const sdcore::RedisUrl old = entry.url;
-    connect(dialog, &QDialog::accepted, this, [this, dialog, old] {
+    // What the user set on the entry goes with it to its new target.
+    const bool readOnly = entry.readOnly, production = entry.production, confirmed = entry.confirmed;
+    connect(dialog, &QDialog::accepted, this, [this, dialog, old, readOnly, production, confirmed] {
         const auto &connections = m_workspace->connections();
         int index = -1;
         for (int i = 0; i < connections.size(); ++i) {
@@ -286,6 +289,10 @@ void MainWindow::editConnection(int row)
             QMessageBox::warning(this, tr("Cannot save the connection"), added.errorMessage());
             return;
         }
+        m_workspace->setReadOnly(*added, readOnly);
+        m_workspace->setProduction(*added, production);
+        if (confirmed)
+            m_workspace->keepConnection(*added);
         const sdcore::RedisUrl now = m_workspace->connections().at(*added).url;
         m_workspace->removeConnection(index);
         for (int i = 0; i < m_workspace->connections().size(); ++i) {
@@ -502,8 +509,23 @@ void MainWindow::askToKeep(int index, const QString &message)
 
 void MainWindow::askForPassword(int index, const QString &why)
 {
-    if (index < 0 || index >= m_workspace->connections().size() || findChild<PasswordDialog *>())
+    if (index < 0 || index >= m_workspace->connections().size())
         return;
+    if (auto *open = findChild<PasswordDialog *>()) {
+        // One dialog at a time; this request follows when the open one closes (found again by
+        // URL: the list may change meanwhile).
+        const sdcore::RedisUrl url = m_workspace->connections().at(index).url;
+        connect(open, &QDialog::finished, this, [this, url, why] {
+            const auto &connections = m_workspace->connections();
+            for (int i = 0; i < connections.size(); ++i) {
+                if (connections.at(i).url == url) {
+                    askForPassword(i, why);
+                    return;
+                }
+            }
+        }, Qt::QueuedConnection);
+        return;
+    }
     auto *dialog = new PasswordDialog(m_workspace->connections().at(index), m_workspace->keychainState(),
                                       m_workspace->keychainProblem(), why, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);

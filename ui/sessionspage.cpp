@@ -683,13 +683,20 @@ void SessionsPage::applyFilter(const QString &text)
 {
     // Selection, detail and the delete action follow what is visible: rows the filter hides
     // leave the selection, and a hidden session's detail leaves the pane.
-    const QList<QByteArray> selected = selectedKeys();
+    QList<int> selectedRows;
+    for (const QModelIndex &i : m_table->selectionModel()->selectedRows())
+        selectedRows << i.row();
+    const QList<quint32> selected = m_model->rowIdsAt(selectedRows);
     m_model->setFilterText(text);
+    // Contiguous runs become one range each (Ctrl+A over a million rows stays one range).
     QItemSelection keep;
-    for (const QByteArray &key : selected) {
-        const int row = m_model->visibleRowOf(key);
-        if (row >= 0)
-            keep.select(m_model->index(row, 0), m_model->index(row, SessionTableModel::ColumnCount - 1));
+    const QList<int> rows = m_model->visibleRowsOf(selected);
+    for (qsizetype i = 0; i < rows.size();) {
+        qsizetype j = i;
+        while (j + 1 < rows.size() && rows.at(j + 1) == rows.at(j) + 1)
+            ++j;
+        keep.select(m_model->index(rows.at(i), 0), m_model->index(rows.at(j), SessionTableModel::ColumnCount - 1));
+        i = j + 1;
     }
     m_table->selectionModel()->select(keep, QItemSelectionModel::ClearAndSelect);
     const int detailRow = m_detailKeyBytes.isEmpty() ? -1 : m_model->visibleRowOf(m_detailKeyBytes);

@@ -320,6 +320,32 @@ int SessionTableModel::visibleRowOf(const QByteArray &key) const
     return -1;
 }
 
+QList<quint32> SessionTableModel::rowIdsAt(const QList<int> &visibleRows) const
+{
+    QList<quint32> ids;
+    ids.reserve(visibleRows.size());
+    for (int v : visibleRows) {
+        if (v >= 0 && v < int(m_visible.size()))
+            ids << m_visible[size_t(v)];
+    }
+    return ids;
+}
+
+QList<int> SessionTableModel::visibleRowsOf(const QList<quint32> &rowIds) const
+{
+    std::vector<bool> wanted(m_expires.size(), false);
+    for (quint32 id : rowIds) {
+        if (id < wanted.size())
+            wanted[id] = true;
+    }
+    QList<int> rows;
+    for (size_t i = 0; i < m_visible.size(); ++i) {
+        if (wanted[m_visible[i]])
+            rows << int(i);
+    }
+    return rows;
+}
+
 bool SessionTableModel::refreshTtl(const QByteArray &key, qint64 pttlMs, qint64 fetchedAtMs)
 {
     for (quint32 r = 0; r < m_expires.size(); ++r) {

@@ -52,6 +52,10 @@ public:
     // The visible row of `key`, -1 when it is hidden or not held (a linear walk: for one key at
     // a time, such as the one the detail pane shows).
     int visibleRowOf(const QByteArray &key) const;
+    // The rows behind visible rows, and back: a selection kept across a filter change costs one
+    // pass, not a key lookup per selected row.
+    QList<quint32> rowIdsAt(const QList<int> &visibleRows) const;
+    QList<int> visibleRowsOf(const QList<quint32> &rowIds) const;
     // The row of `key` takes a TTL read afresh (by the detail pane), so that one session never
     // shows two TTLs on one screen; false when no row holds the key.
     bool refreshTtl(const QByteArray &key, qint64 pttlMs, qint64 fetchedAtMs);
