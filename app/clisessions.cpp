@@ -322,6 +322,29 @@ void printKeys(const QList<QByteArray> &keys, const QByteArray &prefix, qsizetyp
         out() << "  … and " << (keys.size() - limit) << " more\n";
 }
 
+// A pattern or user preview that did not finish, or whose set is not the one `expect` (a dry
+// run's fingerprint) names: the exit code, nothing deleted.
+std::optional<int> checkPreview(const Target &target, const DeleteResult &preview, const QString &expect,
+                                const QString &what)
+{
+    if (!preview.complete) {
+        if (preview.error == QStringLiteral("cancelled")) {
+            err() << "sessiondeck-cli: cancelled while counting; nothing was deleted\n";
+            return ExitUnreachable;
+        }
+        return fail(target, makeError(ErrorKind::ServerError, preview.error + QStringLiteral("; nothing was deleted")));
+    }
+    if (!expect.isEmpty() && preview.fingerprint() != expect) {
+        return fail(target, makeError(ErrorKind::ServerError,
+                                      QStringLiteral("%1 are not the ones the dry run counted (%2 now, %3 then: keys "
+                                                     "were added, removed or replaced); nothing was deleted: run "
+                                                     "--dry-run again and check what changed")
+                                          .arg(what, QString::number(preview.requested),
+                                               expect.section(QLatin1Char(':'), 0, 0))));
+    }
+    return std::nullopt;
+}
+
 int runDelete(const QCommandLineParser &parser, const QStringList &inputs)
 {
     SessionArgs args;
@@ -364,23 +387,6 @@ int runDelete(const QCommandLineParser &parser, const QStringList &inputs)
     if (byPattern) {
         request = SessionDeleter::previewMatching(*node->connection, args.prefix, glob, &g_interrupted, {}, 10,
                                                   args.keysPerSecond);
-        if (!request.complete) {
-            if (request.error == QStringLiteral("cancelled")) {
-                err() << "sessiondeck-cli: cancelled while counting; nothing was deleted\n";
-                return ExitUnreachable;
-            }
-            return fail(args.target, makeError(ErrorKind::ServerError,
-                                               request.error + QStringLiteral("; nothing was deleted")));
-        }
-        if (!dryRun && !expect.isEmpty() && request.fingerprint() != expect) {
-            return fail(args.target,
-                        makeError(ErrorKind::ServerError,
-                                  QStringLiteral("the keys matching '%1' are not the ones the dry run counted (%2 now, "
-                                                 "%3 then: keys were added, removed or replaced); nothing was deleted: "
-                                                 "run --dry-run again and check what changed")
-                                      .arg(KeyText::printable(pattern), QString::number(request.requested),
-                                           expect.section(QLatin1Char(':'), 0, 0))));
-        }
     } else if (byUser) {
         // The scan pipelines ahead on its connection; the values are read on a second one.
         auto reader = openNode(args, false);
@@ -388,21 +394,6 @@ int runDelete(const QCommandLineParser &parser, const QStringList &inputs)
             return fail(args.target, reader.error());
         request = SessionDeleter::previewUser(*node->connection, *reader->connection, args.prefix, user, &g_interrupted,
                                               {}, 10, args.keysPerSecond);
-        if (!request.complete) {
-            if (request.error == QStringLiteral("cancelled")) {
-                err() << "sessiondeck-cli: cancelled while looking for the sessions; nothing was deleted\n";
-                return ExitUnreachable;
-            }
-            return fail(args.target, makeError(ErrorKind::ServerError, request.error + QStringLiteral("; nothing was deleted")));
-        }
-        if (!dryRun && !expect.isEmpty() && request.fingerprint() != expect) {
-            return fail(args.target,
-                        makeError(ErrorKind::ServerError,
-                                  QStringLiteral("the sessions of user '%1' are not the ones the dry run found (%2 now, "
-                                                 "%3 then); nothing was deleted: run --dry-run again")
-                                      .arg(safe(user), QString::number(request.requested),
-                                           expect.section(QLatin1Char(':'), 0, 0))));
-        }
     } else {
         QList<ResolvedKey> resolved;
         if (auto code = resolveInputs(args, *node->connection, inputs, resolved))
@@ -422,6 +413,12 @@ int runDelete(const QCommandLineParser &parser, const QStringList &inputs)
         request.requested = request.keys.size();
     }
     const qint64 asked = byPattern || byUser ? request.requested : inputs.size();
+    if (byPattern || byUser) {
+        const QString what = byPattern ? QStringLiteral("the keys matching '%1'").arg(KeyText::printable(pattern))
+                                       : QStringLiteral("the sessions of user '%1'").arg(safe(user));
+        if (auto code = checkPreview(args.target, request, dryRun ? QString() : expect, what))
+            return *code;
+    }
     request.node = node->node;
     for (const QString &m : std::as_const(missing))
         err() << "sessiondeck-cli: no session '" << m << "' on " << node->node.toString() << "; nothing deleted for it\n";

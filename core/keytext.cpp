@@ -149,13 +149,6 @@ std::optional<QByteArray> KeyText::fromPrintable(QStringView text)
     return out;
 }
 
-bool KeyText::isPlain(QByteArrayView key)
-{
-    if (key.contains('\\'))
-        return false;
-    return printable(key) == QString::fromUtf8(key);
-}
-
 QString KeyText::terminalSafe(QStringView text, bool keepLineBreaks)
 {
     // Most text needs nothing: return it unchanged without building a copy char by char.

@@ -30,9 +30,6 @@ public:
     // The bytes printable() made `text` from; nullopt when `text` has a backslash that is not
     // "\\" or "\xNN". Characters that printable() would have escaped are taken as they are.
     static std::optional<QByteArray> fromPrintable(QStringView text);
-    // True when printable() leaves every character of `text` as it is (no backslash, nothing
-    // escaped): the printable form and the literal reading are then the same.
-    static bool isPlain(QByteArrayView key);
 
     // `text` with control characters (C0 including tab, DEL, C1), format characters (bidi
     // overrides, zero-width) and line/paragraph separators written as \xNN or \u{NNNN}.
