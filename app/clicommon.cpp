@@ -1,6 +1,6 @@
-#include "clicommon.h"
+#include "app/clicommon.h"
 
-#include "keytext.h"
+#include "core/support/keytext.h"
 
 #include <QFile>
 #include <QJsonDocument>

@@ -5,7 +5,7 @@
 // Ctrl-C handling. Exit codes: 0 success, 1 degraded (status), 2 target unreachable, critical
 // or the operation failed, 64 bad arguments.
 
-#include "redisconnection.h"
+#include "core/redis/redisconnection.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>

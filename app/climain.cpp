@@ -3,15 +3,15 @@
 // Exit codes: 0 success, 1 degraded (status), 2 target unreachable, critical or the operation
 // failed, 64 bad arguments.
 
-#include "clicommon.h"
-#include "clusterpoller.h"
-#include "democluster.h"
-#include "eventtimeline.h"
-#include "failovercontroller.h"
-#include "info.h"
-#include "logging.h"
-#include "masterresolver.h"
-#include "sentineleventstream.h"
+#include "app/clicommon.h"
+#include "core/lab/demodeployment.h"
+#include "core/monitor/topologypoller.h"
+#include "core/sentinel/eventtimeline.h"
+#include "core/sentinel/failovercontroller.h"
+#include "core/sentinel/masterresolver.h"
+#include "core/sentinel/sentineleventstream.h"
+#include "core/support/info.h"
+#include "core/support/logging.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -137,8 +137,8 @@ int runStatus(const QCommandLineParser &parser)
     PollerOptions options;
     options.nodeTimeoutMs = target.options.commandTimeoutMs;
     options.cycleBudgetMs = qMax(3000, 4 * target.options.commandTimeoutMs);
-    ClusterPoller poller(target.url, options);
-    const ClusterSnapshot s = poller.pollOnce();
+    TopologyPoller poller(target.url, options);
+    const TopologySnapshot s = poller.pollOnce();
     const int code = s.health == Health::Ok ? ExitOk
                      : s.health == Health::Degraded ? ExitDegraded
                                                     : ExitUnreachable;
@@ -232,9 +232,9 @@ int runEvents(QCoreApplication &app, const QCommandLineParser &parser)
     });
     // Discover the other sentinels once, so events reach us from all of them.
     PollerOptions pollerOptions;
-    ClusterPoller poller(target.url, pollerOptions);
+    TopologyPoller poller(target.url, pollerOptions);
     stream.start();
-    const ClusterSnapshot snapshot = poller.pollOnce();
+    const TopologySnapshot snapshot = poller.pollOnce();
     stream.addSentinels(poller.knownSentinels());
     if (snapshot.sentinels.isEmpty() || std::none_of(snapshot.sentinels.begin(), snapshot.sentinels.end(),
                                                      [](const SentinelState &s) { return s.up; })) {
@@ -251,8 +251,8 @@ int runEvents(QCoreApplication &app, const QCommandLineParser &parser)
 int failoverDryRun(const Target &target)
 {
     PollerOptions options;
-    ClusterPoller poller(target.url, options);
-    const ClusterSnapshot s = poller.pollOnce();
+    TopologyPoller poller(target.url, options);
+    const TopologySnapshot s = poller.pollOnce();
     QStringList replicas;
     for (const RedisNodeState &r : s.replicas)
         replicas << QStringLiteral("%1 (%2)").arg(r.address.toString(), r.up ? QStringLiteral("up") : QStringLiteral("down"));
@@ -311,8 +311,8 @@ int runFailover(QCoreApplication &app, const QCommandLineParser &parser)
     FailoverController controller(target.url);
     QObject::connect(&stream, &SentinelEventStream::eventReceived, &controller, &FailoverController::onEvent);
     PollerOptions pollerOptions;
-    ClusterPoller poller(target.url, pollerOptions);
-    const ClusterSnapshot before = poller.pollOnce();
+    TopologyPoller poller(target.url, pollerOptions);
+    const TopologySnapshot before = poller.pollOnce();
     const QList<HostPort> sentinels = poller.knownSentinels();
     stream.addSentinels(sentinels);
     stream.start();
@@ -383,18 +383,18 @@ int runDemo(QCoreApplication &app, const QCommandLineParser &parser)
     quitOnInterrupt(app);
 
     int exitCode = ExitOk;
-    DemoCluster demo(options);
-    QObject::connect(&demo, &DemoCluster::progress, [](const QString &m) {
+    DemoDeployment demo(options);
+    QObject::connect(&demo, &DemoDeployment::progress, [](const QString &m) {
         err() << m << "\n";
         err().flush();
     });
-    QObject::connect(&demo, &DemoCluster::failed, [&](const QString &m) {
+    QObject::connect(&demo, &DemoDeployment::failed, [&](const QString &m) {
         err() << "sessiondeck-cli: demo cluster failed: " << m << "\n";
         err().flush();
         exitCode = ExitUnreachable;
         app.quit();
     });
-    QObject::connect(&demo, &DemoCluster::ready, [&](const RedisUrl &url) {
+    QObject::connect(&demo, &DemoDeployment::ready, [&](const RedisUrl &url) {
         out() << "demo-url: " << url.toString() << "\n";
         out().flush();
         err() << "Demo cluster running. Press Ctrl-C to stop it.\n";

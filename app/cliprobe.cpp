@@ -1,8 +1,8 @@
 // sessiondeck-cli probe: the connectivity test, the apps' store chain run tier by tier.
 
-#include "clicommon.h"
-#include "connectivityprobe.h"
-#include "realdrill.h"
+#include "app/clicommon.h"
+#include "core/lab/realdrill.h"
+#include "core/store/connectivityprobe.h"
 
 #include <chrono>
 #include <thread>
@@ -77,7 +77,7 @@ int runRealDrill(const QCommandLineParser &parser)
     // Only ever against a cluster of its own: it kills that cluster's master. Ctrl-C, SIGTERM
     // and SIGHUP end it in order, so that the cluster is stopped and its folder removed.
     cancelOnInterrupt();
-    ClusterLauncher cluster;
+    LocalLauncher cluster;
     std::atomic_bool drillOver{false};
     std::thread watcher([&] {
         while (!drillOver.load()) {
@@ -100,7 +100,7 @@ int runRealDrill(const QCommandLineParser &parser)
     };
     err() << "Starting a local Sentinel cluster (1 master, 2 replicas, 3 sentinels) for the drill…\n";
     err().flush();
-    if (Status s = cluster.startSentinelCluster(); !s) {
+    if (Status s = cluster.startSentinelDeployment(); !s) {
         if (!g_interrupted.load())
             err() << "sessiondeck-cli: " << safe(s.errorMessage()) << "\n";
         return finish(ExitUnreachable);

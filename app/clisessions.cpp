@@ -1,13 +1,13 @@
 // sessiondeck-cli sessions stats | list | show | delete: the Sessions page's work from a shell.
 
-#include "auditlog.h"
-#include "clicommon.h"
-#include "jsontext.h"
-#include "keytext.h"
-#include "sessionbrowser.h"
-#include "sessioncensus.h"
-#include "sessionkeyresolver.h"
-#include "sessionttl.h"
+#include "app/clicommon.h"
+#include "core/sessions/auditlog.h"
+#include "core/sessions/sessionbrowser.h"
+#include "core/sessions/sessioncensus.h"
+#include "core/sessions/sessionkeyresolver.h"
+#include "core/sessions/sessionttl.h"
+#include "core/support/jsontext.h"
+#include "core/support/keytext.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

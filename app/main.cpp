@@ -1,9 +1,10 @@
 // sessiondeck: the desktop app. Wires the Workspace (core) to the MainWindow (ui).
 
-#include "eventloopwatchdog.h"
-#include "logging.h"
-#include "mainwindow.h"
-#include "workspace.h"
+#include "core/lab/demodeployment.h"
+#include "core/support/eventloopwatchdog.h"
+#include "core/support/logging.h"
+#include "core/workspace/workspace.h"
+#include "ui/window/mainwindow.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -15,6 +16,7 @@
 #include <spdlog/spdlog.h>
 
 #include <cstdio>
+#include <memory>
 
 int main(int argc, char *argv[])
 {
@@ -51,6 +53,7 @@ int main(int argc, char *argv[])
                  sdcore::Logging::logFilePath().toStdString());
 
     sdcore::Workspace workspace;
+    workspace.setDemoFactory([] { return std::make_unique<sdcore::DemoDeployment>(); });
     sdui::MainWindow window(&workspace);
 
     if (parser.isSet(QStringLiteral("connect"))) {

@@ -3,20 +3,20 @@
 // shows what that user can see, explains every NOPERM in words, asks each refused command once
 // (no error loop), and turns the delete and failover controls off with the reason.
 
-#include "clusterlauncher.h"
-#include "clusterpoller.h"
-#include "dashboardpage.h"
-#include "mainwindow.h"
-#include "testcluster.h"
-#include "testwindow.h"
-#include "masterresolver.h"
-#include "redissessionstore.h"
-#include "sessioncensus.h"
-#include "sessiondeleter.h"
-#include "sessionspage.h"
-#include "sessiontablemodel.h"
-#include "welcomepage.h"
-#include "workspace.h"
+#include "core/lab/locallauncher.h"
+#include "core/monitor/topologypoller.h"
+#include "core/sentinel/masterresolver.h"
+#include "core/sessions/sessioncensus.h"
+#include "core/sessions/sessiondeleter.h"
+#include "core/store/redissessionstore.h"
+#include "core/workspace/workspace.h"
+#include "tests/support/testsupport.h"
+#include "tests/support/testwindow.h"
+#include "ui/models/sessiontablemodel.h"
+#include "ui/pages/dashboardpage.h"
+#include "ui/pages/sessionspage.h"
+#include "ui/pages/welcomepage.h"
+#include "ui/window/mainwindow.h"
 
 #include <QLabel>
 #include <QLineEdit>
@@ -51,35 +51,35 @@ class TestAcl : public QObject
 {
     Q_OBJECT
 
-    ClusterLauncher m_cluster;
+    LocalLauncher m_deployment;
     RedisUrl m_viewer;
     std::unique_ptr<RedisConnection> m_admin;
 
 private Q_SLOTS:
     void initTestCase()
     {
-        auto started = m_cluster.startSentinelCluster();
+        auto started = m_deployment.startSentinelDeployment();
         QVERIFY2(started, qPrintable(started.errorMessage()));
         // The user on every data node (ACLs are not replicated), and sentinels that refuse a
         // failover to the users that reach them.
-        for (int i : m_cluster.redisNodeIndexes()) {
-            auto c = RedisConnection::open(m_cluster.nodeUrl(i));
+        for (int i : m_deployment.redisNodeIndexes()) {
+            auto c = RedisConnection::open(m_deployment.nodeUrl(i));
             QVERIFY(c);
             auto r = (*c)->command(Command{"ACL", "SETUSER", "viewer", "reset", "on", ">" + ViewerPassword.toUtf8(),
                                            "~*", "&*", "+@read", "+@connection", "+info", "+scan"});
             QVERIFY2(r, qPrintable(r.errorMessage()));
         }
-        for (int i : m_cluster.sentinelIndexes()) {
-            auto c = RedisConnection::open(RedisUrl::tcp("127.0.0.1", m_cluster.nodes().at(i).port));
+        for (int i : m_deployment.sentinelIndexes()) {
+            auto c = RedisConnection::open(RedisUrl::tcp("127.0.0.1", m_deployment.nodes().at(i).port));
             QVERIFY(c);
             auto r = (*c)->command(Command{"ACL", "SETUSER", "default", "-sentinel|failover"});
             QVERIFY2(r, qPrintable(r.errorMessage()));
         }
-        m_viewer = m_cluster.sentinelUrl();
+        m_viewer = m_deployment.sentinelUrl();
         m_viewer.setUsername(QStringLiteral("viewer"));
         m_viewer.setPassword(ViewerPassword);
 
-        auto admin = RedisConnection::open(m_cluster.nodeUrl(0));
+        auto admin = RedisConnection::open(m_deployment.nodeUrl(0));
         QVERIFY(admin);
         m_admin = std::move(*admin);
         QList<Command> seed;
@@ -90,8 +90,8 @@ private Q_SLOTS:
 
     void pollerShowsWhatTheUserMaySee()
     {
-        ClusterPoller poller(m_viewer, PollerOptions());
-        ClusterSnapshot s = poller.pollOnce();
+        TopologyPoller poller(m_viewer, PollerOptions());
+        TopologySnapshot s = poller.pollOnce();
         QVERIFY2(s.master.up, qPrintable(s.master.reason));
         QCOMPARE(s.replicas.size(), 2);
         QVERIFY(s.access.known);

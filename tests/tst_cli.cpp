@@ -1,8 +1,8 @@
 // sessiondeck-cli as a user runs it: exit codes, output, JSON, passwords kept out of output.
 
-#include "clirun.h"
-#include "clusterlauncher.h"
-#include "redisconnection.h"
+#include "core/lab/locallauncher.h"
+#include "core/redis/redisconnection.h"
+#include "tests/support/clirun.h"
 
 #include <QDir>
 #include <QDirIterator>
@@ -33,8 +33,8 @@ class TestCli : public QObject
 {
     Q_OBJECT
 
-    ClusterLauncher m_cluster;
-    ClusterLauncher m_secured{[] {
+    LocalLauncher m_deployment;
+    LocalLauncher m_secured{[] {
         LauncherOptions o;
         o.password = "Cli-Distinctive-Pw#42";
         return o;
@@ -43,16 +43,16 @@ class TestCli : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
-        auto s = m_cluster.startSentinelCluster();
+        auto s = m_deployment.startSentinelDeployment();
         QVERIFY2(s, qPrintable(s.errorMessage()));
         QVERIFY(m_secured.startStandalone());
     }
 
     void pingDirect()
     {
-        const Run r = cli({"ping", "--url", m_cluster.nodeUrl(0).toString()});
+        const Run r = cli({"ping", "--url", m_deployment.nodeUrl(0).toString()});
         QCOMPARE(r.code, 0);
-        QVERIFY2(r.out.contains("PONG from 127.0.0.1:" + QByteArray::number(m_cluster.nodes().at(0).port)),
+        QVERIFY2(r.out.contains("PONG from 127.0.0.1:" + QByteArray::number(m_deployment.nodes().at(0).port)),
                  r.out.constData());
         QVERIFY(r.out.contains("role master"));
         QVERIFY(r.out.contains("Redis 7."));
@@ -60,25 +60,25 @@ private Q_SLOTS:
 
     void pingThroughSentinelJson()
     {
-        const Run r = cli({"ping", "--json", "--count", "5", "--url", m_cluster.sentinelUrl().toString()});
+        const Run r = cli({"ping", "--json", "--count", "5", "--url", m_deployment.sentinelUrl().toString()});
         QCOMPARE(r.code, 0);
         const QJsonObject o = QJsonDocument::fromJson(r.out).object();
         QCOMPARE(o.value("ok").toBool(), true);
         QCOMPARE(o.value("role").toString(), QStringLiteral("master"));
         QCOMPARE(o.value("node").toString(),
-                 QStringLiteral("127.0.0.1:%1").arg(m_cluster.nodes().at(0).port));
-        QCOMPARE(o.value("sentinel").toString(), m_cluster.sentinelUrl().hosts().first().toString());
+                 QStringLiteral("127.0.0.1:%1").arg(m_deployment.nodes().at(0).port));
+        QCOMPARE(o.value("sentinel").toString(), m_deployment.sentinelUrl().hosts().first().toString());
         QCOMPARE(o.value("pings").toInt(), 5);
         QVERIFY(o.value("rtt_ms").toDouble() > 0);
     }
 
     void statusShowsTopology()
     {
-        const Run r = cli({"status", "--json", "--url", m_cluster.sentinelUrl().toString()});
+        const Run r = cli({"status", "--json", "--url", m_deployment.sentinelUrl().toString()});
         QCOMPARE(r.code, 0);
         const QJsonObject o = QJsonDocument::fromJson(r.out).object();
         QCOMPARE(o.value("health").toString(), QStringLiteral("ok"));
-        QCOMPARE(o.value("master").toObject().value("port").toInt(), int(m_cluster.nodes().at(0).port));
+        QCOMPARE(o.value("master").toObject().value("port").toInt(), int(m_deployment.nodes().at(0).port));
         QCOMPARE(o.value("master").toObject().value("host").toString(), QStringLiteral("127.0.0.1"));
         QCOMPARE(o.value("replicas").toArray().size(), 2);
         QCOMPARE(o.value("sentinels").toArray().size(), 3);
@@ -86,7 +86,7 @@ private Q_SLOTS:
             QVERIFY(s.toObject().value("up").toBool());
         QCOMPARE(o.value("quorum").toInt(), 2);
 
-        const Run text = cli({"status", "--url", m_cluster.sentinelUrl().toString()});
+        const Run text = cli({"status", "--url", m_deployment.sentinelUrl().toString()});
         QCOMPARE(text.code, 0);
         QVERIFY2(text.out.contains(": OK"), text.out.constData());
         QVERIFY(text.out.contains("replica"));
@@ -282,8 +282,8 @@ private Q_SLOTS:
         const QByteArray wrongSecret = "Wrong-Distinctive-Zq7-Secret";
         LauncherOptions options;
         options.password = QString::fromLatin1(secret);
-        ClusterLauncher cluster(options);
-        auto started = cluster.startSentinelCluster();
+        LocalLauncher cluster(options);
+        auto started = cluster.startSentinelDeployment();
         QVERIFY2(started, qPrintable(started.errorMessage()));
         auto conn = RedisConnection::open(cluster.nodeUrl(0));
         QVERIFY2(conn, qPrintable(conn.errorMessage()));
@@ -375,9 +375,9 @@ private Q_SLOTS:
 
     void probeExitCodes()
     {
-        const QString fallback = m_cluster.nodeUrl(0).toString();
+        const QString fallback = m_deployment.nodeUrl(0).toString();
         const QString refused = QStringLiteral("redis://127.0.0.1:%1").arg(findFreePort());
-        const Run first = cli({"probe", "--json", "--url", m_cluster.sentinelUrl().toString(), "--fallback", fallback});
+        const Run first = cli({"probe", "--json", "--url", m_deployment.sentinelUrl().toString(), "--fallback", fallback});
         QCOMPARE(first.code, 0);
         const QJsonObject o = QJsonDocument::fromJson(first.out).object();
         QCOMPARE(o.value("served_by").toString(), QStringLiteral("primary"));
@@ -408,10 +408,10 @@ private Q_SLOTS:
 
     void failoverNeedsYes()
     {
-        const Run r = cli({"failover", "--url", m_cluster.sentinelUrl().toString()});
+        const Run r = cli({"failover", "--url", m_deployment.sentinelUrl().toString()});
         QCOMPARE(r.code, 64);
         QVERIFY2(r.err.contains("--yes"), r.err.constData());
-        const Run plain = cli({"failover", "--yes", "--url", m_cluster.nodeUrl(0).toString()});
+        const Run plain = cli({"failover", "--yes", "--url", m_deployment.nodeUrl(0).toString()});
         QCOMPARE(plain.code, 64);
         QVERIFY(plain.err.contains("redis-sentinel://"));
     }
@@ -420,31 +420,31 @@ private Q_SLOTS:
     // nodes go down: 1 for a replica down, 2 once the quorum is lost.
     void failoverAndStatusExitCodes()
     {
-        const QString url = m_cluster.sentinelUrl().toString();
+        const QString url = m_deployment.sentinelUrl().toString();
         const Run f = cli({"failover", "--yes", "--json", "--url", url});
         QCOMPARE(f.code, 0);
         const QJsonObject o = QJsonDocument::fromJson(f.out).object();
         QVERIFY2(o.value("ok").toBool(), f.out.constData());
         QCOMPARE(o.value("old_master").toString(),
-                 QStringLiteral("127.0.0.1:%1").arg(m_cluster.nodes().at(0).port));
+                 QStringLiteral("127.0.0.1:%1").arg(m_deployment.nodes().at(0).port));
         const QString newMaster = o.value("new_master").toString();
         QVERIFY(!newMaster.isEmpty() && newMaster != o.value("old_master").toString());
         QVERIFY(o.value("elapsed_ms").toInteger() > 0);
-        auto agreed = m_cluster.waitForNewMaster(HostPort{"127.0.0.1", m_cluster.nodes().at(0).port}, 30000);
+        auto agreed = m_deployment.waitForNewMaster(HostPort{"127.0.0.1", m_deployment.nodes().at(0).port}, 30000);
         QVERIFY(agreed);
         QCOMPARE(agreed->toString(), newMaster);
 
         // The old master, now a replica, is killed: degraded.
-        QVERIFY(m_cluster.kill(0));
+        QVERIFY(m_deployment.kill(0));
         Run s;
         QTRY_VERIFY_WITH_TIMEOUT((s = cli({"status", "--url", url})).code == 1, 20000);
         QVERIFY2(s.out.contains("DEGRADED"), s.out.constData());
         QVERIFY(s.out.contains("DOWN"));
 
         // Two of three sentinels gone: the quorum of 2 cannot be reached: critical.
-        const QList<int> sentinels = m_cluster.sentinelIndexes();
-        QVERIFY(m_cluster.kill(sentinels.at(0)));
-        QVERIFY(m_cluster.kill(sentinels.at(1)));
+        const QList<int> sentinels = m_deployment.sentinelIndexes();
+        QVERIFY(m_deployment.kill(sentinels.at(0)));
+        QVERIFY(m_deployment.kill(sentinels.at(1)));
         QTRY_VERIFY_WITH_TIMEOUT((s = cli({"status", "--json", "--url", url})).code == 2, 30000);
         const QJsonObject j = QJsonDocument::fromJson(s.out).object();
         QCOMPARE(j.value("health").toString(), QStringLiteral("critical"));

@@ -2,11 +2,11 @@
 // forge, leaks no password and loses no audit record: each case found by trying to break it,
 // run against a real redis-server (a fake one where a hostile server is the point).
 
-#include "clirun.h"
-#include "clusterlauncher.h"
-#include "fakeredis.h"
-#include "keytext.h"
-#include "redisconnection.h"
+#include "core/lab/locallauncher.h"
+#include "core/redis/redisconnection.h"
+#include "core/support/keytext.h"
+#include "tests/support/clirun.h"
+#include "tests/support/fakeredis.h"
 
 #include <QDir>
 #include <QFile>
@@ -32,8 +32,8 @@ class TestCliSafety : public QObject
 {
     Q_OBJECT
 
-    ClusterLauncher m_redis;
-    ClusterLauncher m_secured{[] {
+    LocalLauncher m_redis;
+    LocalLauncher m_secured{[] {
         LauncherOptions o;
         o.password = "Primary-Only-Pw#19";
         return o;
@@ -380,8 +380,8 @@ private Q_SLOTS:
 
     void failoverDryRunOnlyShows()
     {
-        ClusterLauncher sentinel;
-        QVERIFY(sentinel.startSentinelCluster());
+        LocalLauncher sentinel;
+        QVERIFY(sentinel.startSentinelDeployment());
         const HostPort before = *sentinel.agreedMaster();
         const Run r = cli({"failover", "--dry-run", "--url", sentinel.sentinelUrl().toString()});
         QCOMPARE(r.code, 0);
@@ -641,7 +641,7 @@ private Q_SLOTS:
         QVERIFY(r.out.count('\n') > 20000 / 16);
 
         QTemporaryDir dir;
-        auto files = ClusterLauncher::makeCertificates(dir.path(), "ca", "SessionDeck test CA");
+        auto files = LocalLauncher::makeCertificates(dir.path(), "ca", "SessionDeck test CA");
         QVERIFY(files);
         r = cli({"probe", "--url", url(), "--fallback", "rediss://127.0.0.1:1", "--cacert", files->caFile});
         QVERIFY2(r.code != 64 && !r.err.contains("add --tls"), r.err.constData());

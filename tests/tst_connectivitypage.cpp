@@ -2,9 +2,9 @@
 // its steps timed and the verdict; a dead fallback shows as a failed row with its error; Drill
 // shows the switch to the next tier and the failback. Saves a PNG to look at.
 
-#include "clusterlauncher.h"
-#include "connectivitypage.h"
-#include "testcluster.h"
+#include "core/lab/locallauncher.h"
+#include "tests/support/testsupport.h"
+#include "ui/pages/connectivitypage.h"
 
 #include <QLineEdit>
 #include <QTableWidget>
@@ -17,8 +17,8 @@ class TestConnectivityPage : public QObject
 {
     Q_OBJECT
 
-    ClusterLauncher m_first;
-    ClusterLauncher m_second;
+    LocalLauncher m_first;
+    LocalLauncher m_second;
 
 private Q_SLOTS:
     void initTestCase()

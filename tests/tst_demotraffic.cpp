@@ -1,7 +1,7 @@
 // Demo sessions look exactly like express-session + connect-redis ones.
 
-#include "clusterlauncher.h"
-#include "demotraffic.h"
+#include "core/lab/demotraffic.h"
+#include "core/lab/locallauncher.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -16,7 +16,7 @@ class TestDemoTraffic : public QObject
 {
     Q_OBJECT
 
-    ClusterLauncher m_server;
+    LocalLauncher m_server;
 
     QList<QByteArray> allKeys(RedisConnection &conn)
     {

@@ -1,6 +1,6 @@
 // The watchdog sees a stalled event loop, measures it, and reports it once it ends.
 
-#include "eventloopwatchdog.h"
+#include "core/support/eventloopwatchdog.h"
 
 #include <QTest>
 #include <QThread>

@@ -3,14 +3,14 @@
 // PubSubModel's batch updates; every model and proxy under QAbstractItemModelTester. Then the
 // two widgets, EventsPage and PubSubPanel, driven without a Redis.
 
-#include "clustermonitor.h"
-#include "eventfilter.h"
-#include "eventfilterproxy.h"
-#include "eventmodel.h"
-#include "eventspage.h"
-#include "pubsubmodel.h"
-#include "pubsubpanel.h"
-#include "timechart.h"
+#include "core/monitor/deploymentmonitor.h"
+#include "core/sentinel/eventfilter.h"
+#include "ui/charts/timechart.h"
+#include "ui/models/eventfilterproxy.h"
+#include "ui/models/eventmodel.h"
+#include "ui/models/pubsubmodel.h"
+#include "ui/pages/eventspage.h"
+#include "ui/pages/pubsubpanel.h"
 
 #include <QAbstractButton>
 #include <QAbstractItemModelTester>
@@ -84,9 +84,9 @@ QString text(const QAbstractItemModel &model, int row, int column, int role = Qt
     return model.index(row, column).data(role).toString();
 }
 
-ClusterSnapshot pubsubSnapshot(const QList<QPair<QString, qint64>> &channels, qint64 patterns = 0)
+TopologySnapshot pubsubSnapshot(const QList<QPair<QString, qint64>> &channels, qint64 patterns = 0)
 {
-    ClusterSnapshot s;
+    TopologySnapshot s;
     s.at = QDateTime::currentDateTimeUtc();
     s.hasMaster = true;
     s.master.address = HostPort{QStringLiteral("127.0.0.1"), 6379};
@@ -554,7 +554,7 @@ private Q_SLOTS:
 
     void eventsPageFollowsMonitor()
     {
-        ClusterMonitor first(RedisUrl::tcp("127.0.0.1", 1));
+        DeploymentMonitor first(RedisUrl::tcp("127.0.0.1", 1));
         first.addLocalEvent("events-lost", "before the page", SentinelEvent::Severity::Warning);
         EventsPage page;
         page.setMonitor(&first);
@@ -563,7 +563,7 @@ private Q_SLOTS:
         QCOMPARE(page.model()->rowCount(), 2);
         QCOMPARE(text(*page.model(), 1, EventModel::SeenByColumn), QStringLiteral("SessionDeck"));
 
-        ClusterMonitor second(RedisUrl::tcp("127.0.0.1", 2));
+        DeploymentMonitor second(RedisUrl::tcp("127.0.0.1", 2));
         page.setMonitor(&second);
         QCOMPARE(page.model()->rowCount(), 0);
         first.addLocalEvent("events-lost", "no longer shown", SentinelEvent::Severity::Info);
@@ -620,7 +620,7 @@ private Q_SLOTS:
                  QStringLiteral("subscribers fell from 3 to 2: an app instance dropped off?"));
 
         // An error keeps the last complete channel list and says why.
-        ClusterSnapshot failed = pubsubSnapshot({});
+        TopologySnapshot failed = pubsubSnapshot({});
         failed.pubsub.valid = false;
         failed.pubsub.patterns = -1;
         failed.pubsub.error = QStringLiteral("NOPERM this user has no permissions to run 'pubsub'");
@@ -629,7 +629,7 @@ private Q_SLOTS:
         QCOMPARE(panel.model()->rowCount(), 2);
         QVERIFY(!panel.table()->isEnabled());
 
-        ClusterSnapshot down = pubsubSnapshot({});
+        TopologySnapshot down = pubsubSnapshot({});
         down.master.up = false;
         down.pubsub.valid = false;
         panel.showSnapshot(down);
@@ -722,7 +722,7 @@ private Q_SLOTS:
 
     void pubSubPanelChartsMonitorHistory()
     {
-        ClusterMonitor monitor(RedisUrl::tcp("127.0.0.1", 1));
+        DeploymentMonitor monitor(RedisUrl::tcp("127.0.0.1", 1));
         PubSubPanel panel;
         panel.setMonitor(&monitor);
         // The history fills from polls; without a Redis it stays empty and the graphs too.

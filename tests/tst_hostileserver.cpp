@@ -3,7 +3,7 @@
 // needs, one byte at a time, or nothing at all), a RedisConnection ends with a clear error
 // within its timeout and without holding more than its reply limit in memory.
 
-#include "redisconnection.h"
+#include "core/redis/redisconnection.h"
 
 #include <QElapsedTimer>
 #include <QFile>

@@ -1,6 +1,6 @@
 // INFO text parsing.
 
-#include "info.h"
+#include "core/support/info.h"
 
 #include <QTest>
 

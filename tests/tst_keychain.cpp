@@ -4,11 +4,11 @@
 // to show where the password is and is not. Last, the keychain service goes away: storing falls
 // back to the session, never to the file, and says why.
 
-#include "clusterlauncher.h"
-#include "keychain.h"
-#include "logbuffer.h"
-#include "logging.h"
-#include "workspace.h"
+#include "core/lab/locallauncher.h"
+#include "core/support/keychain.h"
+#include "core/support/logbuffer.h"
+#include "core/support/logging.h"
+#include "core/workspace/workspace.h"
 
 #include <QCoreApplication>
 #include <QDeadlineTimer>
@@ -74,7 +74,7 @@ class TestKeychain : public QObject
     QTemporaryDir m_home;
     QProcess m_bus;
     QProcess m_keyring;
-    ClusterLauncher m_server{[] {
+    LocalLauncher m_server{[] {
         LauncherOptions o;
         o.password = kPassword;
         return o;

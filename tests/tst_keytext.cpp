@@ -1,11 +1,11 @@
 // The printable form of keys (injective, reversible) and the readings of a session argument:
 // pure functions, no server.
 
-#include "keytext.h"
-#include "scanbound.h"
-#include "redisconnection.h"
-#include "sessionkeyresolver.h"
-#include "sessionttl.h"
+#include "core/redis/redisconnection.h"
+#include "core/redis/scanbound.h"
+#include "core/sessions/sessionkeyresolver.h"
+#include "core/sessions/sessionttl.h"
+#include "core/support/keytext.h"
 
 #include <QRandomGenerator>
 #include <QSet>

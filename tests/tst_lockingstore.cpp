@@ -3,8 +3,8 @@
 // destroyed session stays destroyed when a parallel request writes late, an unchanged session is
 // not written, and a lock held by another owner is waited for, not taken.
 
-#include "clusterlauncher.h"
-#include "lockingsessionstore.h"
+#include "core/lab/locallauncher.h"
+#include "core/store/lockingsessionstore.h"
 
 #include <QElapsedTimer>
 #include <QJsonDocument>
@@ -20,7 +20,7 @@ class TestLockingStore : public QObject
 {
     Q_OBJECT
 
-    ClusterLauncher m_redis;
+    LocalLauncher m_redis;
     std::unique_ptr<RedisConnection> m_raw;
 
     QJsonObject stored(const QByteArray &key)

@@ -1,9 +1,9 @@
 // The log setup: file, in-memory buffer for the log view, levels, and no passwords.
 
-#include "logbuffer.h"
-#include "logging.h"
-#include "redisurl.h"
-#include "testcluster.h"
+#include "core/redis/redisurl.h"
+#include "core/support/logbuffer.h"
+#include "core/support/logging.h"
+#include "tests/support/testsupport.h"
 
 #include <QFile>
 #include <QTemporaryDir>

@@ -1,22 +1,23 @@
 // GUI smoke test (offscreen): the window against the launcher's Sentinel cluster, and a PNG of it.
 
-#include "clusterlauncher.h"
-#include "eventloopwatchdog.h"
-#include "connectiondialog.h"
-#include "connectivitypage.h"
-#include "dashboardpage.h"
-#include "demotraffic.h"
-#include "eventmodel.h"
-#include "eventspage.h"
-#include "redisconnection.h"
-#include "timechart.h"
-#include "mainwindow.h"
-#include "sessionspage.h"
-#include "sessiontablemodel.h"
-#include "testcluster.h"
-#include "testwindow.h"
-#include "welcomepage.h"
-#include "workspace.h"
+#include "core/lab/demotraffic.h"
+#include "core/lab/locallauncher.h"
+#include "core/redis/redisconnection.h"
+#include "core/support/eventloopwatchdog.h"
+#include "core/workspace/workspace.h"
+#include "tests/support/labdemo.h"
+#include "tests/support/testsupport.h"
+#include "tests/support/testwindow.h"
+#include "ui/charts/timechart.h"
+#include "ui/dialogs/connectiondialog.h"
+#include "ui/models/eventmodel.h"
+#include "ui/models/sessiontablemodel.h"
+#include "ui/pages/connectivitypage.h"
+#include "ui/pages/dashboardpage.h"
+#include "ui/pages/eventspage.h"
+#include "ui/pages/sessionspage.h"
+#include "ui/pages/welcomepage.h"
+#include "ui/window/mainwindow.h"
 
 #include <QApplication>
 #include <QElapsedTimer>
@@ -48,12 +49,12 @@ class TestMainWindow : public QObject
 {
     Q_OBJECT
 
-    ClusterLauncher m_cluster;
+    LocalLauncher m_deployment;
 
 private Q_SLOTS:
     void initTestCase()
     {
-        auto s = m_cluster.startSentinelCluster();
+        auto s = m_deployment.startSentinelDeployment();
         QVERIFY2(s, qPrintable(s.errorMessage()));
     }
 
@@ -82,8 +83,8 @@ private Q_SLOTS:
             TestWindow shown;
             QVERIFY(shown.exposed());
             auto &[workspace, window] = shown;
-            QVERIFY(workspace.addConnection(m_cluster.sentinelUrl(), QStringLiteral("cluster")));
-            QVERIFY(workspace.addConnection(m_cluster.nodeUrl(0), QStringLiteral("node")));
+            QVERIFY(workspace.addConnection(m_deployment.sentinelUrl(), QStringLiteral("cluster")));
+            QVERIFY(workspace.addConnection(m_deployment.nodeUrl(0), QStringLiteral("node")));
             auto *list = window.findChild<QListWidget *>("connectionList");
             QCOMPARE(list->count(), 2);
 
@@ -106,7 +107,7 @@ private Q_SLOTS:
             sdui::ConnectionDialog *dup = nullptr;
             QTRY_VERIFY((dup = window.findChild<sdui::ConnectionDialog *>()) != nullptr);
             QCOMPARE(dup->name(), QStringLiteral("node (copy)"));
-            RedisUrl copy = m_cluster.nodeUrl(0);
+            RedisUrl copy = m_deployment.nodeUrl(0);
             copy.setDb(3);
             dup->setUrlText(copy.toSecretString());
             dup->accept();
@@ -118,7 +119,7 @@ private Q_SLOTS:
             window.editConnection(2);
             sdui::ConnectionDialog *edit = nullptr;
             QTRY_VERIFY((edit = window.findChild<sdui::ConnectionDialog *>("editConnection")) != nullptr);
-            RedisUrl edited = m_cluster.nodeUrl(0);
+            RedisUrl edited = m_deployment.nodeUrl(0);
             edited.setDb(4);
             edit->setUrlText(edited.toSecretString());
             edit->accept();
@@ -157,7 +158,7 @@ private Q_SLOTS:
     // connected is offered for removal instead of being kept forever.
     void wrongPasswordIsAskedAgain()
     {
-        ClusterLauncher secured([] {
+        LocalLauncher secured([] {
             LauncherOptions o;
             o.password = "Right-Pw-20";
             return o;
@@ -226,14 +227,14 @@ private Q_SLOTS:
         TestWindow shown;
         QVERIFY(shown.exposed());
         auto &[workspace, window] = shown;
-        RedisUrl wrong = m_cluster.sentinelUrl();
+        RedisUrl wrong = m_deployment.sentinelUrl();
         const QString text = wrong.toString().replace(QStringLiteral("#sessiondeck"), QStringLiteral("#sessions"));
         auto index = workspace.addConnection(text, QStringLiteral("wrong name"));
         QVERIFY2(index, qPrintable(text));
         workspace.activate(*index);
-        ClusterMonitor *monitor = workspace.activeMonitor();
+        DeploymentMonitor *monitor = workspace.activeMonitor();
         QTRY_VERIFY_WITH_TIMEOUT(monitor->lastSnapshot().has_value(), 10000);
-        const ClusterSnapshot s = *monitor->lastSnapshot();
+        const TopologySnapshot s = *monitor->lastSnapshot();
         QVERIFY(s.masterNameUnknown);
         QCOMPARE(s.monitoredNames, QStringList{"sessiondeck"});
         QCOMPARE(s.problems.size(), 1);
@@ -260,7 +261,7 @@ private Q_SLOTS:
     // deleted after confirming and a pattern after a count, and the dashboard's count follows.
     void sessionsTabBrowsesAndDeletes()
     {
-        DemoTraffic traffic(m_cluster.sentinelUrl());
+        DemoTraffic traffic(m_deployment.sentinelUrl());
         QVERIFY(traffic.seed(400));
         TestWindow shown;
         QVERIFY(shown.exposed());
@@ -268,10 +269,10 @@ private Q_SLOTS:
         MonitorOptions options;
         options.censusMinIntervalMs = 300;
         workspace.setMonitorOptions(options);
-        auto index = workspace.addConnection(m_cluster.sentinelUrl().toString(), QStringLiteral("cluster"));
+        auto index = workspace.addConnection(m_deployment.sentinelUrl().toString(), QStringLiteral("cluster"));
         QVERIFY(index);
         workspace.activate(*index);
-        ClusterMonitor *monitor = workspace.activeMonitor();
+        DeploymentMonitor *monitor = workspace.activeMonitor();
         QTRY_VERIFY_WITH_TIMEOUT(monitor->lastCensus("sess:") && monitor->lastCensus("sess:")->count == 400, 20000);
 
         window.pages()->setCurrentWidget(window.sessions());
@@ -329,7 +330,8 @@ private Q_SLOTS:
         auto &[workspace, window] = shown;
         DemoOptions options;
         options.seedSessions = 200;
-        workspace.startDemo(options);
+        workspace.setDemoFactory(labDemo(options));
+        workspace.startDemo();
         QTRY_VERIFY_WITH_TIMEOUT(workspace.active() && workspace.active()->demo, 60000);
         window.pages()->setCurrentWidget(window.connectivity());
         auto *button = window.connectivity()->findChild<QPushButton *>("probeRealDrill");
@@ -360,8 +362,8 @@ private Q_SLOTS:
     // running, the event loop never stalls for a second.
     void windowStaysResponsiveWhileNodesFail()
     {
-        ClusterLauncher cluster;
-        auto started = cluster.startSentinelCluster();
+        LocalLauncher cluster;
+        auto started = cluster.startSentinelDeployment();
         QVERIFY2(started, qPrintable(started.errorMessage()));
         {
             auto c = RedisConnection::open(cluster.nodeUrl(0));
@@ -431,12 +433,12 @@ private Q_SLOTS:
         auto &[workspace, window] = shown;
 
         auto *edit = window.welcome()->findChild<QLineEdit *>("urlEdit");
-        edit->setText(m_cluster.sentinelUrl().toString());
+        edit->setText(m_deployment.sentinelUrl().toString());
         QTest::keyClick(edit, Qt::Key_Return);
 
         sdui::DashboardPage *dash = window.dashboard();
         QTRY_COMPARE_WITH_TIMEOUT(dash->tileText("health"), QStringLiteral("OK"), 20000);
-        const QString oldMaster = QStringLiteral("127.0.0.1:%1").arg(m_cluster.nodes().at(0).port);
+        const QString oldMaster = QStringLiteral("127.0.0.1:%1").arg(m_deployment.nodes().at(0).port);
         QCOMPARE(dash->tileText("node"), oldMaster);
         QCOMPARE(dash->tileText("replicas"), QStringLiteral("2 / 2"));
         QCOMPARE(dash->tileText("sentinels"), QStringLiteral("3 / 3"));
@@ -445,7 +447,7 @@ private Q_SLOTS:
         QCOMPARE(window.findChild<QListWidget *>("connectionList")->count(), 1);
         // A few polls so the charts have lines to show, and the event stream in place.
         QTRY_VERIFY_WITH_TIMEOUT(dash->chart("Round trip")->graph(0)->dataCount() >= 4, 20000);
-        ClusterMonitor *monitor = workspace.activeMonitor();
+        DeploymentMonitor *monitor = workspace.activeMonitor();
         QVERIFY(monitor);
         auto linksUp = [monitor] {
             int n = 0;
@@ -471,7 +473,7 @@ private Q_SLOTS:
         QMessageBox *confirm = nullptr;
         QTRY_VERIFY((confirm = dash->findChild<QMessageBox *>("failoverConfirm")) != nullptr);
         QVERIFY(confirm->text().contains(oldMaster));
-        QVERIFY(confirm->text().contains(m_cluster.options().masterName));
+        QVERIFY(confirm->text().contains(m_deployment.options().masterName));
         confirm->button(QMessageBox::Yes)->click();
         QTRY_VERIFY_WITH_TIMEOUT(dash->failoverStatus().contains("done"), 60000);
         QVERIFY(dash->failoverStatus().contains(oldMaster));
@@ -502,11 +504,11 @@ private Q_SLOTS:
         // The master goes away: the window says so instead of freezing.
         const HostPort current = monitor->lastSnapshot()->master.address;
         int index = -1;
-        for (int i = 0; i < m_cluster.nodes().size(); ++i) {
-            if (m_cluster.nodes().at(i).port == current.port)
+        for (int i = 0; i < m_deployment.nodes().size(); ++i) {
+            if (m_deployment.nodes().at(i).port == current.port)
                 index = i;
         }
-        QVERIFY(m_cluster.kill(index));
+        QVERIFY(m_deployment.kill(index));
         QTRY_VERIFY_WITH_TIMEOUT(window.connectionStateText().startsWith("Unreachable")
                                      || window.connectionStateText().startsWith("CRITICAL")
                                      || dash->tileText("node") != current.toString(),

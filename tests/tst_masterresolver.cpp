@@ -1,8 +1,8 @@
 // Resolving the master through real sentinels, and following a failover.
 
-#include "clusterlauncher.h"
-#include "demotraffic.h"
-#include "masterresolver.h"
+#include "core/lab/demotraffic.h"
+#include "core/lab/locallauncher.h"
+#include "core/sentinel/masterresolver.h"
 
 #include <QDeadlineTimer>
 #include <QTest>
@@ -14,24 +14,24 @@ class TestMasterResolver : public QObject
 {
     Q_OBJECT
 
-    ClusterLauncher m_cluster;
+    LocalLauncher m_deployment;
 
 private Q_SLOTS:
     void initTestCase()
     {
-        auto s = m_cluster.startSentinelCluster();
+        auto s = m_deployment.startSentinelDeployment();
         QVERIFY2(s, qPrintable(s.errorMessage()));
     }
 
     void resolvesTheMaster()
     {
-        auto resolved = MasterResolver::resolve(m_cluster.sentinelUrl());
+        auto resolved = MasterResolver::resolve(m_deployment.sentinelUrl());
         QVERIFY2(resolved, qPrintable(resolved.errorMessage()));
-        QCOMPARE(resolved->master.port, m_cluster.nodes().at(0).port);
-        QCOMPARE(resolved->answeredBy, m_cluster.sentinelUrl().hosts().first());
+        QCOMPARE(resolved->master.port, m_deployment.nodes().at(0).port);
+        QCOMPARE(resolved->answeredBy, m_deployment.sentinelUrl().hosts().first());
         QVERIFY(resolved->skipped.isEmpty());
 
-        auto node = MasterResolver::connect(m_cluster.sentinelUrl());
+        auto node = MasterResolver::connect(m_deployment.sentinelUrl());
         QVERIFY2(node, qPrintable(node.errorMessage()));
         QCOMPARE(node->role, QByteArray("master"));
         QVERIFY(node->via.has_value());
@@ -41,7 +41,7 @@ private Q_SLOTS:
     void skipsDeadSentinels()
     {
         QList<HostPort> sentinels{{"127.0.0.1", findFreePort()}};
-        sentinels << m_cluster.sentinelUrl().hosts();
+        sentinels << m_deployment.sentinelUrl().hosts();
         auto resolved = MasterResolver::resolve(RedisUrl::sentinel(sentinels, "sessiondeck"));
         QVERIFY2(resolved, qPrintable(resolved.errorMessage()));
         QCOMPARE(resolved->answeredBy, sentinels.at(1));
@@ -52,7 +52,7 @@ private Q_SLOTS:
     void unknownMasterName()
     {
         auto resolved = MasterResolver::resolve(
-            RedisUrl::sentinel(m_cluster.sentinelUrl().hosts(), "no-such-master"));
+            RedisUrl::sentinel(m_deployment.sentinelUrl().hosts(), "no-such-master"));
         QVERIFY(!resolved);
         QCOMPARE(resolved.error().kind, ErrorKind::NotFound);
         QVERIFY(resolved.errorMessage().contains("no-such-master"));
@@ -72,7 +72,7 @@ private Q_SLOTS:
 
     void writesToAReplicaAreReadOnly()
     {
-        auto replica = RedisConnection::open(m_cluster.nodeUrl(1));
+        auto replica = RedisConnection::open(m_deployment.nodeUrl(1));
         QVERIFY(replica);
         auto w = (*replica)->command({"SET", "x", "y"});
         QVERIFY(!w);
@@ -83,18 +83,18 @@ private Q_SLOTS:
     // Last: it changes the master.
     void followsAFailover()
     {
-        auto before = MasterResolver::resolve(m_cluster.sentinelUrl());
+        auto before = MasterResolver::resolve(m_deployment.sentinelUrl());
         QVERIFY(before);
-        DemoTraffic traffic(m_cluster.sentinelUrl());
+        DemoTraffic traffic(m_deployment.sentinelUrl());
         QVERIFY(traffic.seed(50));
 
-        auto sentinel = RedisConnection::open(m_cluster.nodeUrl(m_cluster.sentinelIndexes().first()));
+        auto sentinel = RedisConnection::open(m_deployment.nodeUrl(m_deployment.sentinelIndexes().first()));
         QVERIFY(sentinel);
         QVERIFY((*sentinel)->command({"SENTINEL", "FAILOVER", "sessiondeck"}));
-        auto newMaster = m_cluster.waitForNewMaster(before->master, 60000);
+        auto newMaster = m_deployment.waitForNewMaster(before->master, 60000);
         QVERIFY2(newMaster, qPrintable(newMaster.errorMessage()));
 
-        auto after = MasterResolver::resolve(m_cluster.sentinelUrl());
+        auto after = MasterResolver::resolve(m_deployment.sentinelUrl());
         QVERIFY(after);
         QCOMPARE(after->master, *newMaster);
 

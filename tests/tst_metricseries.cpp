@@ -1,7 +1,7 @@
 // MetricSeries: a day at one point per second fits, and the buffer never grows past its bound
 // however long it runs; ranges come back in time order across the wrap.
 
-#include "metricseries.h"
+#include "core/monitor/metricseries.h"
 
 #include <QTest>
 

@@ -3,9 +3,9 @@
 // none), and no probe key left behind, also when a step fails (ACL users refused one command
 // each).
 
-#include "clusterlauncher.h"
-#include "connectivityprobe.h"
-#include "realdrill.h"
+#include "core/lab/locallauncher.h"
+#include "core/lab/realdrill.h"
+#include "core/store/connectivityprobe.h"
 
 #include <QJsonArray>
 #include <QTest>
@@ -28,8 +28,8 @@ class TestProbe : public QObject
 {
     Q_OBJECT
 
-    ClusterLauncher m_cluster;
-    ClusterLauncher m_single;
+    LocalLauncher m_deployment;
+    LocalLauncher m_single;
     std::unique_ptr<RedisConnection> m_admin;
 
     qint64 probeKeysLeft(const RedisUrl &url)
@@ -54,7 +54,7 @@ class TestProbe : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
-        auto s = m_cluster.startSentinelCluster();
+        auto s = m_deployment.startSentinelDeployment();
         QVERIFY2(s, qPrintable(s.errorMessage()));
         QVERIFY(m_single.startStandalone());
         auto c = RedisConnection::open(m_single.standaloneUrl());
@@ -64,7 +64,7 @@ private Q_SLOTS:
 
     void everyTierGreenThroughSentinel()
     {
-        const ProbeReport r = ConnectivityProbe::run(m_cluster.sentinelUrl(), {m_single.standaloneUrl()});
+        const ProbeReport r = ConnectivityProbe::run(m_deployment.sentinelUrl(), {m_single.standaloneUrl()});
         QCOMPARE(r.tiers.size(), 3);
         QCOMPARE(stepNames(r.tiers.at(0)),
                  QStringList({"resolve", "connect", "auth", "role", "set", "get", "touch", "destroy"}));
@@ -74,12 +74,12 @@ private Q_SLOTS:
                 QVERIFY(s.ms >= 0);
         }
         QVERIFY(r.tiers.at(0).steps.at(0).detail.contains(
-            QStringLiteral("master 127.0.0.1:%1").arg(m_cluster.nodes().at(0).port)));
+            QStringLiteral("master 127.0.0.1:%1").arg(m_deployment.nodes().at(0).port)));
         QCOMPARE(r.tiers.at(2).name, QStringLiteral("memory"));
         QCOMPARE(r.servedBy, QStringLiteral("primary"));
         QCOMPARE(r.verdict(), 0);
         QVERIFY(r.switches.isEmpty());
-        QCOMPARE(probeKeysLeft(m_cluster.nodeUrl(0)), 0);
+        QCOMPARE(probeKeysLeft(m_deployment.nodeUrl(0)), 0);
         QCOMPARE(probeKeysLeft(m_single.standaloneUrl()), 0);
         const QJsonObject json = r.toJson();
         QCOMPARE(json.value("served_by").toString(), QStringLiteral("primary"));
@@ -91,7 +91,7 @@ private Q_SLOTS:
         ProbeOptions options;
         options.drill = true;
         options.drillFailMs = 600;
-        const ProbeReport r = ConnectivityProbe::run(m_cluster.sentinelUrl(), {m_single.standaloneUrl()}, options);
+        const ProbeReport r = ConnectivityProbe::run(m_deployment.sentinelUrl(), {m_single.standaloneUrl()}, options);
         QCOMPARE(r.drill.size(), 3);
         QCOMPARE(r.drill.at(0).servedBy, QStringLiteral("primary"));
         QCOMPARE(r.drill.at(1).servedBy, QStringLiteral("fallback 1"));
@@ -101,7 +101,7 @@ private Q_SLOTS:
         QCOMPARE(r.switches.size(), 2);
         QVERIFY(r.switches.at(0).reason.contains(QStringLiteral("drill")));
         QCOMPARE(r.switches.at(1).reason, QStringLiteral("the drill is over"));
-        QCOMPARE(probeKeysLeft(m_cluster.nodeUrl(0)), 0);
+        QCOMPARE(probeKeysLeft(m_deployment.nodeUrl(0)), 0);
         QCOMPARE(probeKeysLeft(m_single.standaloneUrl()), 0);
     }
 
@@ -118,7 +118,7 @@ private Q_SLOTS:
         QVERIFY(none.tiers.last().ok);
         QCOMPARE(none.verdict(), 2);
 
-        RedisUrl wrong = m_cluster.nodeUrl(1);   // a replica: the store cannot write there
+        RedisUrl wrong = m_deployment.nodeUrl(1);   // a replica: the store cannot write there
         const ProbeReport replica = ConnectivityProbe::run(wrong, {});
         QVERIFY(replica.tiers.at(0).error.startsWith(QStringLiteral("role:")));
         QCOMPARE(replica.verdict(), 2);
@@ -128,8 +128,8 @@ private Q_SLOTS:
     // fails, memory serves the gap, and the chain is back on the new master.
     void realDrill()
     {
-        ClusterLauncher cluster;
-        auto started = cluster.startSentinelCluster();
+        LocalLauncher cluster;
+        auto started = cluster.startSentinelDeployment();
         QVERIFY2(started, qPrintable(started.errorMessage()));
         const RealDrillReport r = RealDrill::run(cluster);
         QVERIFY2(r.error.isEmpty(), qPrintable(r.error));

@@ -1,7 +1,7 @@
 // RedisConnection against a real redis-server started by the launcher.
 
-#include "clusterlauncher.h"
-#include "redisconnection.h"
+#include "core/lab/locallauncher.h"
+#include "core/redis/redisconnection.h"
 
 #include <QElapsedTimer>
 #include <QTest>
@@ -23,7 +23,7 @@ private:
         return conn ? std::move(*conn) : nullptr;
     }
 
-    ClusterLauncher m_server;
+    LocalLauncher m_server;
 
 private Q_SLOTS:
     void initTestCase()
@@ -177,7 +177,7 @@ private Q_SLOTS:
         options.password = "s3cret:p@ss%word";
         options.aclUser = "alice";
         options.aclPassword = "alice-pw";
-        ClusterLauncher secured(options);
+        LocalLauncher secured(options);
         auto started = secured.startStandalone();
         QVERIFY2(started, qPrintable(started.errorMessage()));
         const RedisUrl good = secured.standaloneUrl();
@@ -224,7 +224,7 @@ private Q_SLOTS:
 
     void serverKilledMidPipeline()
     {
-        ClusterLauncher victim;
+        LocalLauncher victim;
         QVERIFY(victim.startStandalone());
         ConnectionOptions options;
         options.commandTimeoutMs = 10000;

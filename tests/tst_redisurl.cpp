@@ -1,4 +1,4 @@
-#include "redisurl.h"
+#include "core/redis/redisurl.h"
 
 #include <QTest>
 #include <QUrl>

@@ -6,21 +6,21 @@
 // SessionDeck wrote (log, audit log, settings, exports), the log view, every window title and
 // every status message is searched for both passwords. The search must come back empty.
 
-#include "auditlog.h"
-#include "clusterlauncher.h"
-#include "connectiondialog.h"
-#include "connectivitypage.h"
-#include "dashboardpage.h"
-#include "demotraffic.h"
-#include "logging.h"
-#include "logview.h"
-#include "mainwindow.h"
-#include "sessionspage.h"
-#include "sessiontablemodel.h"
-#include "testcluster.h"
-#include "testwindow.h"
-#include "welcomepage.h"
-#include "workspace.h"
+#include "core/lab/demotraffic.h"
+#include "core/lab/locallauncher.h"
+#include "core/sessions/auditlog.h"
+#include "core/support/logging.h"
+#include "core/workspace/workspace.h"
+#include "tests/support/testsupport.h"
+#include "tests/support/testwindow.h"
+#include "ui/dialogs/connectiondialog.h"
+#include "ui/models/sessiontablemodel.h"
+#include "ui/pages/connectivitypage.h"
+#include "ui/pages/dashboardpage.h"
+#include "ui/pages/sessionspage.h"
+#include "ui/pages/welcomepage.h"
+#include "ui/window/logview.h"
+#include "ui/window/mainwindow.h"
 
 #include <QApplication>
 #include <QCheckBox>
@@ -77,7 +77,7 @@ class TestSecrets : public QObject
 {
     Q_OBJECT
 
-    ClusterLauncher m_cluster{[] {
+    LocalLauncher m_deployment{[] {
         LauncherOptions o;
         o.password = kSecret;
         o.replicas = 1;
@@ -88,7 +88,7 @@ class TestSecrets : public QObject
 
     RedisUrl bareUrl() const
     {
-        RedisUrl url = m_cluster.sentinelUrl();
+        RedisUrl url = m_deployment.sentinelUrl();
         url.setPassword(QString());
         return url;
     }
@@ -106,9 +106,9 @@ private Q_SLOTS:
         QDir(log.directory).removeRecursively();
         QFile::remove(AuditLog::defaultPath());
         QVERIFY(Logging::setup(log));
-        auto s = m_cluster.startSentinelCluster();
+        auto s = m_deployment.startSentinelDeployment();
         QVERIFY2(s, qPrintable(s.errorMessage()));
-        DemoTraffic traffic(m_cluster.sentinelUrl());
+        DemoTraffic traffic(m_deployment.sentinelUrl());
         QVERIFY(traffic.seed(120));
     }
 
@@ -136,7 +136,7 @@ private Q_SLOTS:
 
         // The welcome page's "Password, TLS…" opens the same dialog with what was typed: a
         // pasted URL with its password, which moves into the (non-echoing) password field.
-        window.welcome()->findChild<QLineEdit *>("urlEdit")->setText(m_cluster.sentinelUrl().toSecretString());
+        window.welcome()->findChild<QLineEdit *>("urlEdit")->setText(m_deployment.sentinelUrl().toSecretString());
         window.welcome()->findChild<QPushButton *>("moreButton")->click();
         QTRY_VERIFY((dialog = window.findChild<sdui::ConnectionDialog *>()) != nullptr);
         window.welcome()->findChild<QLineEdit *>("urlEdit")->clear();
@@ -242,7 +242,7 @@ private Q_SLOTS:
         LauncherOptions o;
         o.tls = true;
         o.password = kSecret;
-        ClusterLauncher server(o);
+        LocalLauncher server(o);
         auto s = server.startStandalone();
         QVERIFY2(s, qPrintable(s.errorMessage()));
 

@@ -2,8 +2,8 @@
 // with ErrorKind::Protocol, never crash), and EventTimeline's merging of the copies every
 // sentinel publishes: merge, duplicate, merge window and capacity.
 
-#include "eventtimeline.h"
-#include "sentinelevent.h"
+#include "core/sentinel/eventtimeline.h"
+#include "core/sentinel/sentinelevent.h"
 
 #include <QTest>
 

@@ -4,8 +4,8 @@
 // must decode; pasted cookies must give the session id. The pretty text and fields keep the JSON's
 // own text (numbers past a double's precision, escapes) and order.
 
-#include "jsontext.h"
-#include "sessiondecoder.h"
+#include "core/sessions/sessiondecoder.h"
+#include "core/support/jsontext.h"
 
 #include <QJsonDocument>
 #include <QRandomGenerator>

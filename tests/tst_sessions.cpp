@@ -5,10 +5,10 @@
 // names, a 20 MB value, non-JSON, a hash, a list, keys expiring mid-scan) shown without a crash;
 // reads from a replica of a Sentinel deployment.
 
-#include "auditlog.h"
-#include "clusterlauncher.h"
-#include "sessionbrowser.h"
-#include "sessioncensus.h"
+#include "core/lab/locallauncher.h"
+#include "core/sessions/auditlog.h"
+#include "core/sessions/sessionbrowser.h"
+#include "core/sessions/sessioncensus.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -90,7 +90,7 @@ class TestSessions : public QObject
 {
     Q_OBJECT
 
-    ClusterLauncher m_redis;
+    LocalLauncher m_redis;
     std::unique_ptr<RedisConnection> m_conn;
     QList<QByteArray> m_keys;   // the seeded sessions that tests have not deleted
 
@@ -521,8 +521,8 @@ private Q_SLOTS:
     void readsFromAReplica()
     {
         QVERIFY(!MasterResolver::connectReplica(m_redis.standaloneUrl()));
-        ClusterLauncher cluster;
-        auto s = cluster.startSentinelCluster();
+        LocalLauncher cluster;
+        auto s = cluster.startSentinelDeployment();
         QVERIFY2(s, qPrintable(s.errorMessage()));
         auto master = MasterResolver::connect(cluster.sentinelUrl());
         QVERIFY2(master, qPrintable(master.errorMessage()));

@@ -5,12 +5,12 @@
 // read-only one, deletes by pattern after a count, exports CSV and JSON, and saves a PNG of
 // itself to look at.
 
-#include "auditlog.h"
-#include "clusterlauncher.h"
-#include "sessionbrowser.h"
-#include "sessionspage.h"
-#include "sessiontablemodel.h"
-#include "testcluster.h"
+#include "core/lab/locallauncher.h"
+#include "core/sessions/auditlog.h"
+#include "core/sessions/sessionbrowser.h"
+#include "tests/support/testsupport.h"
+#include "ui/models/sessiontablemodel.h"
+#include "ui/pages/sessionspage.h"
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
@@ -105,7 +105,7 @@ class TestSessionsPage : public QObject
 {
     Q_OBJECT
 
-    ClusterLauncher m_redis;
+    LocalLauncher m_redis;
     std::unique_ptr<RedisConnection> m_conn;
 
     qint64 exists(const QByteArray &key)

@@ -3,13 +3,13 @@
 // deleting the key, disableTTL and disableTouch), walks 10,000 sessions with SCAN and MGET, and
 // behind a Sentinel URL follows a failover; MemorySessionStore expires sessions by TTL.
 
-#include "clusterlauncher.h"
-#include "failoversessionstore.h"
-#include "jsontext.h"
-#include "masterfollower.h"
-#include "memorysessionstore.h"
-#include "redissessionstore.h"
-#include "sentinelclient.h"
+#include "core/lab/locallauncher.h"
+#include "core/sentinel/sentinelclient.h"
+#include "core/store/failoversessionstore.h"
+#include "core/store/masterfollower.h"
+#include "core/store/memorysessionstore.h"
+#include "core/store/redissessionstore.h"
+#include "core/support/jsontext.h"
 
 #include <QElapsedTimer>
 #include <QTest>
@@ -33,7 +33,7 @@ class TestSessionStore : public QObject
 {
     Q_OBJECT
 
-    ClusterLauncher m_redis;
+    LocalLauncher m_redis;
     std::unique_ptr<RedisConnection> m_raw;
 
     qint64 ttlOf(const QByteArray &key)
@@ -207,7 +207,7 @@ private Q_SLOTS:
 
     void chainFailsOverAndBack()
     {
-        ClusterLauncher a, b;
+        LocalLauncher a, b;
         QVERIFY(a.startStandalone());
         QVERIFY(b.startStandalone());
         RedisStoreOptions fast;
@@ -272,8 +272,8 @@ private Q_SLOTS:
     // none hangs, none fails (memory serves the gap), and the chain is back on the new master.
     void masterKilledDuringTenThousandOperations()
     {
-        ClusterLauncher cluster;
-        auto started = cluster.startSentinelCluster();
+        LocalLauncher cluster;
+        auto started = cluster.startSentinelDeployment();
         QVERIFY2(started, qPrintable(started.errorMessage()));
         RedisStoreOptions options;
         options.connection.connectTimeoutMs = options.connection.commandTimeoutMs = 500;
@@ -313,8 +313,8 @@ private Q_SLOTS:
 
     void followsTheMasterThroughAFailover()
     {
-        ClusterLauncher cluster;
-        auto started = cluster.startSentinelCluster();
+        LocalLauncher cluster;
+        auto started = cluster.startSentinelDeployment();
         QVERIFY2(started, qPrintable(started.errorMessage()));
         RedisSessionStore store(cluster.sentinelUrl(), {}, QStringLiteral("sentinel"));
         QVERIFY(store.set("f1", sessionExpiringIn(600)));
@@ -355,8 +355,8 @@ private Q_SLOTS:
     // it does so on the first operation after the switch, on the new master.
     void chainFollowsSwitchMaster()
     {
-        ClusterLauncher cluster;
-        auto started = cluster.startSentinelCluster();
+        LocalLauncher cluster;
+        auto started = cluster.startSentinelDeployment();
         QVERIFY2(started, qPrintable(started.errorMessage()));
         RedisStoreOptions options;
         options.connection.connectTimeoutMs = options.connection.commandTimeoutMs = 500;

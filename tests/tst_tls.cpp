@@ -2,13 +2,13 @@
 // made for the test: commands and large values through the tunnel, every way a certificate can be
 // wrong (each a clear error and no connection), client certificates, the insecure switch, a
 // plain port spoken to in TLS, and a whole Sentinel deployment over TLS followed through a
-// failover by ClusterMonitor. The CLI's --tls options are run as a user runs them.
+// failover by DeploymentMonitor. The CLI's --tls options are run as a user runs them.
 
-#include "clirun.h"
-#include "clusterlauncher.h"
-#include "clustermonitor.h"
-#include "masterresolver.h"
-#include "redisconnection.h"
+#include "core/lab/locallauncher.h"
+#include "core/monitor/deploymentmonitor.h"
+#include "core/redis/redisconnection.h"
+#include "core/sentinel/masterresolver.h"
+#include "tests/support/clirun.h"
 
 #include <QProcess>
 #include <QSignalSpy>
@@ -41,7 +41,7 @@ class TestTls : public QObject
 {
     Q_OBJECT
 
-    ClusterLauncher m_server{[] {
+    LocalLauncher m_server{[] {
         LauncherOptions o;
         o.tls = true;
         o.password = QStringLiteral("tls-secret-4711");
@@ -63,7 +63,7 @@ private Q_SLOTS:
         auto s = m_server.startStandalone();
         QVERIFY2(s, qPrintable(s.errorMessage()));
         QVERIFY(m_other.isValid());
-        auto other = ClusterLauncher::makeCertificates(m_other.path(), QStringLiteral("other"), QStringLiteral("Some other CA"));
+        auto other = LocalLauncher::makeCertificates(m_other.path(), QStringLiteral("other"), QStringLiteral("Some other CA"));
         QVERIFY2(other, qPrintable(other.errorMessage()));
         m_otherFiles = *other;
     }
@@ -167,7 +167,7 @@ private Q_SLOTS:
 
     void plainPortSpokenToInTls()
     {
-        ClusterLauncher plain;
+        LocalLauncher plain;
         auto s = plain.startStandalone();
         QVERIFY2(s, qPrintable(s.errorMessage()));
         ConnectionOptions options;
@@ -195,7 +195,7 @@ private Q_SLOTS:
     {
         LauncherOptions o;
         o.tls = true;
-        ClusterLauncher server(o);
+        LocalLauncher server(o);
         auto s = server.startStandalone();
         QVERIFY2(s, qPrintable(s.errorMessage()));
         auto conn = RedisConnection::open(server.standaloneUrl());
@@ -221,7 +221,7 @@ private Q_SLOTS:
         LauncherOptions o;
         o.tls = true;
         o.tlsAuthClients = true;
-        ClusterLauncher server(o);
+        LocalLauncher server(o);
         auto s = server.startStandalone();
         QVERIFY2(s, qPrintable(s.errorMessage()));
         QVERIFY(!server.standaloneUrl().tls().certFile.isEmpty());
@@ -255,8 +255,8 @@ private Q_SLOTS:
         o.tls = true;
         o.replicas = 1;
         o.password = QStringLiteral("tls-secret-4711");
-        ClusterLauncher cluster(o);
-        auto s = cluster.startSentinelCluster();
+        LocalLauncher cluster(o);
+        auto s = cluster.startSentinelDeployment();
         QVERIFY2(s, qPrintable(s.errorMessage()));
         QVERIFY(cluster.sentinelUrl().toString().startsWith(QLatin1String("rediss-sentinel://")));
 
@@ -267,12 +267,12 @@ private Q_SLOTS:
         MonitorOptions options;
         options.poller.intervalMs = 500;
         options.census = false;
-        ClusterMonitor monitor(cluster.sentinelUrl(), options);
-        QSignalSpy finished(&monitor, &ClusterMonitor::failoverFinished);
+        DeploymentMonitor monitor(cluster.sentinelUrl(), options);
+        QSignalSpy finished(&monitor, &DeploymentMonitor::failoverFinished);
         monitor.start();
         QTRY_VERIFY_WITH_TIMEOUT(countOf(monitor.timeline(), "events-restored") == 3, 20000);
         QTRY_VERIFY_WITH_TIMEOUT(monitor.lastSnapshot() && monitor.lastSnapshot()->health == Health::Ok, 20000);
-        const ClusterSnapshot first = *monitor.lastSnapshot();
+        const TopologySnapshot first = *monitor.lastSnapshot();
         QCOMPARE(first.replicas.size(), 1);
         QCOMPARE(first.sentinels.size(), 3);
         QCOMPARE(first.master.address.port, master->node.port);

@@ -1,8 +1,9 @@
 // The Workspace: adding connections, the demo cluster started on its worker thread and stopped
 // with the workspace, saved connections without passwords.
 
-#include "clusterlauncher.h"
-#include "workspace.h"
+#include "core/lab/locallauncher.h"
+#include "core/workspace/workspace.h"
+#include "tests/support/labdemo.h"
 
 #include <QCoreApplication>
 #include <QFile>
@@ -73,12 +74,13 @@ private Q_SLOTS:
             workspace.setPollInterval(200);
             QSignalSpy ready(&workspace, &Workspace::demoReady);
             QSignalSpy failed(&workspace, &Workspace::demoFailed);
-            std::optional<ClusterSnapshot> last;
+            std::optional<TopologySnapshot> last;
             connect(&workspace, &Workspace::snapshotUpdated, this,
-                    [&last](const ClusterSnapshot &s) { last = s; });
+                    [&last](const TopologySnapshot &s) { last = s; });
             DemoOptions options;
             options.seedSessions = 500;
-            workspace.startDemo(options);
+            workspace.setDemoFactory(labDemo(options));
+            workspace.startDemo();
             QTRY_VERIFY_WITH_TIMEOUT(ready.count() == 1 || failed.count() == 1, 60000);
             QCOMPARE(failed.count(), 0);
             QCOMPARE(workspace.activeIndex(), 0);
@@ -104,6 +106,7 @@ private Q_SLOTS:
         {
             Workspace workspace(false);
             QSignalSpy progress(&workspace, &Workspace::demoProgress);
+            workspace.setDemoFactory(labDemo());
             workspace.startDemo();
             QTRY_VERIFY_WITH_TIMEOUT(progress.count() >= 1, 10000);
             QTest::qWait(300);   // some servers are up by now

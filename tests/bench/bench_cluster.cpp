@@ -1,16 +1,16 @@
 // Cluster-health figures on the launcher's 6-process Sentinel deployment:
 //  - failover visibility: from the moment +switch-master reaches an independent subscriber to
-//    the moment ClusterMonitor publishes a snapshot naming the new master, over several
+//    the moment DeploymentMonitor publishes a snapshot naming the new master, over several
 //    failovers (polling alone would take up to a whole poll interval);
 //  - the cost of one poll cycle (wall time and the poller thread's CPU time);
 //  - the app's CPU use while it sits on the dashboard of that cluster (offscreen).
 //
 //   bench_cluster [--failovers N] [--cycles N] [--idle-seconds N]
 
-#include "clusterlauncher.h"
-#include "clustermonitor.h"
-#include "clusterpoller.h"
-#include "redisconnection.h"
+#include "core/lab/locallauncher.h"
+#include "core/monitor/deploymentmonitor.h"
+#include "core/monitor/topologypoller.h"
+#include "core/redis/redisconnection.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -141,8 +141,8 @@ int main(int argc, char *argv[])
             idleSeconds = args[i + 1].toInt();
     }
 
-    ClusterLauncher cluster;
-    if (Status s = cluster.startSentinelCluster(); !s) {
+    LocalLauncher cluster;
+    if (Status s = cluster.startSentinelDeployment(); !s) {
         std::fprintf(stderr, "bench_cluster: %s\n", qPrintable(s.errorMessage()));
         return 1;
     }
@@ -151,14 +151,14 @@ int main(int argc, char *argv[])
 
     // 1. Poll cycle cost.
     {
-        ClusterPoller poller(url, PollerOptions());
+        TopologyPoller poller(url, PollerOptions());
         poller.pollOnce();   // connections open
         std::vector<double> wall, cpu;
         for (int i = 0; i < cycles; ++i) {
             const double c0 = threadCpuMs();
             QElapsedTimer t;
             t.start();
-            const ClusterSnapshot s = poller.pollOnce();
+            const TopologySnapshot s = poller.pollOnce();
             wall.push_back(double(t.nsecsElapsed()) / 1e6);
             cpu.push_back(threadCpuMs() - c0);
             if (s.health != Health::Ok)
@@ -175,11 +175,11 @@ int main(int argc, char *argv[])
         MonitorOptions options;
         options.census = false;
         options.poller.intervalMs = 1000;
-        ClusterMonitor monitor(url, options);
+        DeploymentMonitor monitor(url, options);
         SwitchListener listener(url.hosts());
         HostPort shown;
         Clock::time_point shownAt{};
-        QObject::connect(&monitor, &ClusterMonitor::snapshotUpdated, [&](const ClusterSnapshot &s) {
+        QObject::connect(&monitor, &DeploymentMonitor::snapshotUpdated, [&](const TopologySnapshot &s) {
             if (s.hasMaster && !(s.master.address == shown)) {
                 shown = s.master.address;
                 shownAt = Clock::now();

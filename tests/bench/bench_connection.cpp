@@ -3,8 +3,8 @@
 //
 //   bench_connection [--pings N] [--sets N]
 
-#include "clusterlauncher.h"
-#include "redisconnection.h"
+#include "core/lab/locallauncher.h"
+#include "core/redis/redisconnection.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -57,7 +57,7 @@ int main(int argc, char *argv[])
             sets = args[i + 1].toInt();
     }
 
-    ClusterLauncher server;
+    LocalLauncher server;
     if (Status s = server.startStandalone(); !s) {
         std::fprintf(stderr, "bench: %s\n", qPrintable(s.errorMessage()));
         return 1;

@@ -8,9 +8,9 @@
 //
 //   bench_sessions [--keys N] [--table-rows N]
 
-#include "clusterlauncher.h"
-#include "sessioncensus.h"
-#include "sessiontablemodel.h"
+#include "core/lab/locallauncher.h"
+#include "core/sessions/sessioncensus.h"
+#include "ui/models/sessiontablemodel.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -122,7 +122,7 @@ int main(int argc, char *argv[])
             tableRows = args[i + 1].toLongLong();
     }
 
-    ClusterLauncher server;
+    LocalLauncher server;
     if (Status s = server.startStandalone(); !s) {
         std::fprintf(stderr, "bench: %s\n", qPrintable(s.errorMessage()));
         return 1;

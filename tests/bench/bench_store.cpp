@@ -10,11 +10,11 @@
 //
 //   bench_store [--ops N]
 
-#include "clusterlauncher.h"
-#include "failoversessionstore.h"
-#include "memorysessionstore.h"
-#include "realdrill.h"
-#include "redissessionstore.h"
+#include "core/lab/locallauncher.h"
+#include "core/lab/realdrill.h"
+#include "core/store/failoversessionstore.h"
+#include "core/store/memorysessionstore.h"
+#include "core/store/redissessionstore.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -76,7 +76,7 @@ int main(int argc, char *argv[])
             ops = args[i + 1].toInt();
     }
 
-    ClusterLauncher server;
+    LocalLauncher server;
     if (Status s = server.startStandalone(); !s) {
         std::fprintf(stderr, "bench: %s\n", qPrintable(s.errorMessage()));
         return 1;
@@ -179,8 +179,8 @@ int main(int argc, char *argv[])
     }
 
     // 3. The real drill.
-    ClusterLauncher cluster;
-    if (Status s = cluster.startSentinelCluster(); !s) {
+    LocalLauncher cluster;
+    if (Status s = cluster.startSentinelDeployment(); !s) {
         std::fprintf(stderr, "bench: %s\n", qPrintable(s.errorMessage()));
         return 1;
     }

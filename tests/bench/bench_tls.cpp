@@ -5,8 +5,8 @@
 //
 //   bench_tls [--pings N]
 
-#include "clusterlauncher.h"
-#include "redisconnection.h"
+#include "core/lab/locallauncher.h"
+#include "core/redis/redisconnection.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -107,11 +107,11 @@ int main(int argc, char *argv[])
     if (const qsizetype at = args.indexOf(QStringLiteral("--pings")); at >= 0 && at + 1 < args.size())
         pings = qMax(100, args.at(at + 1).toInt());
 
-    ClusterLauncher plain;
+    LocalLauncher plain;
     LauncherOptions tlsOptions;
     tlsOptions.tls = true;
-    ClusterLauncher tls(tlsOptions);
-    for (ClusterLauncher *server : {&plain, &tls}) {
+    LocalLauncher tls(tlsOptions);
+    for (LocalLauncher *server : {&plain, &tls}) {
         if (auto s = server->startStandalone(); !s) {
             std::fprintf(stderr, "bench_tls: %s\n", qPrintable(s.errorMessage()));
             return 1;

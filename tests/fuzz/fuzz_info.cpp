@@ -1,5 +1,5 @@
 // The INFO parser: any text a server sends parses without crashing, and every lookup holds.
-#include "info.h"
+#include "core/support/info.h"
 
 #include <cstdint>
 

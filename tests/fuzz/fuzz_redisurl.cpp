@@ -1,6 +1,6 @@
 // The connection URL parser: any text gives a URL or a clear error; a URL it accepts prints as
 // text that parses again to the same URL.
-#include "redisurl.h"
+#include "core/redis/redisurl.h"
 
 #include <cstdint>
 #include <cstdlib>

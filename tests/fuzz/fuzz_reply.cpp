@@ -1,7 +1,7 @@
 // The reply path of every connection: hiredis's RESP parser with SessionDeck's bounded reply
 // objects, and the conversion to RedisValue. Any bytes give replies or an Error, within a
 // 1 MiB reply limit.
-#include "redisconnection.h"
+#include "core/redis/redisconnection.h"
 
 #include <cstdint>
 

@@ -1,5 +1,5 @@
 // The Sentinel event parser: the first line is the channel, the rest the payload.
-#include "sentinelevent.h"
+#include "core/sentinel/sentinelevent.h"
 
 #include <cstdint>
 #include <cstdlib>

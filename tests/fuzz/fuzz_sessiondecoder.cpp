@@ -1,8 +1,8 @@
 // The session decoder on any value: whole or cut short, as a string or as hash fields; the
 // table's quick user scan; the strict JSON checker the store uses.
-#include "jsontext.h"
-#include "sessiondecoder.h"
-#include "sessionstore.h"
+#include "core/sessions/sessiondecoder.h"
+#include "core/store/sessionstore.h"
+#include "core/support/jsontext.h"
 
 #include <cstdint>
 

@@ -1,9 +1,9 @@
 // What a user pastes to find a session: an id, a key, a cookie or a Cookie header; and the
 // printable form of keys. Properties: printable() is reversed by fromPrintable() for any bytes,
 // terminalSafe() leaves no control character, and an argument's readings never fail.
-#include "keytext.h"
-#include "sessiondecoder.h"
-#include "sessionkeyresolver.h"
+#include "core/sessions/sessiondecoder.h"
+#include "core/sessions/sessionkeyresolver.h"
+#include "core/support/keytext.h"
 
 #include <cstdint>
 #include <cstdlib>

@@ -12,16 +12,16 @@
 //
 //   sessiondeck_soak [--seconds N] [--seed S]
 
-#include "clusterlauncher.h"
-#include "clustermonitor.h"
-#include "dashboardpage.h"
-#include "eventloopwatchdog.h"
-#include "failoversessionstore.h"
-#include "mainwindow.h"
-#include "masterfollower.h"
-#include "redissessionstore.h"
-#include "sessionspage.h"
-#include "workspace.h"
+#include "core/lab/locallauncher.h"
+#include "core/monitor/deploymentmonitor.h"
+#include "core/store/failoversessionstore.h"
+#include "core/store/masterfollower.h"
+#include "core/store/redissessionstore.h"
+#include "core/support/eventloopwatchdog.h"
+#include "core/workspace/workspace.h"
+#include "ui/pages/dashboardpage.h"
+#include "ui/pages/sessionspage.h"
+#include "ui/window/mainwindow.h"
 
 #include <QApplication>
 #include <QDir>
@@ -143,7 +143,7 @@ private:
 class Chaos
 {
 public:
-    Chaos(ClusterLauncher &cluster, quint32 seed) : m_cluster(cluster), m_random(seed)
+    Chaos(LocalLauncher &cluster, quint32 seed) : m_deployment(cluster), m_random(seed)
     {
         m_thread = std::thread([this] { run(); });
     }
@@ -185,11 +185,11 @@ private:
             std::this_thread::sleep_for(std::chrono::milliseconds(50));
         return !m_stop;
     }
-    QString nameOf(int index) const { return m_cluster.nodes().at(index).name; }
+    QString nameOf(int index) const { return m_deployment.nodes().at(index).name; }
     void bringBack()
     {
         for (int index : std::set<int>(m_down)) {
-            if (m_cluster.restart(index)) {
+            if (m_deployment.restart(index)) {
                 ++restarts;
                 note(QStringLiteral("restart %1").arg(nameOf(index)));
                 m_down.erase(index);
@@ -198,8 +198,8 @@ private:
     }
     void run()
     {
-        const QList<int> data = m_cluster.redisNodeIndexes();
-        const QList<int> sentinels = m_cluster.sentinelIndexes();
+        const QList<int> data = m_deployment.redisNodeIndexes();
+        const QList<int> sentinels = m_deployment.sentinelIndexes();
         sleepMs(5000);   // warm-up: the app connects, the first polls land
         while (sleepMs(std::uniform_int_distribution<int>(3000, 7000)(m_random))) {
             bringBack();
@@ -210,23 +210,23 @@ private:
             int index = pool.at(std::uniform_int_distribution<int>(0, int(pool.size()) - 1)(m_random));
             // Half the data-node faults go to the master: those make failovers.
             if (!onSentinel && std::uniform_int_distribution<int>(0, 1)(m_random) == 0) {
-                if (auto master = m_cluster.agreedMaster()) {
+                if (auto master = m_deployment.agreedMaster()) {
                     for (int i : data) {
-                        if (m_cluster.nodes().at(i).port == master->port)
+                        if (m_deployment.nodes().at(i).port == master->port)
                             index = i;
                     }
                 }
             }
             if (std::uniform_int_distribution<int>(0, 2)(m_random) == 0) {
                 const int ms = std::uniform_int_distribution<int>(1000, 4000)(m_random);
-                if (m_cluster.pause(index)) {
+                if (m_deployment.pause(index)) {
                     ++stops;
                     note(QStringLiteral("SIGSTOP %1 for %2 ms").arg(nameOf(index)).arg(ms));
                     sleepMs(ms);
-                    (void)m_cluster.resume(index);
+                    (void)m_deployment.resume(index);
                     note(QStringLiteral("SIGCONT %1").arg(nameOf(index)));
                 }
-            } else if (m_cluster.kill(index)) {
+            } else if (m_deployment.kill(index)) {
                 ++kills;
                 m_down.insert(index);
                 note(QStringLiteral("SIGKILL %1").arg(nameOf(index)));
@@ -239,7 +239,7 @@ private:
         m_exitWake.wait(lock, [this] { return m_exit; });
     }
 
-    ClusterLauncher &m_cluster;
+    LocalLauncher &m_deployment;
     std::mt19937 m_random;
     std::set<int> m_down;
     std::atomic_bool m_stop{false};
@@ -268,8 +268,8 @@ int main(int argc, char *argv[])
             seed = args[i + 1].toUInt();
     }
 
-    ClusterLauncher cluster;
-    if (Status s = cluster.startSentinelCluster(); !s) {
+    LocalLauncher cluster;
+    if (Status s = cluster.startSentinelDeployment(); !s) {
         std::fprintf(stderr, "soak: %s\n", qPrintable(s.errorMessage()));
         return 1;
     }
@@ -365,7 +365,7 @@ int main(int argc, char *argv[])
     window.grab().save(png);
 
     int recorded = 0;
-    if (ClusterMonitor *monitor = workspace.activeMonitor()) {
+    if (DeploymentMonitor *monitor = workspace.activeMonitor()) {
         for (const TimelineEntry &e : monitor->timeline().entries())
             recorded += e.event.type == QLatin1String("+switch-master") ? 1 : 0;
     }

@@ -1,0 +1,498 @@
+#include "core/monitor/topologypoller.h"
+
+#include "core/sentinel/masterresolver.h"
+#include "core/support/info.h"
+
+#include <QElapsedTimer>
+#include <QTimer>
+
+#include <spdlog/spdlog.h>
+
+namespace sdcore {
+
+namespace {
+
+constexpr int MinTimeoutMs = 50;
+
+struct ReplicaLine
+{
+    HostPort address;
+    qint64 offset = -1;
+    qint64 lagSeconds = -1;
+};
+
+// "slave0:ip=127.0.0.1,port=6380,state=online,offset=1234,lag=0" lines of a master's INFO.
+QList<ReplicaLine> replicaLines(const Info &info)
+{
+    QList<ReplicaLine> out;
+    for (int i = 0;; ++i) {
+        const QByteArray key = "slave" + QByteArray::number(i);
+        if (!info.contains(key))
+            break;
+        const auto f = info.subFields(key);
+        ReplicaLine line;
+        line.address = HostPort{QString::fromUtf8(f.value("ip")), quint16(f.value("port").toUInt())};
+        line.offset = f.contains("offset") ? f.value("offset").toLongLong() : -1;
+        line.lagSeconds = f.contains("lag") ? f.value("lag").toLongLong() : -1;
+        out << line;
+    }
+    return out;
+}
+
+QString budgetExhausted()
+{
+    return QStringLiteral("not polled: the cycle's time budget was used up by slower nodes");
+}
+
+} // namespace
+
+TopologyPoller::TopologyPoller(RedisUrl url, PollerOptions options, QObject *parent)
+    : QObject(parent), m_url(std::move(url)), m_options(options)
+{
+    if (m_url.isSentinel())
+        m_knownSentinels = m_url.hosts();
+}
+
+TopologyPoller::~TopologyPoller() = default;
+
+void TopologyPoller::start(quint64 generation)
+{
+    m_generation = generation;
+    if (!m_timer) {
+        m_timer = new QTimer(this);
+        connect(m_timer, &QTimer::timeout, this, &TopologyPoller::pollNow);
+    }
+    m_timer->start(qMax(100, m_options.intervalMs));
+    pollNow();
+}
+
+void TopologyPoller::stop()
+{
+    if (m_timer)
+        m_timer->stop();
+    m_connections.clear();
+    m_sentinel.reset();
+}
+
+void TopologyPoller::setIntervalMs(int ms)
+{
+    m_options.intervalMs = qMax(100, ms);
+    if (m_timer && m_timer->isActive())
+        m_timer->start(m_options.intervalMs);
+}
+
+void TopologyPoller::pollNow()
+{
+    Q_EMIT polled(pollOnce());
+}
+
+int TopologyPoller::timeoutFor(const QDeadlineTimer &deadline) const
+{
+    return int(qMin<qint64>(m_options.nodeTimeoutMs, deadline.remainingTime()));
+}
+
+void TopologyPoller::forget(const QString &key)
+{
+    m_connections.erase(key);
+}
+
+RedisConnection *TopologyPoller::connection(const QString &key, const RedisUrl &url, bool sentinel,
+                                           const QDeadlineTimer &deadline, Error *error)
+{
+    const int timeout = timeoutFor(deadline);
+    if (timeout < MinTimeoutMs) {
+        *error = makeError(ErrorKind::Timeout, budgetExhausted());
+        return nullptr;
+    }
+    auto it = m_connections.find(key);
+    if (it != m_connections.end() && !it->second->isBroken()) {
+        it->second->setCommandTimeout(timeout);
+        return it->second.get();
+    }
+    ConnectionOptions options;
+    options.connectTimeoutMs = timeout;
+    options.commandTimeoutMs = timeout;
+    options.clientName = "sessiondeck-poller";
+    auto conn = sentinel ? MasterResolver::openSentinel(m_url, url.hosts().value(0), options)
+                         : RedisConnection::open(url, options);
+    if (!conn) {
+        m_connections.erase(key);
+        *error = conn.error();
+        return nullptr;
+    }
+    RedisConnection *raw = conn->get();
+    m_connections[key] = std::move(*conn);
+    return raw;
+}
+
+RedisConnection *TopologyPoller::ping(const QString &key, const RedisUrl &url, bool sentinel,
+                                     const QDeadlineTimer &deadline, double *rttMs, Error *error)
+{
+    RedisConnection *conn = connection(key, url, sentinel, deadline, error);
+    if (!conn)
+        return nullptr;
+    QElapsedTimer rtt;
+    rtt.start();
+    auto pong = conn->command(Command{"PING"});
+    if (!pong) {
+        *error = pong.error();
+        if (pong.error().isConnectionFailure())
+            forget(key);
+        return nullptr;
+    }
+    *rttMs = double(rtt.nsecsElapsed()) / 1e6;
+    return conn;
+}
+
+RedisNodeState TopologyPoller::pollNode(const HostPort &address, const RedisUrl &url,
+                                       const QDeadlineTimer &deadline, QByteArray *infoText)
+{
+    RedisNodeState n;
+    n.address = address;
+    const QString key = QStringLiteral("redis ") + address.toString();
+    Error error;
+    RedisConnection *conn = ping(key, url, false, deadline, &n.rttMs, &error);
+    if (!conn) {
+        n.reason = error.message;
+        n.failure = error.kind;
+        return n;
+    }
+    conn->setCommandTimeout(qMax(MinTimeoutMs, timeoutFor(deadline)));
+    auto reply = conn->command(Command{"INFO"});
+    if (!reply) {
+        n.reason = reply.errorMessage();
+        if (reply.error().isConnectionFailure())
+            forget(key);
+        return n;
+    }
+    const Info info = Info::parse(reply->bytes());
+    n.up = true;
+    n.role = info.text("role");
+    n.version = info.text("redis_version");
+    n.connectedClients = info.integer("connected_clients");
+    n.usedMemory = info.integer("used_memory");
+    n.opsPerSec = info.integer("instantaneous_ops_per_sec");
+    n.uptimeSeconds = info.integer("uptime_in_seconds");
+    const auto db = info.subFields("db" + QByteArray::number(m_url.db()));
+    n.keys = db.contains("keys") ? db.value("keys").toLongLong() : 0;
+    if (n.role == QLatin1String("master")) {
+        n.replOffset = info.integer("master_repl_offset");
+    } else {
+        n.replOffset = info.integer("slave_repl_offset");
+        n.masterLinkStatus = info.text("master_link_status");
+        n.masterLinkDownSeconds = info.integer("master_link_down_since_seconds");
+    }
+    if (info.integer("loading", 0) == 1)
+        n.reason = QStringLiteral("loading its dataset");
+    if (infoText)
+        *infoText = reply->bytes();
+    return n;
+}
+
+SentinelState TopologyPoller::pollSentinel(const HostPort &address, const QDeadlineTimer &deadline)
+{
+    SentinelState s;
+    s.address = address;
+    const QString key = QStringLiteral("sentinel ") + address.toString();
+    Error error;
+    RedisUrl url = RedisUrl::tcp(address.host, address.port);
+    url.setTls(m_url.tls());
+    if (!ping(key, url, true, deadline, &s.rttMs, &error)) {
+        s.reason = error.message;
+        s.failure = error.kind;
+        return s;
+    }
+    s.up = true;
+    return s;
+}
+
+RedisConnection *TopologyPoller::masterConnection(const TopologySnapshot &s, const QDeadlineTimer &deadline,
+                                                 Error *error)
+{
+    return connection(QStringLiteral("redis ") + s.master.address.toString(),
+                      m_url.isSentinel() || m_url.kind() == RedisUrl::Kind::Tcp ? m_url.withNode(s.master.address)
+                                                                                : m_url,
+                      false, deadline, error);
+}
+
+void TopologyPoller::pollPubSub(TopologySnapshot &s, const QDeadlineTimer &deadline)
+{
+    if (!m_options.pubsub || !s.master.up)
+        return;
+    if (!m_pubsubDenied.isEmpty()) {
+        s.pubsub.error = m_pubsubDenied;
+        return;
+    }
+    Error error;
+    RedisConnection *conn = masterConnection(s, deadline, &error);
+    if (!conn) {
+        s.pubsub.error = error.message;
+        return;
+    }
+    auto replies = conn->pipeline({Command{"PUBSUB", "CHANNELS"}, Command{"PUBSUB", "NUMPAT"}});
+    if (!replies) {
+        s.pubsub.error = replies.errorMessage();
+        return;
+    }
+    if (replies->at(0).isError()) {
+        const Error e = conn->errorFromReply(replies->at(0), Command{"PUBSUB"});
+        s.pubsub.error = e.message;
+        if (e.kind == ErrorKind::NoPermission)
+            m_pubsubDenied = e.message;
+        return;
+    }
+    s.pubsub.patterns = replies->at(1).toInteger();
+    Command numsub{"PUBSUB", "NUMSUB"};
+    for (const RedisValue &c : replies->at(0).elements()) {
+        if (numsub.size() - 2 >= m_options.maxPubSubChannels)
+            break;
+        numsub << c.bytes();
+    }
+    s.pubsub.valid = true;
+    if (numsub.size() == 2)
+        return;
+    auto counts = conn->command(numsub);
+    if (!counts) {
+        s.pubsub.error = counts.errorMessage();
+        return;
+    }
+    for (qsizetype i = 0; i + 1 < counts->size(); i += 2)
+        s.pubsub.channels.append({counts->at(i).toString(), counts->at(i + 1).toInteger()});
+    std::sort(s.pubsub.channels.begin(), s.pubsub.channels.end(),
+              [](const auto &a, const auto &b) { return a.first < b.first; });
+}
+
+void TopologyPoller::pollSentinelManaged(TopologySnapshot &s, const QDeadlineTimer &deadline)
+{
+    s.masterName = m_url.masterName();
+    std::optional<SentinelTopology> topology;
+    QStringList tried;
+    int notMonitored = 0;
+    QStringList monitored;
+    // The sentinel used last time first; on a failure, each known sentinel once.
+    for (int attempt = 0; attempt < 2 && !topology; ++attempt) {
+        if (!m_sentinel || m_sentinel->isBroken()) {
+            m_sentinel.reset();
+            const int timeout = timeoutFor(deadline);
+            if (timeout < MinTimeoutMs)
+                break;
+            ConnectionOptions options;
+            options.connectTimeoutMs = options.commandTimeoutMs = timeout;
+            options.clientName = "sessiondeck-poller";
+            QStringList why;
+            auto client = SentinelClient::connectAny(m_url, m_knownSentinels, options, &why);
+            tried << why;
+            if (!client) {
+                s.error = client.errorMessage();
+                s.errorKind = client.error().kind;
+                break;
+            }
+            m_sentinel.emplace(std::move(*client));
+        }
+        m_sentinel->connection().setCommandTimeout(qMax(MinTimeoutMs, timeoutFor(deadline)));
+        auto t = m_sentinel->topology(m_url.masterName());
+        if (t) {
+            topology = std::move(*t);
+            break;
+        }
+        tried << QStringLiteral("sentinel %1: %2").arg(m_sentinel->address().toString(), t.errorMessage());
+        s.error = t.errorMessage();
+        if (t.error().kind == ErrorKind::NotFound) {
+            // This sentinel does not know the name; another one might (a misconfigured one).
+            ++notMonitored;
+            if (monitored.isEmpty()) {
+                if (auto masters = m_sentinel->masters()) {
+                    for (const SentinelMasterInfo &m : std::as_const(*masters))
+                        monitored << m.name;
+                }
+            }
+            m_sentinel.reset();
+            continue;
+        }
+        if (!t.error().isConnectionFailure())
+            break;
+        m_sentinel.reset();
+    }
+    if (!topology && notMonitored > 0 && notMonitored == tried.size()) {
+        // Every sentinel that answered said the same: say it once, with what would work.
+        s.masterNameUnknown = true;
+        s.monitoredNames = monitored;
+        s.error = monitored.isEmpty()
+                      ? QStringLiteral("The sentinels monitor no master named '%1' (they monitor none at all)")
+                            .arg(m_url.masterName())
+                      : QStringLiteral("The sentinels monitor no master named '%1'; they monitor %2: put that name "
+                                       "after '#' in the URL")
+                            .arg(m_url.masterName(), monitored.join(QStringLiteral(", ")));
+        for (const HostPort &address : std::as_const(m_knownSentinels))
+            s.sentinels << pollSentinel(address, deadline);
+        return;
+    }
+    if (!topology) {
+        if (!tried.isEmpty())
+            s.error = tried.join(QStringLiteral("; "));
+        // Still show the sentinels we know of, each with why it could not be used.
+        for (const HostPort &address : std::as_const(m_knownSentinels))
+            s.sentinels << pollSentinel(address, deadline);
+        return;
+    }
+    s.answeredBy = m_sentinel->address();
+    s.quorum = topology->master.quorum;
+    s.quorumOk = topology->quorumOk;
+    s.quorumText = topology->quorumText;
+
+    // Sentinels first: cheap, and a discovered one is subscribed to at once.
+    QList<HostPort> discovered{s.answeredBy};
+    SentinelState self = pollSentinel(s.answeredBy, deadline);
+    s.sentinels << self;
+    for (const SentinelPeerInfo &peer : std::as_const(topology->sentinels)) {
+        SentinelState st = pollSentinel(peer.address, deadline);
+        st.runId = peer.runId;
+        st.flags = peer.flags;
+        st.lastOkPingMs = peer.lastOkPingMs;
+        if (!st.up && st.flags.contains(QLatin1String("s_down")))
+            st.reason += QStringLiteral(" (sentinel %1 also sees it down)").arg(s.answeredBy.toString());
+        s.sentinels << st;
+        discovered << peer.address;
+    }
+    bool grew = false;
+    for (const HostPort &h : std::as_const(discovered)) {
+        if (!m_knownSentinels.contains(h)) {
+            m_knownSentinels << h;
+            grew = true;
+        }
+    }
+    if (grew)
+        Q_EMIT sentinelsDiscovered(m_knownSentinels);
+
+    const SentinelMasterInfo &mi = topology->master;
+    s.hasMaster = true;
+    QByteArray masterInfo;
+    s.master = pollNode(mi.address, m_url.withNode(mi.address), deadline, &masterInfo);
+    s.master.flags = mi.flags;
+    s.master.lastOkPingMs = mi.lastOkPingMs;
+    s.master.roleReported = mi.roleReported;
+    if (!s.master.up && s.master.role.isEmpty())
+        s.master.role = QStringLiteral("master");
+    const QList<ReplicaLine> lines = replicaLines(Info::parse(masterInfo));
+
+    for (const SentinelReplicaInfo &ri : std::as_const(topology->replicas)) {
+        RedisNodeState r = pollNode(ri.address, m_url.withNode(ri.address), deadline);
+        r.flags = ri.flags;
+        r.lastOkPingMs = ri.lastOkPingMs;
+        r.roleReported = ri.roleReported;
+        if (!r.up && r.role.isEmpty())
+            r.role = QStringLiteral("slave");
+        if (r.masterLinkStatus.isEmpty() && !ri.masterLinkStatus.isEmpty())
+            r.masterLinkStatus = ri.masterLinkStatus == QLatin1String("ok") ? QStringLiteral("up")
+                                                                            : QStringLiteral("down");
+        if (r.masterLinkDownSeconds < 0 && ri.masterLinkDownTimeMs > 0)
+            r.masterLinkDownSeconds = ri.masterLinkDownTimeMs / 1000;
+        for (const ReplicaLine &line : lines) {
+            if (line.address == ri.address) {
+                if (s.master.replOffset >= 0 && line.offset >= 0)
+                    r.lagBytes = qMax<qint64>(0, s.master.replOffset - line.offset);
+                r.lagSeconds = line.lagSeconds;
+            }
+        }
+        if (r.lagBytes < 0 && r.up && s.master.replOffset >= 0 && r.replOffset >= 0)
+            r.lagBytes = qMax<qint64>(0, s.master.replOffset - r.replOffset);
+        s.replicas << r;
+    }
+}
+
+void TopologyPoller::pollPlain(TopologySnapshot &s, const QDeadlineTimer &deadline)
+{
+    const HostPort address = m_url.kind() == RedisUrl::Kind::Unix
+                                 ? HostPort{m_url.socketPath(), 0}
+                                 : m_url.hosts().value(0);
+    QByteArray infoText;
+    s.hasMaster = true;
+    s.master = pollNode(address, m_url, deadline, &infoText);
+    if (!s.master.up) {
+        s.error = s.master.reason;
+        s.errorKind = s.master.failure;
+        return;
+    }
+    // The replicas the node itself lists, reached with the URL's credentials.
+    for (const ReplicaLine &line : replicaLines(Info::parse(infoText))) {
+        RedisNodeState r = pollNode(line.address, m_url.kind() == RedisUrl::Kind::Tcp
+                                                      ? m_url.withNode(line.address)
+                                                      : RedisUrl::tcp(line.address.host, line.address.port, m_url.db()),
+                                    deadline);
+        if (s.master.replOffset >= 0 && line.offset >= 0)
+            r.lagBytes = qMax<qint64>(0, s.master.replOffset - line.offset);
+        r.lagSeconds = line.lagSeconds;
+        if (!r.up && r.role.isEmpty())
+            r.role = QStringLiteral("slave");
+        s.replicas << r;
+    }
+}
+
+void TopologyPoller::checkAccess(TopologySnapshot &s, const QDeadlineTimer &deadline)
+{
+    if (m_access.known && !m_accessRecheck.hasExpired()) {
+        s.access = m_access;
+        return;
+    }
+    if (!s.master.up)
+        return;
+    Error error;
+    RedisConnection *conn = masterConnection(s, deadline, &error);
+    if (!conn)
+        return;
+    AccessState access;
+    // A key that cannot exist: the probe deletes nothing whatever the answer.
+    const QByteArray probe = "sessiondeck:access-check:" + QByteArray::number(QDateTime::currentMSecsSinceEpoch())
+        + ":" + QByteArray::number(quintptr(this), 16);
+    auto unlink = conn->command(Command{"UNLINK", probe});
+    if (!unlink && unlink.error().kind == ErrorKind::NoPermission) {
+        auto del = conn->command(Command{"DEL", probe});
+        if (!del && del.error().kind == ErrorKind::NoPermission) {
+            access.canDelete = false;
+            access.deleteReason = QStringLiteral("The ACL user '%1' may not delete keys (UNLINK and DEL are "
+                                                 "refused with NOPERM)")
+                                      .arg(m_url.username().isEmpty() ? QStringLiteral("default") : m_url.username());
+        }
+    } else if (!unlink && unlink.error().isConnectionFailure()) {
+        return;   // try again next cycle
+    }
+    if (m_sentinel && !m_sentinel->connection().isBroken()) {
+        auto failover = m_sentinel->connection().command(Command{"SENTINEL", "FAILOVER", probe});
+        if (!failover && failover.error().kind == ErrorKind::NoPermission) {
+            access.canFailover = false;
+            access.failoverReason = QStringLiteral("Sentinel %1 refuses SENTINEL FAILOVER to this user (NOPERM)")
+                                        .arg(m_sentinel->connection().peer());
+        } else if (!failover && failover.error().isConnectionFailure()) {
+            return;
+        }
+    }
+    if (!m_pubsubDenied.isEmpty())
+        access.denied << m_pubsubDenied;
+    access.known = true;
+    m_access = access;
+    m_accessRecheck.setRemainingTime(60000);
+    s.access = access;
+}
+
+TopologySnapshot TopologyPoller::pollOnce()
+{
+    QElapsedTimer elapsed;
+    elapsed.start();
+    const QDeadlineTimer deadline(m_options.cycleBudgetMs);
+    TopologySnapshot s;
+    s.generation = m_generation;
+    s.at = QDateTime::currentDateTimeUtc();
+    s.target = m_url.toString();
+    s.sentinelManaged = m_url.isSentinel();
+    if (s.sentinelManaged)
+        pollSentinelManaged(s, deadline);
+    else
+        pollPlain(s, deadline);
+    pollPubSub(s, deadline);
+    checkAccess(s, deadline);
+    s.evaluate();
+    s.cycleMs = elapsed.elapsed();
+    return s;
+}
+
+} // namespace sdcore

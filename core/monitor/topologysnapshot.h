@@ -1,0 +1,121 @@
+#pragma once
+
+// One poll cycle of a connection target as a plain value: topology (master, replicas,
+// sentinels), each node's health and INFO figures, quorum, Pub/Sub and the last session census.
+// Built by TopologyPoller on its worker thread and handed to the UI over a queued signal.
+
+#include "core/redis/redisurl.h"
+
+#include <QDateTime>
+#include <QJsonObject>
+#include <QList>
+#include <QMetaType>
+#include <QString>
+#include <QStringList>
+
+namespace sdcore {
+
+enum class Health { Unknown, Ok, Degraded, Critical };
+QString healthName(Health health);   // "ok", "degraded", "critical", "unknown"
+
+struct RedisNodeState
+{
+    HostPort address;
+    bool up = false;
+    QString reason;             // why it is down, or a warning while up
+    ErrorKind failure = ErrorKind::None;   // what kind of failure `reason` describes
+    QString role;               // as the node reports it ("master", "slave"), else Sentinel's view
+    QStringList flags;          // Sentinel's flags for it: s_down, o_down, disconnected, …
+    QString version;
+    double rttMs = -1;          // PING round trip
+    qint64 connectedClients = -1;
+    qint64 usedMemory = -1;
+    qint64 opsPerSec = -1;
+    qint64 uptimeSeconds = -1;
+    qint64 keys = -1;           // in the URL's db
+    qint64 replOffset = -1;     // master_repl_offset (master) or slave_repl_offset (replica)
+    // Replicas: the link to the master and how far behind they are.
+    QString masterLinkStatus;   // "up" / "down"
+    qint64 masterLinkDownSeconds = -1;
+    qint64 lagBytes = -1;       // master's offset minus this replica's
+    qint64 lagSeconds = -1;     // seconds since the master last heard from it
+    qint64 lastOkPingMs = -1;   // Sentinel's last-ok-ping-reply
+    QString roleReported;       // Sentinel's role-reported
+};
+
+struct SentinelState
+{
+    HostPort address;
+    QString runId;
+    bool up = false;
+    QString reason;
+    ErrorKind failure = ErrorKind::None;
+    double rttMs = -1;
+    QStringList flags;
+    qint64 lastOkPingMs = -1;   // as another sentinel sees it
+};
+
+struct PubSubState
+{
+    bool valid = false;
+    QString error;
+    QList<QPair<QString, qint64>> channels;   // channel → subscribers (PUBSUB NUMSUB)
+    qint64 patterns = -1;                     // PUBSUB NUMPAT
+};
+
+// What the connection's user may do, found with harmless probes (see TopologyPoller): UNLINK
+// (then DEL) of a key that does not exist, SENTINEL FAILOVER of a master name nobody monitors.
+// A NOPERM answer turns the control off; the reason says so in words.
+struct AccessState
+{
+    bool known = false;
+    bool canDelete = true;
+    bool canFailover = true;
+    QString deleteReason;       // why not, when not
+    QString failoverReason;
+    QStringList denied;         // other commands this user may not run, explained
+};
+
+struct TopologySnapshot
+{
+    quint64 generation = 0;
+    QDateTime at;                 // when the cycle started (UTC)
+    qint64 cycleMs = 0;           // how long it took
+    QString target;               // the URL, password redacted
+    bool sentinelManaged = false;
+    QString masterName;
+
+    Health health = Health::Unknown;
+    QStringList problems;         // why degraded or critical, one line each
+
+    bool hasMaster = false;       // a master address is known (reachable or not)
+    RedisNodeState master;
+    QList<RedisNodeState> replicas;
+    QList<SentinelState> sentinels;
+    HostPort answeredBy;          // the sentinel this cycle asked
+    int quorum = -1;
+    bool quorumOk = false;
+    QString quorumText;           // CKQUORUM's answer
+    QString error;                // nothing could be reached: why
+    ErrorKind errorKind = ErrorKind::None;
+    // The sentinels answered but monitor no master by masterName; the names they do monitor.
+    bool masterNameUnknown = false;
+    // A server or sentinel refused the connection's credentials (NOAUTH, WRONGPASS): its words,
+    // else "". The user is to be asked for the password again.
+    QString authProblem() const;
+    // A master answered in this snapshot: the connection works.
+    bool reachedMaster() const { return hasMaster && master.up; }
+    QStringList monitoredNames;
+
+    PubSubState pubsub;
+    AccessState access;
+
+    const RedisNodeState *node(const HostPort &address) const;
+    // Health and problems from the parts above (called by the poller; pure).
+    void evaluate();
+    QJsonObject toJson() const;
+};
+
+} // namespace sdcore
+
+Q_DECLARE_METATYPE(sdcore::TopologySnapshot)

@@ -1,0 +1,96 @@
+#pragma once
+
+// What the Sessions page asks of one connection, off the UI thread: a streaming scan of the
+// sessions (batches of rows as they arrive, then a summary), the decoded detail of one session,
+// and deletes (exact keys, or a pattern after a dry run), each written to the AuditLog. Reads
+// may go to a replica; a read-only connection refuses every delete without contacting the
+// server. Scans, fetches and deletes each have a worker thread of their own, so a long scan
+// never delays opening a session. Results arrive as values over queued signals. Create and use
+// on one thread (the UI thread).
+
+#include "core/sentinel/masterresolver.h"
+#include "core/sessions/sessiondecoder.h"
+#include "core/sessions/sessiondeleter.h"
+#include "core/sessions/sessionscanner.h"
+
+#include <QObject>
+#include <QThread>
+
+#include <memory>
+
+namespace sdcore {
+
+class SessionBrowser final : public QObject
+{
+    Q_OBJECT
+public:
+    explicit SessionBrowser(QObject *parent = nullptr);
+    ~SessionBrowser() override;
+
+    // The connection to work on; cancels what runs for the previous one.
+    void setTarget(const RedisUrl &url, const QString &connectionName);
+    const RedisUrl &url() const { return m_url; }
+    QString connectionName() const { return m_name; }
+    void setReadOnly(bool readOnly) { m_readOnly = readOnly; }
+    bool isReadOnly() const { return m_readOnly; }
+    // Scans and fetches go to a healthy replica (Sentinel URLs only); deletes always go to the master.
+    void setReadFromReplica(bool replica) { m_replica = replica; }
+    bool readsFromReplica() const { return m_replica; }
+
+    // Starts a scan, cancelling the one running. Returns its id, carried by its signals.
+    quint64 startScan(const ScanOptions &options);
+    void cancelScan();
+    bool isScanning() const { return m_scanRunning; }
+
+    // `whole`: the entire value; otherwise strings longer than previewBytes are cut.
+    void fetch(const QByteArray &key, const QByteArray &prefix, bool whole = false);
+
+    void deleteKeys(const QList<QByteArray> &keys);
+    // A dry run: collects every key under `prefix` whose id matches `glob` (see
+    // SessionDeleter::previewMatching), deletes nothing.
+    void previewPattern(const QByteArray &prefix, const QByteArray &glob);
+    // Deletes exactly the keys of a preview that the user confirmed, never a fresh match.
+    void deletePreviewed(const DeleteResult &preview);
+    void cancelDelete();
+    bool isDeleting() const { return m_deleteRunning; }
+
+    static constexpr int PreviewBytes = 65536;
+    // Blocking building blocks, also used by the command-line mode.
+    static Result<ConnectedNode> open(const RedisUrl &url, bool replica, const QByteArray &clientName);
+    static Result<DecodedSession> fetchSession(RedisConnection &connection, const QByteArray &key,
+                                               const QByteArray &prefix, bool whole,
+                                               int previewBytes = PreviewBytes);
+
+Q_SIGNALS:
+    void scanStarted(quint64 scanId);
+    void scanBatch(quint64 scanId, const sdcore::ScanBatch &batch);
+    void scanFinished(quint64 scanId, const sdcore::ScanSummary &summary);
+    void sessionFetched(const sdcore::DecodedSession &session);
+    void fetchFailed(const QByteArray &key, const QString &error);
+    void deleteProgress(qint64 done, qint64 total);
+    void deleteFinished(const sdcore::DeleteResult &result);
+
+private:
+    // `request`: a Keys request or a confirmed preview; with `preview`, a pattern to count.
+    void runDelete(const DeleteResult &request, bool preview);
+
+    RedisUrl m_url;
+    QString m_name;
+    bool m_readOnly = false;
+    bool m_replica = false;
+
+    QThread m_scanThread;
+    QThread m_fetchThread;
+    QThread m_deleteThread;
+    QObject *m_scanContext = nullptr;
+    QObject *m_fetchContext = nullptr;
+    QObject *m_deleteContext = nullptr;
+
+    quint64 m_scanId = 0;
+    bool m_scanRunning = false;
+    std::shared_ptr<std::atomic_bool> m_scanCancel;
+    bool m_deleteRunning = false;
+    std::shared_ptr<std::atomic_bool> m_deleteCancel;
+};
+
+} // namespace sdcore

@@ -1,0 +1,811 @@
+#include "ui/pages/sessionspage.h"
+
+#include "core/sessions/auditlog.h"
+#include "core/sessions/sessionbrowser.h"
+#include "ui/charts/ttlchart.h"
+#include "ui/models/sessiontablemodel.h"
+
+#include <QApplication>
+#include <QCheckBox>
+#include <QClipboard>
+#include <QDateTime>
+#include <QDialogButtonBox>
+#include <QFile>
+#include <QFileDialog>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QInputDialog>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLabel>
+#include <QLineEdit>
+#include <QLocale>
+#include <QMenu>
+#include <QMessageBox>
+#include <QPlainTextEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSaveFile>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QTabWidget>
+#include <QTableView>
+#include <QTimer>
+#include <QTreeWidget>
+#include <QVBoxLayout>
+
+namespace sdui {
+
+// DeleteConfirmDialog --------------------------------------------------------------------------
+
+DeleteConfirmDialog::DeleteConfirmDialog(const QString &what, qint64 count, const QList<QByteArray> &samples,
+                                         const QString &typedName, QWidget *parent)
+    : QDialog(parent)
+{
+    setObjectName(QStringLiteral("deleteConfirm"));
+    setWindowTitle(tr("Delete sessions"));
+    auto *layout = new QVBoxLayout(this);
+    auto *headline = new QLabel(tr("<b>Delete %n session key(s)</b> %1?<br>This cannot be undone.", nullptr, int(count))
+                                    .arg(what.toHtmlEscaped()));
+    headline->setWordWrap(true);
+    layout->addWidget(headline);
+    if (!samples.isEmpty()) {
+        auto *list = new QPlainTextEdit;
+        list->setObjectName(QStringLiteral("deleteSamples"));
+        list->setReadOnly(true);
+        QStringList lines;
+        for (const QByteArray &k : samples)
+            lines << sdcore::KeyText::printable(k);
+        if (count > samples.size())
+            lines << tr("… and %1 more").arg(QLocale().toString(count - samples.size()));
+        list->setPlainText(lines.join(QLatin1Char('\n')));
+        list->setMaximumHeight(160);
+        layout->addWidget(new QLabel(count > samples.size() ? tr("Sample keys:") : tr("Keys:")));
+        layout->addWidget(list);
+    }
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Cancel);
+    m_ok = buttons->addButton(tr("Delete"), QDialogButtonBox::DestructiveRole);
+    m_ok->setObjectName(QStringLiteral("confirmDelete"));
+    connect(m_ok, &QPushButton::clicked, this, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    if (!typedName.isEmpty()) {
+        auto *ask = new QLabel(tr("This is a production connection. Type <b>%1</b> to confirm:").arg(typedName.toHtmlEscaped()));
+        ask->setWordWrap(true);
+        layout->addWidget(ask);
+        m_name = new QLineEdit;
+        m_name->setObjectName(QStringLiteral("confirmName"));
+        layout->addWidget(m_name);
+        m_ok->setEnabled(false);
+        connect(m_name, &QLineEdit::textChanged, this, [this, typedName](const QString &t) {
+            m_ok->setEnabled(t == typedName);
+        });
+    }
+    layout->addWidget(buttons);
+    // Cancel is the default: Enter must not delete.
+    buttons->button(QDialogButtonBox::Cancel)->setDefault(true);
+}
+
+// SessionsPage ---------------------------------------------------------------------------------
+
+SessionsPage::SessionsPage(QWidget *parent)
+    : QWidget(parent)
+{
+    m_model = new SessionTableModel(this);
+
+    m_prefix = new QLineEdit(QStringLiteral("sess:"));
+    m_prefix->setObjectName(QStringLiteral("prefixEdit"));
+    m_prefix->setMaximumWidth(120);
+    m_prefix->setToolTip(tr("Key prefix of the sessions (connect-redis uses sess:)"));
+    m_match = new QLineEdit;
+    m_match->setObjectName(QStringLiteral("matchEdit"));
+    m_match->setPlaceholderText(tr("server-side MATCH, e.g. abc*"));
+    m_match->setToolTip(tr("Glob on the session id, applied by the server's SCAN MATCH"));
+    m_replica = new QCheckBox(tr("Read from a replica"));
+    m_replica->setObjectName(QStringLiteral("replicaCheck"));
+    m_replica->setToolTip(tr("Scan a healthy replica instead of the master (Sentinel connections)"));
+    m_rate = new QSpinBox;
+    m_rate->setObjectName(QStringLiteral("rateSpin"));
+    m_rate->setRange(0, 1000000);
+    m_rate->setSingleStep(1000);
+    m_rate->setSpecialValueText(tr("no limit"));
+    m_rate->setSuffix(tr(" keys/s"));
+    m_rate->setToolTip(tr("Limit the scan's pace to spare a busy server"));
+    m_scan = new QPushButton(tr("Scan"));
+    m_scan->setObjectName(QStringLiteral("scanButton"));
+    m_cancel = new QPushButton(tr("Cancel"));
+    m_cancel->setObjectName(QStringLiteral("cancelButton"));
+    m_cancel->setEnabled(false);
+    m_progress = new QProgressBar;
+    m_progress->setObjectName(QStringLiteral("scanProgress"));
+    m_progress->setMaximumWidth(220);
+    m_progress->setTextVisible(true);
+    m_progress->setRange(0, 1);
+    m_progress->setValue(0);
+
+    auto *scanRow = new QHBoxLayout;
+    scanRow->addWidget(new QLabel(tr("Prefix")));
+    scanRow->addWidget(m_prefix);
+    scanRow->addWidget(m_match, 1);
+    scanRow->addWidget(m_replica);
+    scanRow->addWidget(m_rate);
+    scanRow->addWidget(m_scan);
+    scanRow->addWidget(m_cancel);
+    scanRow->addWidget(m_progress);
+
+    m_filter = new QLineEdit;
+    m_filter->setObjectName(QStringLiteral("filterEdit"));
+    m_filter->setPlaceholderText(tr("Filter by id or user, or paste a cookie (connect.sid=s%3A…)"));
+    m_filter->setClearButtonEnabled(true);
+    m_deleteSelected = new QPushButton(tr("Delete selected…"));
+    m_deleteSelected->setObjectName(QStringLiteral("deleteSelectedButton"));
+    m_deletePattern = new QPushButton(tr("Delete by pattern…"));
+    m_deletePattern->setObjectName(QStringLiteral("deletePatternButton"));
+    m_export = new QPushButton(tr("Export"));
+    m_export->setObjectName(QStringLiteral("exportButton"));
+    auto *exportMenu = new QMenu(m_export);
+    exportMenu->addAction(tr("Selected rows…"), this, [this] { exportWithDialog(true); });
+    exportMenu->addAction(tr("All shown rows…"), this, [this] { exportWithDialog(false); });
+    m_export->setMenu(exportMenu);
+    auto *filterRow = new QHBoxLayout;
+    filterRow->addWidget(m_filter, 1);
+    filterRow->addWidget(m_deleteSelected);
+    filterRow->addWidget(m_deletePattern);
+    filterRow->addWidget(m_export);
+
+    m_table = new QTableView;
+    m_table->setObjectName(QStringLiteral("sessionsTable"));
+    m_table->setModel(m_model);
+    m_table->setSortingEnabled(true);
+    m_table->sortByColumn(-1, Qt::AscendingOrder);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_table->verticalHeader()->setVisible(false);
+    m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 6);
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->setColumnWidth(SessionTableModel::Id, 250);
+    m_table->setColumnWidth(SessionTableModel::User, 120);
+    m_table->setColumnWidth(SessionTableModel::Ttl, 72);
+    m_table->setColumnWidth(SessionTableModel::ExpiresAt, 140);
+    m_table->setColumnWidth(SessionTableModel::Size, 72);
+    m_table->setWordWrap(false);
+
+    m_status = new QLabel;
+    m_status->setObjectName(QStringLiteral("sessionsStatus"));
+    m_status->setWordWrap(true);
+
+    auto *left = new QWidget;
+    auto *leftLayout = new QVBoxLayout(left);
+    leftLayout->setContentsMargins(0, 0, 0, 0);
+    leftLayout->addLayout(filterRow);
+    // Why deleting is off, when the server refuses it to this user (not hidden in a tooltip).
+    m_deleteNote = new QLabel;
+    m_deleteNote->setObjectName(QStringLiteral("deleteNote"));
+    m_deleteNote->setWordWrap(true);
+    m_deleteNote->setStyleSheet(QStringLiteral("color: #8a6d00;"));
+    m_deleteNote->setVisible(false);
+    leftLayout->addWidget(m_deleteNote);
+    leftLayout->addWidget(m_table, 1);
+    leftLayout->addWidget(m_status);
+
+    // The detail of the selected session.
+    m_detailKey = new QLabel(tr("Select a session to see it decoded."));
+    m_detailKey->setObjectName(QStringLiteral("detailKey"));
+    m_detailKey->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_detailKey->setWordWrap(true);
+    QFont bold = m_detailKey->font();
+    bold.setBold(true);
+    m_detailKey->setFont(bold);
+    m_detailInfo = new QLabel;
+    m_detailInfo->setObjectName(QStringLiteral("detailInfo"));
+    m_detailInfo->setWordWrap(true);
+    m_detailInfo->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_detailTtl = new QLabel;
+    m_detailTtl->setObjectName(QStringLiteral("detailTtl"));
+    m_fields = new QTreeWidget;
+    m_fields->setObjectName(QStringLiteral("detailFields"));
+    m_fields->setHeaderLabels({tr("Field"), tr("Value")});
+    m_fields->setRootIsDecorated(false);
+    m_fields->setColumnWidth(0, 170);
+    const QFont mono = QFontDatabase::systemFont(QFontDatabase::FixedFont);
+    m_json = new QPlainTextEdit;
+    m_json->setObjectName(QStringLiteral("detailJson"));
+    m_json->setReadOnly(true);
+    m_json->setFont(mono);
+    m_raw = new QPlainTextEdit;
+    m_raw->setObjectName(QStringLiteral("detailRaw"));
+    m_raw->setReadOnly(true);
+    m_raw->setFont(mono);
+    m_raw->setLineWrapMode(QPlainTextEdit::NoWrap);
+    auto *tabs = new QTabWidget;
+    tabs->addTab(m_fields, tr("Fields"));
+    tabs->addTab(m_json, tr("Value"));
+    tabs->addTab(m_raw, tr("Raw bytes"));
+    auto *copyKey = new QPushButton(tr("Copy key"));
+    auto *copyValue = new QPushButton(tr("Copy value"));
+    auto *refresh = new QPushButton(tr("Refresh"));
+    refresh->setObjectName(QStringLiteral("refreshDetail"));
+    m_whole = new QPushButton(tr("Load whole value"));
+    m_whole->setObjectName(QStringLiteral("loadWhole"));
+    m_whole->setVisible(false);
+    auto *detailButtons = new QHBoxLayout;
+    detailButtons->addWidget(copyKey);
+    detailButtons->addWidget(copyValue);
+    detailButtons->addWidget(refresh);
+    detailButtons->addWidget(m_whole);
+    detailButtons->addStretch();
+    auto *detail = new QWidget;
+    auto *detailLayout = new QVBoxLayout(detail);
+    detailLayout->setContentsMargins(0, 0, 0, 0);
+    detailLayout->addWidget(m_detailKey);
+    detailLayout->addWidget(m_detailInfo);
+    detailLayout->addWidget(m_detailTtl);
+    detailLayout->addWidget(tabs, 1);
+    detailLayout->addLayout(detailButtons);
+
+    m_count = new QLabel;
+    m_count->setObjectName(QStringLiteral("sessionCount"));
+    QFont big = m_count->font();
+    big.setPointSizeF(big.pointSizeF() * 1.4);
+    big.setBold(true);
+    m_count->setFont(big);
+    m_chart = new TtlChart(tr("TTL distribution"));
+    m_chart->setObjectName(QStringLiteral("sessionTtlChart"));
+    auto *chartBox = new QWidget;
+    auto *chartLayout = new QVBoxLayout(chartBox);
+    chartLayout->setContentsMargins(0, 0, 0, 0);
+    chartLayout->addWidget(m_count);
+    chartLayout->addWidget(m_chart, 1);
+
+    auto *right = new QSplitter(Qt::Vertical);
+    right->addWidget(detail);
+    right->addWidget(chartBox);
+    right->setStretchFactor(0, 3);
+    right->setStretchFactor(1, 2);
+    auto *split = new QSplitter(Qt::Horizontal);
+    split->addWidget(left);
+    split->addWidget(right);
+    split->setStretchFactor(0, 3);
+    split->setStretchFactor(1, 2);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(scanRow);
+    layout->addWidget(split, 1);
+
+    connect(m_scan, &QPushButton::clicked, this, &SessionsPage::startScan);
+    connect(m_match, &QLineEdit::returnPressed, this, &SessionsPage::startScan);
+    connect(m_prefix, &QLineEdit::returnPressed, this, &SessionsPage::startScan);
+    connect(m_cancel, &QPushButton::clicked, this, &SessionsPage::cancel);
+    connect(m_filter, &QLineEdit::textChanged, this, &SessionsPage::applyFilter);
+    connect(m_deleteSelected, &QPushButton::clicked, this, &SessionsPage::deleteSelected);
+    connect(m_deletePattern, &QPushButton::clicked, this, [this] {
+        bool ok = false;
+        const QString glob = QInputDialog::getText(this, tr("Delete by pattern"),
+                                                   tr("Delete every session whose id matches (glob, after '%1'):")
+                                                       .arg(m_prefix->text()),
+                                                   QLineEdit::Normal, m_match->text(), &ok);
+        if (ok && !glob.trimmed().isEmpty())
+            deleteByPattern(glob.trimmed());
+    });
+    connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &SessionsPage::onCurrentChanged);
+    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, &SessionsPage::updateActions);
+    connect(copyKey, &QPushButton::clicked, this, [this] {
+        QApplication::clipboard()->setText(QString::fromUtf8(m_detailKeyBytes));
+    });
+    connect(copyValue, &QPushButton::clicked, this, [this] { QApplication::clipboard()->setText(m_json->toPlainText()); });
+    connect(refresh, &QPushButton::clicked, this, [this] {
+        if (m_browser && !m_detailKeyBytes.isEmpty())
+            m_browser->fetch(m_detailKeyBytes, m_model->prefix());
+    });
+    connect(m_whole, &QPushButton::clicked, this, [this] {
+        if (m_browser && !m_detailKeyBytes.isEmpty())
+            m_browser->fetch(m_detailKeyBytes, m_model->prefix(), true);
+    });
+
+    m_tick = new QTimer(this);
+    m_tick->setInterval(1000);
+    connect(m_tick, &QTimer::timeout, this, [this] {
+        updateDetailTtl();
+        // Sessions age: the distribution moves even without a new scan.
+        if (m_model->totalRows() > 0 && isVisible())
+            m_chart->setHistogram(m_model->ttlHistogram(m_model->now()));
+    });
+    m_tick->start();
+    updateActions();
+}
+
+SessionsPage::~SessionsPage() = default;
+
+void SessionsPage::setBrowser(sdcore::SessionBrowser *browser, const QString &connectionName, bool readOnly,
+                              bool production)
+{
+    if (m_browser)
+        disconnect(m_browser, nullptr, this, nullptr);
+    m_browser = browser;
+    m_name = connectionName;
+    m_scannedOnce = false;
+    m_scanId = 0;
+    m_model->clear(m_prefix->text().toUtf8());
+    m_chart->clearHistogram();
+    m_detailKeyBytes.clear();
+    m_detailKey->setText(tr("Select a session to see it decoded."));
+    m_detailInfo->clear();
+    m_detailTtl->clear();
+    m_fields->clear();
+    m_json->clear();
+    m_raw->clear();
+    m_status->clear();
+    m_progress->setRange(0, 1);
+    m_progress->setValue(0);
+    setReadOnly(readOnly, production);
+    if (m_browser) {
+        connect(m_browser, &sdcore::SessionBrowser::scanStarted, this, &SessionsPage::onScanStarted);
+        connect(m_browser, &sdcore::SessionBrowser::scanBatch, this, &SessionsPage::onBatch);
+        connect(m_browser, &sdcore::SessionBrowser::scanFinished, this, &SessionsPage::onScanFinished);
+        connect(m_browser, &sdcore::SessionBrowser::sessionFetched, this, &SessionsPage::onFetched);
+        connect(m_browser, &sdcore::SessionBrowser::fetchFailed, this, [this](const QByteArray &key, const QString &error) {
+            if (key == m_detailKeyBytes)
+                m_detailInfo->setText(tr("Could not read it: %1").arg(error));
+        });
+        connect(m_browser, &sdcore::SessionBrowser::deleteProgress, this, [this](qint64 done, qint64 total) {
+            m_progress->setRange(0, total > 0 ? int(qMin<qint64>(total, INT_MAX)) : 0);
+            m_progress->setValue(int(qMin<qint64>(done, INT_MAX)));
+        });
+        connect(m_browser, &sdcore::SessionBrowser::deleteFinished, this, &SessionsPage::onDeleteFinished);
+        if (isVisible())
+            startScan();
+    }
+    updateCounts();
+    updateChart();
+    updateActions();
+}
+
+void SessionsPage::setReadOnly(bool readOnly, bool production)
+{
+    m_readOnly = readOnly;
+    m_production = production;
+    if (m_browser)
+        m_browser->setReadOnly(readOnly);
+    updateActions();
+}
+
+void SessionsPage::showEvent(QShowEvent *event)
+{
+    QWidget::showEvent(event);
+    if (m_browser && !m_scannedOnce)
+        startScan();
+}
+
+bool SessionsPage::scanning() const
+{
+    return m_browser && m_browser->isScanning();
+}
+
+QString SessionsPage::statusText() const
+{
+    return m_status->text();
+}
+
+QString SessionsPage::detailKeyText() const
+{
+    return m_detailKey->text();
+}
+
+void SessionsPage::startScan()
+{
+    if (!m_browser)
+        return;
+    m_scannedOnce = true;
+    const QByteArray prefix = m_prefix->text().toUtf8();
+    sdcore::ScanOptions options;
+    options.prefix = prefix;
+    options.match = m_match->text().trimmed().toUtf8();
+    options.keysPerSecond = m_rate->value();
+    m_browser->setReadFromReplica(m_replica->isChecked());
+    m_model->clear(prefix);
+    m_model->setFilterText(m_filter->text());
+    m_scanStartMs = QDateTime::currentMSecsSinceEpoch();
+    m_scanId = m_browser->startScan(options);
+}
+
+void SessionsPage::cancel()
+{
+    if (!m_browser)
+        return;
+    m_browser->cancelScan();
+    m_browser->cancelDelete();
+}
+
+void SessionsPage::onScanStarted(quint64 id)
+{
+    m_scanId = id;
+    m_progress->setRange(0, 0);
+    m_status->setText(tr("Scanning…"));
+    updateActions();
+}
+
+void SessionsPage::onBatch(quint64 id, const sdcore::ScanBatch &batch)
+{
+    if (id != m_scanId)
+        return;
+    if (m_model->totalRows() == 0 && batch.dbSize > 0)
+        m_model->reserve(qsizetype(batch.dbSize));
+    m_model->appendRows(batch.rows);
+    if (batch.dbSize > 0) {
+        m_progress->setRange(0, int(qMin<qint64>(batch.dbSize, INT_MAX)));
+        m_progress->setValue(int(qMin(batch.keysSeen, batch.dbSize)));
+        m_progress->setFormat(tr("%1 keys seen").arg(QLocale().toString(batch.keysSeen)));
+    }
+    // Only the count per batch: the histogram walks every row, and the 1 s tick redraws it.
+    updateCounts();
+}
+
+void SessionsPage::onScanFinished(quint64 id, const sdcore::ScanSummary &summary)
+{
+    if (id != m_scanId)
+        return;
+    m_model->resort();
+    m_progress->setRange(0, 1);
+    m_progress->setValue(summary.complete ? 1 : 0);
+    m_progress->setFormat(summary.complete ? tr("done") : tr("stopped"));
+    QString text;
+    const QString rows = QLocale().toString(summary.rows);
+    if (summary.complete) {
+        text = tr("%1 sessions from %2 in %3 s").arg(rows, summary.node.toString()).arg(summary.durationMs / 1000.0, 0, 'f', 1);
+    } else if (summary.error == QStringLiteral("cancelled")) {
+        text = tr("Scan cancelled: %1 sessions so far (partial)").arg(rows);
+    } else {
+        text = tr("Scan stopped: %1 (%2 sessions so far)").arg(summary.error, rows);
+    }
+    if (summary.vanished > 0)
+        text += tr("; %1 expired or deleted while scanning").arg(QLocale().toString(summary.vanished));
+    if (summary.pausedMs > 0)
+        text += tr("; paused %1 s to spare the server").arg(summary.pausedMs / 1000.0, 0, 'f', 1);
+    // A rescan after a delete keeps saying what the delete did.
+    if (!m_lastDelete.isEmpty())
+        text = m_lastDelete + QLatin1Char(' ') + text;
+    m_lastDelete.clear();
+    m_status->setText(text);
+    updateCounts();
+    updateChart();
+    updateActions();
+}
+
+void SessionsPage::updateCounts()
+{
+    const qint64 total = m_model->totalRows();
+    const qint64 shown = m_model->rowCount();
+    QString text = tr("%n session(s)", nullptr, int(qMin<qint64>(total, INT_MAX)));
+    if (total > 0)
+        text = tr("%1 sessions").arg(QLocale().toString(total));
+    if (shown != total)
+        text += tr(" (%1 shown)").arg(QLocale().toString(shown));
+    if (scanning())
+        text += tr(" …");
+    m_count->setText(text);
+}
+
+void SessionsPage::updateChart()
+{
+    m_chart->setTitle(tr("TTL distribution under '%1'").arg(QString::fromUtf8(m_model->prefix())));
+    m_chart->setHistogram(m_model->ttlHistogram(m_model->now()));
+}
+
+void SessionsPage::updateActions()
+{
+    const bool haveBrowser = m_browser != nullptr;
+    const bool busyDelete = haveBrowser && m_browser->isDeleting();
+    m_scan->setEnabled(haveBrowser);
+    m_cancel->setEnabled(haveBrowser && (m_browser->isScanning() || busyDelete));
+    const QString offTip = m_readOnly ? tr("'%1' is read-only: deleting is turned off").arg(m_name)
+                                      : m_deleteDenied;
+    const bool canDelete = haveBrowser && !m_readOnly && m_deleteDenied.isEmpty() && !busyDelete;
+    m_deleteSelected->setEnabled(canDelete && m_table->selectionModel()->hasSelection());
+    m_deletePattern->setEnabled(canDelete);
+    m_deleteSelected->setToolTip(!offTip.isEmpty() ? offTip : tr("Delete the selected sessions (UNLINK)"));
+    m_deletePattern->setToolTip(!offTip.isEmpty() ? offTip : tr("Delete every session matching a pattern, after a count"));
+}
+
+void SessionsPage::setDeleteDenied(const QString &reason)
+{
+    if (reason == m_deleteDenied)
+        return;
+    m_deleteDenied = reason;
+    m_deleteNote->setText(tr("Deleting is off: %1.").arg(reason));
+    m_deleteNote->setVisible(!reason.isEmpty());
+    updateActions();
+}
+
+QList<QByteArray> SessionsPage::selectedKeys() const
+{
+    QList<QByteArray> keys;
+    const QModelIndexList rows = m_table->selectionModel()->selectedRows();
+    keys.reserve(rows.size());
+    for (const QModelIndex &i : rows)
+        keys << m_model->keyAt(i.row());
+    return keys;
+}
+
+bool SessionsPage::confirm(const QString &what, qint64 count, const QList<QByteArray> &samples)
+{
+    const QString typed = m_production && count > 1 ? m_name : QString();
+    DeleteConfirmDialog dialog(what, count, samples, typed, this);
+    return dialog.exec() == QDialog::Accepted;
+}
+
+void SessionsPage::deleteSelected()
+{
+    if (!m_browser || m_readOnly)
+        return;
+    const QList<QByteArray> keys = selectedKeys();
+    if (keys.isEmpty())
+        return;
+    if (!confirm(tr("from '%1'").arg(m_name), keys.size(), keys.mid(0, 10)))
+        return;
+    m_status->setText(tr("Deleting %n session(s)…", nullptr, int(keys.size())));
+    m_browser->deleteKeys(keys);
+    updateActions();
+}
+
+void SessionsPage::deleteByPattern(const QString &glob)
+{
+    if (!m_browser || m_readOnly)
+        return;
+    if (glob.isEmpty()) {
+        m_status->setText(tr("An empty pattern matches nothing: give a glob for the session ids (* for every session). Nothing deleted."));
+        return;
+    }
+    const QByteArray pattern = sdcore::SessionScanner::matchPattern(m_model->prefix(), glob.toUtf8());
+    m_pendingPattern = sdcore::KeyText::printable(pattern);
+    m_status->setText(tr("Counting the keys matching '%1'…").arg(m_pendingPattern));
+    m_browser->previewPattern(m_model->prefix(), glob.toUtf8());
+    updateActions();
+}
+
+void SessionsPage::onDeleteFinished(const sdcore::DeleteResult &r)
+{
+    m_progress->setRange(0, 1);
+    m_progress->setValue(0);
+    if (r.dryRun) {
+        updateActions();
+        const QString pattern = sdcore::KeyText::printable(r.pattern);
+        if (!r.error.isEmpty()) {
+            m_status->setText(tr("Could not count the keys matching '%1': %2").arg(pattern, r.error));
+            return;
+        }
+        if (r.requested == 0) {
+            m_status->setText(tr("No key matches '%1'; nothing deleted.").arg(pattern));
+            return;
+        }
+        if (pattern != m_pendingPattern || !confirm(tr("matching '%1' on '%2'").arg(pattern, m_name), r.requested, r.samples)) {
+            m_status->setText(tr("Nothing deleted."));
+            return;
+        }
+        // Exactly the keys the dialog counted and listed: a session created since is left.
+        m_status->setText(tr("Deleting the %n key(s) matching '%1'…", nullptr, int(r.requested)).arg(pattern));
+        m_browser->deletePreviewed(r);
+        updateActions();
+        return;
+    }
+    QString text;
+    if (!r.error.isEmpty())
+        text = tr("Delete stopped after %1 keys: %2").arg(QLocale().toString(r.deleted), r.error);
+    else if (r.mode == sdcore::DeleteResult::Mode::Pattern) {
+        text = tr("Deleted %1 of the %2 keys counted matching '%3'.")
+                   .arg(QLocale().toString(r.deleted), QLocale().toString(r.requested), sdcore::KeyText::printable(r.pattern));
+        if (r.alsoMatching > 0)
+            text += QLatin1Char(' ') + tr("%n key(s) created since the count also match now; they were left.", nullptr, int(r.alsoMatching));
+    }
+    else
+        text = tr("Deleted %1 of %2 keys.").arg(QLocale().toString(r.deleted), QLocale().toString(r.requested));
+    if (!r.auditError.isEmpty())
+        text += QLatin1Char(' ') + r.auditError;
+    m_status->setText(text);
+    if (r.mode == sdcore::DeleteResult::Mode::Keys && r.complete) {
+        m_model->removeKeys(r.keys);
+        updateCounts();
+        updateChart();
+        if (r.keys.contains(m_detailKeyBytes)) {
+            // Nothing of a deleted session stays on screen as if it were still there.
+            const QString key = m_detailKey->text();
+            clearDetail(key);
+            m_detailInfo->setText(tr("This session was deleted."));
+        }
+    } else if (r.deleted > 0) {
+        // A pattern (or an interrupted delete): which rows went is the server's to say.
+        m_lastDelete = text;
+        startScan();
+    }
+    updateActions();
+}
+
+void SessionsPage::onCurrentChanged()
+{
+    const QModelIndex current = m_table->currentIndex();
+    if (!current.isValid() || !m_browser)
+        return;
+    const QByteArray key = m_model->keyAt(current.row());
+    if (key == m_detailKeyBytes)
+        return;
+    m_detailKeyBytes = key;
+    m_detailKey->setText(sdcore::KeyText::printable(key));
+    m_detailInfo->setText(tr("Loading…"));
+    m_detailTtl->clear();
+    m_fields->clear();
+    m_json->clear();
+    m_raw->clear();
+    m_whole->setVisible(false);
+    m_browser->fetch(key, m_model->prefix());
+}
+
+void SessionsPage::onFetched(const sdcore::DecodedSession &s)
+{
+    if (s.key != m_detailKeyBytes)
+        return;
+    using Kind = sdcore::DecodedSession::Kind;
+    if (s.kind == Kind::Missing) {
+        m_detailInfo->setText(tr("This key no longer exists (expired or deleted)."));
+        m_detailPttl = -2;
+        m_model->refreshTtl(s.key, -2, QDateTime::currentMSecsSinceEpoch());
+        updateDetailTtl();
+        return;
+    }
+    QStringList info;
+    info << tr("Format: %1 (%2)").arg(sdcore::DecodedSession::kindName(s.kind), QString::fromUtf8(s.redisType));
+    if (!s.user.isEmpty())
+        info << tr("User: <b>%1</b>").arg(s.user.toHtmlEscaped());
+    if (s.size >= 0)
+        info << (s.kind == Kind::Hash ? tr("%1 fields").arg(s.size) : QLocale().formattedDataSize(s.size));
+    if (s.memoryUsage >= 0)
+        info << tr("%1 in memory").arg(QLocale().formattedDataSize(s.memoryUsage));
+    QString html = info.join(QStringLiteral(" · "));
+    if (!s.note.isEmpty())
+        html += QStringLiteral("<br><i>%1</i>").arg(s.note.toHtmlEscaped());
+    m_detailInfo->setText(html);
+    m_fields->clear();
+    for (const auto &f : s.fields) {
+        auto *item = new QTreeWidgetItem(m_fields, {f.first, f.second});
+        item->setToolTip(1, f.second.left(2000));
+    }
+    m_json->setPlainText(s.pretty);
+    m_raw->setPlainText(s.raw.isEmpty() ? QString() : sdcore::SessionDecoder::hexDump(s.raw, 16384));
+    m_whole->setVisible(s.truncated);
+    m_detailPttl = s.pttlMs;
+    m_detailFetchedMs = QDateTime::currentMSecsSinceEpoch();
+    // The row shows the TTL just read too, not the scan's older one.
+    m_model->refreshTtl(s.key, s.pttlMs, m_detailFetchedMs);
+    updateDetailTtl();
+}
+
+void SessionsPage::applyFilter(const QString &text)
+{
+    // Selection, detail and the delete action follow what is visible: rows the filter hides
+    // leave the selection, and a hidden session's detail leaves the pane.
+    QList<int> selectedRows;
+    for (const QModelIndex &i : m_table->selectionModel()->selectedRows())
+        selectedRows << i.row();
+    const QList<quint32> selected = m_model->rowIdsAt(selectedRows);
+    m_model->setFilterText(text);
+    // Contiguous runs become one range each (Ctrl+A over a million rows stays one range).
+    QItemSelection keep;
+    const QList<int> rows = m_model->visibleRowsOf(selected);
+    for (qsizetype i = 0; i < rows.size();) {
+        qsizetype j = i;
+        while (j + 1 < rows.size() && rows.at(j + 1) == rows.at(j) + 1)
+            ++j;
+        keep.select(m_model->index(rows.at(i), 0), m_model->index(rows.at(j), SessionTableModel::ColumnCount - 1));
+        i = j + 1;
+    }
+    m_table->selectionModel()->select(keep, QItemSelectionModel::ClearAndSelect);
+    const int detailRow = m_detailKeyBytes.isEmpty() ? -1 : m_model->visibleRowOf(m_detailKeyBytes);
+    if (detailRow >= 0) {
+        m_table->selectionModel()->setCurrentIndex(m_model->index(detailRow, 0), QItemSelectionModel::NoUpdate);
+    } else if (!m_detailKeyBytes.isEmpty()) {
+        clearDetail(tr("The session shown before is hidden by the filter; clear the filter to see it again."));
+    }
+    updateCounts();
+    updateActions();
+}
+
+void SessionsPage::clearDetail(const QString &why)
+{
+    m_detailKeyBytes.clear();
+    m_detailKey->setText(why);
+    m_detailInfo->clear();
+    m_detailTtl->clear();
+    m_fields->clear();
+    m_json->clear();
+    m_raw->clear();
+    m_whole->setVisible(false);
+}
+
+void SessionsPage::updateDetailTtl()
+{
+    if (m_detailKeyBytes.isEmpty())
+        return;
+    if (m_detailPttl == -2) {
+        m_detailTtl->setText(tr("TTL: gone"));
+        return;
+    }
+    if (m_detailPttl == -1) {
+        m_detailTtl->setText(tr("TTL: none (never expires)"));
+        return;
+    }
+    const qint64 left = m_detailPttl - (QDateTime::currentMSecsSinceEpoch() - m_detailFetchedMs);
+    m_detailTtl->setText(tr("TTL: %1 left, expires %2")
+                             .arg(SessionTableModel::ttlText(qMax<qint64>(0, left)),
+                                  QDateTime::fromMSecsSinceEpoch(m_detailFetchedMs + m_detailPttl)
+                                      .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"))));
+}
+
+sdcore::Status SessionsPage::exportRows(const QString &path, bool selectedOnly) const
+{
+    QList<int> rows;
+    if (selectedOnly) {
+        for (const QModelIndex &i : m_table->selectionModel()->selectedRows())
+            rows << i.row();
+        std::sort(rows.begin(), rows.end());
+    } else {
+        for (int r = 0; r < m_model->rowCount(); ++r)
+            rows << r;
+    }
+    const bool json = path.endsWith(QStringLiteral(".json"), Qt::CaseInsensitive);
+    const qint64 now = m_model->now();
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        return sdcore::makeError(sdcore::ErrorKind::Io, tr("Cannot write %1: %2").arg(path, file.errorString()));
+    const auto cell = [this](int row, int column) {
+        return m_model->data(m_model->index(row, column)).toString();
+    };
+    if (json) {
+        QJsonArray array;
+        for (int r : std::as_const(rows)) {
+            array.append(QJsonObject{{"key", sdcore::KeyText::printable(m_model->keyAt(r))},
+                                     {"id", cell(r, SessionTableModel::Id)},
+                                     {"user", m_model->userAt(r)},
+                                     {"ttl_ms", m_model->ttlMsAt(r, now)},
+                                     {"expires_at", cell(r, SessionTableModel::ExpiresAt)},
+                                     {"size", m_model->data(m_model->index(r, 0), SessionTableModel::SizeRole).toLongLong()},
+                                     {"type", cell(r, SessionTableModel::Type)}});
+        }
+        file.write(QJsonDocument(array).toJson(QJsonDocument::Indented));
+    } else {
+        const auto quote = [](QString v) {
+            if (v.contains(QLatin1Char(',')) || v.contains(QLatin1Char('"')) || v.contains(QLatin1Char('\n'))) {
+                v.replace(QLatin1Char('"'), QStringLiteral("\"\""));
+                v = QLatin1Char('"') + v + QLatin1Char('"');
+            }
+            return v;
+        };
+        file.write("key,id,user,ttl_ms,expires_at,size,type\n");
+        for (int r : std::as_const(rows)) {
+            const QStringList fields{quote(sdcore::KeyText::printable(m_model->keyAt(r))),
+                                     quote(cell(r, SessionTableModel::Id)),
+                                     quote(m_model->userAt(r)),
+                                     QString::number(m_model->ttlMsAt(r, now)),
+                                     cell(r, SessionTableModel::ExpiresAt),
+                                     QString::number(m_model->data(m_model->index(r, 0), SessionTableModel::SizeRole).toLongLong()),
+                                     cell(r, SessionTableModel::Type)};
+            file.write(fields.join(QLatin1Char(',')).toUtf8() + '\n');
+        }
+    }
+    if (!file.commit())
+        return sdcore::makeError(sdcore::ErrorKind::Io, tr("Cannot write %1: %2").arg(path, file.errorString()));
+    return sdcore::success();
+}
+
+void SessionsPage::exportWithDialog(bool selectedOnly)
+{
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export sessions"), QStringLiteral("sessions.csv"),
+                                                      tr("CSV (*.csv);;JSON (*.json)"));
+    if (path.isEmpty())
+        return;
+    if (auto s = exportRows(path, selectedOnly); !s)
+        QMessageBox::warning(this, tr("Export failed"), s.errorMessage());
+    else
+        m_status->setText(tr("Exported to %1").arg(path));
+}
+
+} // namespace sdui
