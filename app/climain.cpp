@@ -150,16 +150,20 @@ int runStatus(const QCommandLineParser &parser)
     lines << QStringLiteral("%1: %2").arg(target.url.toString(), healthName(s.health).toUpper());
     for (const QString &p : s.problems)
         lines << QStringLiteral("  ! %1").arg(p);
-    if (s.sentinelManaged && !s.masterNameUnknown) {
+    const SentinelGroup &group = s.sentinel;
+    if (s.hasSentinels() && !group.masterNameUnknown) {
         lines << QStringLiteral("  master group '%1', quorum %2 (%3), asked sentinel %4")
-                     .arg(s.masterName, s.quorum < 0 ? QStringLiteral("?") : QString::number(s.quorum),
-                          s.quorumText.isEmpty() ? QStringLiteral("?") : s.quorumText, s.answeredBy.toString());
+                     .arg(group.masterName, group.quorum < 0 ? QStringLiteral("?") : QString::number(group.quorum),
+                          group.quorumText.isEmpty() ? QStringLiteral("?") : group.quorumText,
+                          group.answeredBy.toString());
     }
-    if (s.hasMaster)
-        lines << nodeLine("master", s.master);
-    for (const RedisNodeState &r : s.replicas)
-        lines << nodeLine("replica", r);
-    for (const SentinelState &st : s.sentinels) {
+    for (const ShardState &shard : s.shards) {
+        if (shard.hasPrimary)
+            lines << nodeLine("master", shard.primary);
+        for (const RedisNodeState &r : shard.replicas)
+            lines << nodeLine("replica", r);
+    }
+    for (const SentinelState &st : group.sentinels) {
         // One arg() call for the texts: a server's reason may hold "%1" itself.
         lines << QStringLiteral("  sentinel %1  %2%3")
                      .arg(st.address.toString().leftJustified(21),
@@ -167,8 +171,11 @@ int runStatus(const QCommandLineParser &parser)
                                 : QStringLiteral("DOWN  ") + st.reason,
                           st.flags.isEmpty() ? QString() : QStringLiteral("  [%1]").arg(st.flags.join(QLatin1Char(','))));
     }
-    if (s.hasMaster && s.master.up)
-        lines << QStringLiteral("  keys in db %1: %2").arg(target.url.db()).arg(s.master.keys);
+    qint64 keys = 0;
+    for (const ShardState &shard : s.shards)
+        keys += shard.primaryUp() ? qMax<qint64>(0, shard.primary.keys) : 0;
+    if (s.reachedPrimary())
+        lines << QStringLiteral("  keys in db %1: %2").arg(target.url.db()).arg(keys);
     for (QString &line : lines)
         line = safe(line);
     out() << lines.join(QLatin1Char('\n')) << "\n";
@@ -236,8 +243,8 @@ int runEvents(QCoreApplication &app, const QCommandLineParser &parser)
     stream.start();
     const TopologySnapshot snapshot = poller.pollOnce();
     stream.addSentinels(poller.knownSentinels());
-    if (snapshot.sentinels.isEmpty() || std::none_of(snapshot.sentinels.begin(), snapshot.sentinels.end(),
-                                                     [](const SentinelState &s) { return s.up; })) {
+    const QList<SentinelState> &sentinelStates = snapshot.sentinel.sentinels;
+    if (std::none_of(sentinelStates.begin(), sentinelStates.end(), [](const SentinelState &s) { return s.up; })) {
         err() << "sessiondeck-cli: no sentinel reachable: " << safe(snapshot.error) << "\n";
         return ExitUnreachable;
     }
@@ -253,23 +260,26 @@ int failoverDryRun(const Target &target)
     PollerOptions options;
     TopologyPoller poller(target.url, options);
     const TopologySnapshot s = poller.pollOnce();
+    // A Sentinel deployment: one shard, the sentinels' group.
+    const ShardState shard = s.shards.value(0);
+    const HostPort answeredBy = s.sentinel.answeredBy;
     QStringList replicas;
-    for (const RedisNodeState &r : s.replicas)
+    for (const RedisNodeState &r : shard.replicas)
         replicas << QStringLiteral("%1 (%2)").arg(r.address.toString(), r.up ? QStringLiteral("up") : QStringLiteral("down"));
-    const bool possible = s.hasMaster && s.sentinels.size() > 0 && !s.replicas.isEmpty();
+    const bool possible = shard.hasPrimary && !s.sentinel.sentinels.isEmpty() && !shard.replicas.isEmpty();
     if (target.json) {
         printJson(QJsonObject{{"dry_run", true},
                               {"master_name", target.url.masterName()},
-                              {"current_master", s.hasMaster ? s.master.address.toString() : QString()},
+                              {"current_master", shard.hasPrimary ? shard.primary.address.toString() : QString()},
                               {"replicas", QJsonArray::fromStringList(replicas)},
-                              {"sentinel", s.answeredBy.toString()},
+                              {"sentinel", answeredBy.toString()},
                               {"possible", possible},
                               {"problems", QJsonArray::fromStringList(s.problems)}});
     } else {
         out() << "Dry run: nothing was failed over.\n";
-        out() << "Would ask sentinel " << (s.answeredBy.host.isEmpty() ? QStringLiteral("(none reachable)") : s.answeredBy.toString())
+        out() << "Would ask sentinel " << (answeredBy.host.isEmpty() ? QStringLiteral("(none reachable)") : answeredBy.toString())
               << " to fail over '" << safe(target.url.masterName()) << "': current master "
-              << (s.hasMaster ? s.master.address.toString() : QStringLiteral("(unknown)")) << "; a replica among "
+              << (shard.hasPrimary ? shard.primary.address.toString() : QStringLiteral("(unknown)")) << "; a replica among "
               << (replicas.isEmpty() ? QStringLiteral("(none)") : replicas.join(QStringLiteral(", "))) << " would be promoted.\n";
         for (const QString &p : s.problems)
             out() << "  ! " << safe(p) << "\n";
@@ -332,7 +342,7 @@ int runFailover(QCoreApplication &app, const QCommandLineParser &parser)
     // healthy network), then start.
     QTimer::singleShot(stream.connectedCount() == stream.linkCount() ? 0 : 300, &app, [&] {
         QList<HostPort> order;
-        for (const SentinelState &s : before.sentinels) {
+        for (const SentinelState &s : before.sentinel.sentinels) {
             if (s.up)
                 order << s.address;
         }

@@ -6,6 +6,7 @@
 #include "core/sessions/sessioncensus.h"
 #include "core/sessions/sessionkeyresolver.h"
 #include "core/sessions/sessionttl.h"
+#include "core/support/format.h"
 #include "core/support/jsontext.h"
 #include "core/support/keytext.h"
 
@@ -68,21 +69,6 @@ Result<ConnectedNode> openNode(SessionArgs &args, bool replica)
     return node;
 }
 
-QString ttlText(qint64 pttlMs)
-{
-    if (pttlMs == -1)
-        return QStringLiteral("no TTL");
-    if (pttlMs < 0)
-        return QStringLiteral("gone");
-    const qint64 s = pttlMs / 1000;
-    if (s < 60)
-        return QStringLiteral("%1s").arg(s);
-    if (s < 3600)
-        return QStringLiteral("%1m%2s").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
-    if (s < 86400)
-        return QStringLiteral("%1h%2m").arg(s / 3600).arg((s % 3600) / 60, 2, 10, QLatin1Char('0'));
-    return QStringLiteral("%1d%2h").arg(s / 86400).arg((s % 86400) / 3600, 2, 10, QLatin1Char('0'));
-}
 
 // The --match glob: refused when given empty (it would read as every session).
 std::optional<int> matchArgument(const QCommandLineParser &parser, QByteArray &glob)
@@ -116,10 +102,6 @@ std::optional<int> resolveInputs(const SessionArgs &args, RedisConnection &conne
 }
 
 // The id part of a key as `list` prints it.
-QString printedId(const QByteArray &key, const QByteArray &prefix)
-{
-    return KeyText::printable(key.startsWith(prefix) ? QByteArrayView(key).sliced(prefix.size()) : QByteArrayView(key));
-}
 
 int runStats(const QCommandLineParser &parser)
 {
@@ -192,19 +174,13 @@ int runList(const QCommandLineParser &parser)
     cancelOnInterrupt();
     const ScanSummary summary = SessionScanner::scan(*node->connection, options, &g_interrupted, [&](ScanBatch &&batch) {
         for (const SessionRow &row : std::as_const(batch.rows)) {
-            const QString id = printedId(row.key, args.prefix);
+            const QString id = format::sessionId(row.key, args.prefix);
             if (args.target.json) {
-                out() << QJsonDocument(QJsonObject{{"key", KeyText::printable(row.key)},
-                                                   {"key_base64", QString::fromLatin1(row.key.toBase64())},
-                                                   {"id", id},
-                                                   {"ttl_ms", row.pttlMs},
-                                                   {"size", row.size},
-                                                   {"type", SessionRow::typeName(row.type)},
-                                                   {"user", row.user}})
+                out() << QJsonDocument(format::sessionRowJson(row, args.prefix, row.fetchedAtMs))
                              .toJson(QJsonDocument::Compact)
                       << "\n";
             } else {
-                out() << id << "\t" << ttlText(row.pttlMs) << "\t" << row.size << "\t"
+                out() << id << "\t" << format::ttl(row.pttlMs) << "\t" << row.size << "\t"
                       << SessionRow::typeName(row.type) << "\t" << safe(row.user) << "\n";
             }
         }
@@ -282,7 +258,7 @@ int runShow(const QCommandLineParser &parser, const QStringList &ids)
     }
     out() << "Key:     " << KeyText::printable(s->key) << "\n";
     out() << "Format:  " << DecodedSession::kindName(s->kind) << " (" << safe(QString::fromUtf8(s->redisType)) << ")\n";
-    out() << "TTL:     " << ttlText(s->pttlMs) << "\n";
+    out() << "TTL:     " << format::ttl(s->pttlMs) << "\n";
     if (s->size < 0)
         out() << "Size:    unknown";
     else
@@ -317,7 +293,7 @@ int runShow(const QCommandLineParser &parser, const QStringList &ids)
 void printKeys(const QList<QByteArray> &keys, const QByteArray &prefix, qsizetype limit)
 {
     for (qsizetype i = 0; i < keys.size() && i < limit; ++i)
-        out() << "  " << printedId(keys.at(i), prefix) << "  (key " << KeyText::printable(keys.at(i)) << ")\n";
+        out() << "  " << format::sessionId(keys.at(i), prefix) << "  (key " << KeyText::printable(keys.at(i)) << ")\n";
     if (keys.size() > limit)
         out() << "  … and " << (keys.size() - limit) << " more\n";
 }
@@ -547,8 +523,8 @@ int runTouch(const QCommandLineParser &parser, const QStringList &ids)
             o[QStringLiteral("cookie_expires")] = r->expires.toString(Qt::ISODateWithMs);
         printJson(o);
     } else {
-        out() << "Session " << printedId(r->key, args.prefix) << " (key " << KeyText::printable(r->key) << ") now expires in "
-              << ttlText(r->pttlMs);
+        out() << "Session " << format::sessionId(r->key, args.prefix) << " (key " << KeyText::printable(r->key) << ") now expires in "
+              << format::ttl(r->pttlMs);
         if (r->cookieUpdated)
             out() << "; its cookie expires " << r->expires.toString(Qt::ISODateWithMs);
         else

@@ -59,7 +59,7 @@ private Q_SLOTS:
     void initTestCase()
     {
         auto started = m_deployment.startSentinelDeployment();
-        QVERIFY2(started, qPrintable(started.errorMessage()));
+        QVERIFY_OK(started);
         // The user on every data node (ACLs are not replicated), and sentinels that refuse a
         // failover to the users that reach them.
         for (int i : m_deployment.redisNodeIndexes()) {
@@ -67,13 +67,13 @@ private Q_SLOTS:
             QVERIFY(c);
             auto r = (*c)->command(Command{"ACL", "SETUSER", "viewer", "reset", "on", ">" + ViewerPassword.toUtf8(),
                                            "~*", "&*", "+@read", "+@connection", "+info", "+scan"});
-            QVERIFY2(r, qPrintable(r.errorMessage()));
+            QVERIFY_OK(r);
         }
         for (int i : m_deployment.sentinelIndexes()) {
             auto c = RedisConnection::open(RedisUrl::tcp("127.0.0.1", m_deployment.nodes().at(i).port));
             QVERIFY(c);
             auto r = (*c)->command(Command{"ACL", "SETUSER", "default", "-sentinel|failover"});
-            QVERIFY2(r, qPrintable(r.errorMessage()));
+            QVERIFY_OK(r);
         }
         m_viewer = m_deployment.sentinelUrl();
         m_viewer.setUsername(QStringLiteral("viewer"));
@@ -92,8 +92,8 @@ private Q_SLOTS:
     {
         TopologyPoller poller(m_viewer, PollerOptions());
         TopologySnapshot s = poller.pollOnce();
-        QVERIFY2(s.master.up, qPrintable(s.master.reason));
-        QCOMPARE(s.replicas.size(), 2);
+        QVERIFY2(firstShard(s).primary.up, qPrintable(firstShard(s).primary.reason));
+        QCOMPARE(firstShard(s).replicas.size(), 2);
         QVERIFY(s.access.known);
         QVERIFY(!s.access.canDelete);
         QVERIFY2(s.access.deleteReason.contains("'viewer' may not delete keys"), qPrintable(s.access.deleteReason));
@@ -108,7 +108,7 @@ private Q_SLOTS:
         const qint64 infoCalls = commandStat(*m_admin, "info", "calls");
         for (int i = 0; i < 5; ++i) {
             s = poller.pollOnce();
-            QVERIFY(s.master.up);
+            QVERIFY(firstShard(s).primary.up);
             QVERIFY(!s.access.canDelete && !s.access.canFailover);
             QVERIFY(s.pubsub.error.contains("NOPERM"));
         }
@@ -121,7 +121,7 @@ private Q_SLOTS:
     {
         // Connecting checks the role without ROLE (an admin command) and counts the sessions.
         auto node = MasterResolver::connect(m_viewer);
-        QVERIFY2(node, qPrintable(node.errorMessage()));
+        QVERIFY_OK(node);
         QCOMPARE(node->role, QByteArray("master"));
         const CensusResult census = SessionCensus::run(*node->connection, QStringLiteral("sess:"));
         QVERIFY2(census.complete, qPrintable(census.error));

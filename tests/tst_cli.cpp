@@ -3,6 +3,7 @@
 #include "core/lab/locallauncher.h"
 #include "core/redis/redisconnection.h"
 #include "tests/support/clirun.h"
+#include "tests/support/testsupport.h"
 
 #include <QDir>
 #include <QDirIterator>
@@ -44,7 +45,7 @@ private Q_SLOTS:
     void initTestCase()
     {
         auto s = m_deployment.startSentinelDeployment();
-        QVERIFY2(s, qPrintable(s.errorMessage()));
+        QVERIFY_OK(s);
         QVERIFY(m_secured.startStandalone());
     }
 
@@ -200,7 +201,7 @@ private Q_SLOTS:
     {
         const QByteArray password = "Cli-Distinctive-Pw#42";
         auto conn = RedisConnection::open(m_secured.standaloneUrl());
-        QVERIFY2(conn, qPrintable(conn.errorMessage()));
+        QVERIFY_OK(conn);
         QList<Command> seed;
         qint64 bytes = 0;
         for (int i = 0; i < 50; ++i) {
@@ -284,9 +285,9 @@ private Q_SLOTS:
         options.password = QString::fromLatin1(secret);
         LocalLauncher cluster(options);
         auto started = cluster.startSentinelDeployment();
-        QVERIFY2(started, qPrintable(started.errorMessage()));
+        QVERIFY_OK(started);
         auto conn = RedisConnection::open(cluster.nodeUrl(0));
-        QVERIFY2(conn, qPrintable(conn.errorMessage()));
+        QVERIFY_OK(conn);
         for (int i = 0; i < 20; ++i) {
             QVERIFY((*conn)->command(Command{"SET", "sess:secret" + QByteArray::number(i),
                                              "{\"cookie\":{\"httpOnly\":true},\"user\":\"u" + QByteArray::number(i) + "\"}",

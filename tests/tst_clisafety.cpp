@@ -7,6 +7,7 @@
 #include "core/support/keytext.h"
 #include "tests/support/clirun.h"
 #include "tests/support/fakeredis.h"
+#include "tests/support/testsupport.h"
 
 #include <QDir>
 #include <QFile>
@@ -85,7 +86,7 @@ private Q_SLOTS:
         QVERIFY(m_redis.startStandalone());
         QVERIFY(m_secured.startStandalone());
         auto c = RedisConnection::open(m_redis.standaloneUrl());
-        QVERIFY2(c, qPrintable(c.errorMessage()));
+        QVERIFY_OK(c);
         m_conn = std::move(*c);
     }
 
@@ -585,7 +586,7 @@ private Q_SLOTS:
         RedisUrl sockUrl = *RedisUrl::parse(QStringLiteral("unix://") + socket + QStringLiteral("?db=3"));
         sockUrl.setPassword(QStringLiteral("sock-pw"));
         auto direct = RedisConnection::open(sockUrl);
-        QVERIFY2(direct, qPrintable(direct.errorMessage()));
+        QVERIFY_OK(direct);
         QVERIFY((*direct)->command(Command{"SET", "sess:over-the-socket", "{\"user\":\"sock\"}"}));
         QProcessEnvironment e = env();
         e.insert("REDISCLI_AUTH", QStringLiteral("sock-pw"));

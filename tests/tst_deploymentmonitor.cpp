@@ -7,6 +7,7 @@
 #include "core/lab/demotraffic.h"
 #include "core/lab/locallauncher.h"
 #include "core/monitor/deploymentmonitor.h"
+#include "tests/support/testsupport.h"
 
 #include <QSignalSpy>
 #include <QTest>
@@ -24,14 +25,6 @@ qsizetype firstIndexOf(const EventTimeline &timeline, const QString &type, quint
         ++i;
     }
     return -1;
-}
-
-int countOf(const EventTimeline &timeline, const QString &type)
-{
-    int n = 0;
-    for (const TimelineEntry &e : timeline.entries())
-        n += e.event.type == type ? 1 : 0;
-    return n;
 }
 
 } // namespace
@@ -55,7 +48,7 @@ private Q_SLOTS:
     void initTestCase()
     {
         auto s = m_deployment.startSentinelDeployment();
-        QVERIFY2(s, qPrintable(s.errorMessage()));
+        QVERIFY_OK(s);
     }
 
     void snapshotsAndCensus()
@@ -95,12 +88,12 @@ private Q_SLOTS:
         // Subscribed to every sentinel, and a first snapshot.
         QTRY_VERIFY_WITH_TIMEOUT(countOf(monitor.timeline(), "events-restored") == 3, 20000);
         QTRY_VERIFY_WITH_TIMEOUT(monitor.lastSnapshot() && monitor.lastSnapshot()->health == Health::Ok, 20000);
-        const HostPort before = monitor.lastSnapshot()->master.address;
+        const HostPort before = firstShard(*monitor.lastSnapshot()).primary.address;
 
         HostPort switchedTo;
         connect(&monitor, &DeploymentMonitor::snapshotUpdated, this, [&](const TopologySnapshot &s) {
-            if (switchedTo.port == 0 && s.master.address != before)
-                switchedTo = s.master.address;
+            if (switchedTo.port == 0 && firstShard(s).primary.address != before)
+                switchedTo = firstShard(s).primary.address;
         });
         monitor.requestFailover(60000);
         QVERIFY(monitor.failoverRunning());
@@ -123,8 +116,8 @@ private Q_SLOTS:
                                  10000);
         QCOMPARE(countOf(monitor.timeline(), "+switch-master"), 1);
         QCOMPARE(m_deployment.waitForNewMaster(before, 10000)->port, outcome.newMaster.port);
-        QTRY_VERIFY_WITH_TIMEOUT(monitor.lastSnapshot()->master.address == outcome.newMaster
-                                     && monitor.lastSnapshot()->master.up,
+        QTRY_VERIFY_WITH_TIMEOUT(firstShard(*monitor.lastSnapshot()).primary.address == outcome.newMaster
+                                     && firstShard(*monitor.lastSnapshot()).primary.up,
                                  10000);
     }
 
@@ -136,7 +129,7 @@ private Q_SLOTS:
         monitor.start();
         QTRY_VERIFY_WITH_TIMEOUT(countOf(monitor.timeline(), "events-restored") == 3, 20000);
         QTRY_VERIFY_WITH_TIMEOUT(monitor.lastSnapshot() && monitor.lastSnapshot()->health == Health::Ok, 30000);
-        const HostPort before = monitor.lastSnapshot()->master.address;
+        const HostPort before = firstShard(*monitor.lastSnapshot()).primary.address;
         const quint64 mark = monitor.timeline().entries().back().id;
 
         QVERIFY(m_deployment.kill(nodeIndexOfPort(before.port)));
@@ -152,8 +145,8 @@ private Q_SLOTS:
         }
         const TimelineEntry &sdown = monitor.timeline().entries().at(firstIndexOf(monitor.timeline(), "+sdown", mark));
         QCOMPARE(sdown.event.address, before);
-        QTRY_VERIFY_WITH_TIMEOUT(monitor.lastSnapshot()->master.address != before
-                                     && monitor.lastSnapshot()->master.up,
+        QTRY_VERIFY_WITH_TIMEOUT(firstShard(*monitor.lastSnapshot()).primary.address != before
+                                     && firstShard(*monitor.lastSnapshot()).primary.up,
                                  10000);
         QTRY_VERIFY_WITH_TIMEOUT(firstIndexOf(monitor.timeline(), "+failover-end", mark) >= 0, 30000);
     }
@@ -170,7 +163,7 @@ private Q_SLOTS:
         QSignalSpy finished(&monitor, &DeploymentMonitor::failoverFinished);
         monitor.start();
         QTRY_VERIFY_WITH_TIMEOUT(countOf(monitor.timeline(), "events-restored") == 3, 20000);
-        QTRY_VERIFY_WITH_TIMEOUT(monitor.lastSnapshot() && monitor.lastSnapshot()->master.up, 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(monitor.lastSnapshot() && firstShard(*monitor.lastSnapshot()).primary.up, 30000);
 
         const int victim = m_deployment.sentinelIndexes().first();
         QVERIFY(m_deployment.kill(victim));
@@ -179,7 +172,7 @@ private Q_SLOTS:
             QString::number(m_deployment.nodes().at(victim).port)));
 
         // The two sentinels left still deliver a failover, and it is recorded once.
-        const HostPort before = monitor.lastSnapshot()->master.address;
+        const HostPort before = firstShard(*monitor.lastSnapshot()).primary.address;
         monitor.requestFailover(60000);
         QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 60000);
         const auto outcome = finished.first().first().value<FailoverOutcome>();

@@ -23,7 +23,7 @@
 
 #include <cmath>
 
-#include <qcustomplot.h>
+#include "ui/charts/plot.h"
 
 #include <memory>
 
@@ -88,9 +88,10 @@ TopologySnapshot pubsubSnapshot(const QList<QPair<QString, qint64>> &channels, q
 {
     TopologySnapshot s;
     s.at = QDateTime::currentDateTimeUtc();
-    s.hasMaster = true;
-    s.master.address = HostPort{QStringLiteral("127.0.0.1"), 6379};
-    s.master.up = true;
+    ShardState &shard = s.shards.emplaceBack();
+    shard.hasPrimary = true;
+    shard.primary.address = HostPort{QStringLiteral("127.0.0.1"), 6379};
+    shard.primary.up = true;
     s.pubsub.valid = true;
     s.pubsub.channels = channels;
     s.pubsub.patterns = patterns;
@@ -630,7 +631,7 @@ private Q_SLOTS:
         QVERIFY(!panel.table()->isEnabled());
 
         TopologySnapshot down = pubsubSnapshot({});
-        down.master.up = false;
+        down.shards.first().primary.up = false;
         down.pubsub.valid = false;
         panel.showSnapshot(down);
         QVERIFY2(panel.errorText().contains("down"), qPrintable(panel.errorText()));

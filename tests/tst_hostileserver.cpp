@@ -4,6 +4,7 @@
 // within its timeout and without holding more than its reply limit in memory.
 
 #include "core/redis/redisconnection.h"
+#include "tests/support/testsupport.h"
 
 #include <QElapsedTimer>
 #include <QFile>
@@ -225,7 +226,7 @@ private Q_SLOTS:
         QElapsedTimer clock;
         clock.start();
         auto connection = RedisConnection::open(*url, options);
-        QVERIFY2(connection, qPrintable(connection.errorMessage()));
+        QVERIFY_OK(connection);
         auto reply = (*connection)->command(Command{"PING"});
         const qint64 elapsed = clock.elapsed();
         const qint64 grown = residentBytes() - rssBefore;
@@ -256,7 +257,7 @@ private Q_SLOTS:
     void decodesWithoutASocket()
     {
         auto replies = RedisConnection::decode("+OK\r\n:5\r\n*2\r\n$1\r\na\r\n$-1\r\n-ERR no\r\n");
-        QVERIFY2(replies, qPrintable(replies.errorMessage()));
+        QVERIFY_OK(replies);
         QCOMPARE(replies->size(), 4);
         QCOMPARE(replies->at(0).bytes(), QByteArray("OK"));
         QCOMPARE(replies->at(1).toInteger(), 5);
@@ -322,7 +323,7 @@ private Q_SLOTS:
             auto connection = RedisConnection::open(*url, options);
             QVERIFY(connection);
             auto reply = (*connection)->command(Command{"GET", "big"});
-            QVERIFY2(reply, qPrintable(reply.errorMessage()));
+            QVERIFY_OK(reply);
             QCOMPARE(reply->bytes().size(), size);
             QVERIFY(!(*connection)->isBroken());
         }

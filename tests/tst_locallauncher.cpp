@@ -3,6 +3,7 @@
 
 #include "core/lab/locallauncher.h"
 #include "core/redis/redisconnection.h"
+#include "tests/support/testsupport.h"
 
 #include <QDir>
 #include <QTest>
@@ -38,7 +39,7 @@ private Q_SLOTS:
         {
             LocalLauncher launcher;
             auto s = launcher.startStandalone();
-            QVERIFY2(s, qPrintable(s.errorMessage()));
+            QVERIFY_OK(s);
             QCOMPARE(launcher.nodes().size(), 1);
             port = launcher.nodes().first().port;
             pids << launcher.nodes().first().pid;
@@ -57,14 +58,14 @@ private Q_SLOTS:
     {
         LocalLauncher launcher;
         auto s = launcher.startSentinelDeployment();
-        QVERIFY2(s, qPrintable(s.errorMessage()));
+        QVERIFY_OK(s);
         QCOMPARE(launcher.nodes().size(), 6);
         QCOMPARE(launcher.redisNodeIndexes().size(), 3);
         QCOMPARE(launcher.sentinelIndexes().size(), 3);
 
         const quint16 masterPort = launcher.nodes().at(0).port;
         auto agreed = launcher.agreedMaster();
-        QVERIFY2(agreed, qPrintable(agreed.errorMessage()));
+        QVERIFY_OK(agreed);
         QCOMPARE(agreed->port, masterPort);
         QCOMPARE(roleOf(launcher.nodeUrl(0)), QByteArray("master"));
         QCOMPARE(roleOf(launcher.nodeUrl(1)), QByteArray("slave"));
@@ -105,7 +106,7 @@ private Q_SLOTS:
         QVERIFY(launcher.kill(0));
         QVERIFY(!portIsOpen(oldMaster.port));
         auto newMaster = launcher.waitForNewMaster(oldMaster, 60000);
-        QVERIFY2(newMaster, qPrintable(newMaster.errorMessage()));
+        QVERIFY_OK(newMaster);
         QVERIFY(newMaster->port != oldMaster.port);
         QCOMPARE(roleOf(RedisUrl::tcp(newMaster->host, newMaster->port)), QByteArray("master"));
 
@@ -128,7 +129,7 @@ private Q_SLOTS:
         QCOMPARE(stalled.error().kind, ErrorKind::Timeout);
         QVERIFY(launcher.resume(0));
         auto fine = RedisConnection::open(launcher.standaloneUrl());
-        QVERIFY2(fine, qPrintable(fine.errorMessage()));
+        QVERIFY_OK(fine);
     }
 };
 

@@ -25,7 +25,7 @@
 #include <QMenu>
 #include <QLabel>
 #include <QLineEdit>
-#include <QListWidget>
+#include <QListView>
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QTabWidget>
@@ -41,7 +41,7 @@
 #include <QTreeWidgetItemIterator>
 #include <QTimer>
 
-#include <qcustomplot.h>
+#include "ui/charts/plot.h"
 
 using namespace sdcore;
 
@@ -55,7 +55,7 @@ private Q_SLOTS:
     void initTestCase()
     {
         auto s = m_deployment.startSentinelDeployment();
-        QVERIFY2(s, qPrintable(s.errorMessage()));
+        QVERIFY_OK(s);
     }
 
     void welcomeRejectsBadUrl()
@@ -85,8 +85,8 @@ private Q_SLOTS:
             auto &[workspace, window] = shown;
             QVERIFY(workspace.addConnection(m_deployment.sentinelUrl(), QStringLiteral("cluster")));
             QVERIFY(workspace.addConnection(m_deployment.nodeUrl(0), QStringLiteral("node")));
-            auto *list = window.findChild<QListWidget *>("connectionList");
-            QCOMPARE(list->count(), 2);
+            auto *list = window.findChild<QListView *>("connectionList");
+            QCOMPARE(list->model()->rowCount(), 2);
 
             std::unique_ptr<QMenu> menu(window.connectionMenu(1));
             QStringList actions;
@@ -101,7 +101,7 @@ private Q_SLOTS:
             rename->setTextValue(QStringLiteral("renamed"));
             rename->accept();
             QTRY_COMPARE(workspace.connections().at(0).name, QStringLiteral("renamed"));
-            QVERIFY(list->item(0)->text().contains("renamed"));
+            QVERIFY(list->model()->index(0, 0).data().toString().contains("renamed"));
 
             window.duplicateConnection(1);
             sdui::ConnectionDialog *dup = nullptr;
@@ -136,7 +136,7 @@ private Q_SLOTS:
 
             // The Delete key on the list asks, then removes.
             list->setFocus();
-            list->setCurrentRow(0);
+            list->setCurrentIndex(list->model()->index(0, 0));
             QTest::keyClick(list, Qt::Key_Delete);
             QMessageBox *box = nullptr;
             QTRY_VERIFY((box = window.findChild<QMessageBox *>("removeConnection")) != nullptr);
@@ -235,8 +235,8 @@ private Q_SLOTS:
         DeploymentMonitor *monitor = workspace.activeMonitor();
         QTRY_VERIFY_WITH_TIMEOUT(monitor->lastSnapshot().has_value(), 10000);
         const TopologySnapshot s = *monitor->lastSnapshot();
-        QVERIFY(s.masterNameUnknown);
-        QCOMPARE(s.monitoredNames, QStringList{"sessiondeck"});
+        QVERIFY(s.sentinel.masterNameUnknown);
+        QCOMPARE(s.sentinel.monitoredNames, QStringList{"sessiondeck"});
         QCOMPARE(s.problems.size(), 1);
         QVERIFY2(s.problems.first().contains("monitor no master named 'sessions'; they monitor sessiondeck"),
                  qPrintable(s.problems.first()));
@@ -351,7 +351,7 @@ private Q_SLOTS:
         QVERIFY2(switches.size() >= 2, qPrintable(switches.join('\n')));
         QVERIFY(switches.last().contains("→ memory (real drill)"));
         QVERIFY(switches.first().contains("memory → primary (real drill)"));
-        QTRY_VERIFY_WITH_TIMEOUT(window.dashboard()->chart("Sessions")->markerLabels().contains("store switch"), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(window.dashboard()->chart(sdui::ChartStack::Chart::Sessions)->markerLabels().contains("store switch"), 10000);
         const QString png = testOutputDir() + "/real-drill.png";
         QVERIFY(window.grab().save(png));
         qInfo("real drill screenshot: %s", qPrintable(png));
@@ -364,7 +364,7 @@ private Q_SLOTS:
     {
         LocalLauncher cluster;
         auto started = cluster.startSentinelDeployment();
-        QVERIFY2(started, qPrintable(started.errorMessage()));
+        QVERIFY_OK(started);
         {
             auto c = RedisConnection::open(cluster.nodeUrl(0));
             QVERIFY(c);
@@ -444,9 +444,9 @@ private Q_SLOTS:
         QCOMPARE(dash->tileText("sentinels"), QStringLiteral("3 / 3"));
         QCOMPARE(dash->topology()->topLevelItemCount(), 6);
         QVERIFY(window.connectionStateText().startsWith("OK"));
-        QCOMPARE(window.findChild<QListWidget *>("connectionList")->count(), 1);
+        QCOMPARE(window.findChild<QListView *>("connectionList")->model()->rowCount(), 1);
         // A few polls so the charts have lines to show, and the event stream in place.
-        QTRY_VERIFY_WITH_TIMEOUT(dash->chart("Round trip")->graph(0)->dataCount() >= 4, 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(dash->chart(sdui::ChartStack::Chart::RoundTrip)->graph(0)->dataCount() >= 4, 20000);
         DeploymentMonitor *monitor = workspace.activeMonitor();
         QVERIFY(monitor);
         auto linksUp = [monitor] {
@@ -479,7 +479,7 @@ private Q_SLOTS:
         QVERIFY(dash->failoverStatus().contains(oldMaster));
         QTRY_VERIFY_WITH_TIMEOUT(dash->tileText("node") != oldMaster, 10000);
         // A marker on every chart, the switch among them.
-        QTRY_VERIFY_WITH_TIMEOUT(dash->chart("Sessions")->markerCount() >= 1, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(dash->chart(sdui::ChartStack::Chart::Sessions)->markerCount() >= 1, 10000);
         for (sdui::TimeChart *chart : dash->charts())
             QVERIFY2(chart->markerCount() >= 1, qPrintable(chart->title()));
         QTRY_COMPARE_WITH_TIMEOUT(dash->tileText("health"), QStringLiteral("OK"), 20000);
@@ -502,7 +502,7 @@ private Q_SLOTS:
         pages->setCurrentWidget(dash);
 
         // The master goes away: the window says so instead of freezing.
-        const HostPort current = monitor->lastSnapshot()->master.address;
+        const HostPort current = firstShard(*monitor->lastSnapshot()).primary.address;
         int index = -1;
         for (int i = 0; i < m_deployment.nodes().size(); ++i) {
             if (m_deployment.nodes().at(i).port == current.port)

@@ -3,6 +3,7 @@
 #include "core/lab/demotraffic.h"
 #include "core/lab/locallauncher.h"
 #include "core/sentinel/masterresolver.h"
+#include "tests/support/testsupport.h"
 
 #include <QDeadlineTimer>
 #include <QTest>
@@ -20,19 +21,19 @@ private Q_SLOTS:
     void initTestCase()
     {
         auto s = m_deployment.startSentinelDeployment();
-        QVERIFY2(s, qPrintable(s.errorMessage()));
+        QVERIFY_OK(s);
     }
 
     void resolvesTheMaster()
     {
         auto resolved = MasterResolver::resolve(m_deployment.sentinelUrl());
-        QVERIFY2(resolved, qPrintable(resolved.errorMessage()));
+        QVERIFY_OK(resolved);
         QCOMPARE(resolved->master.port, m_deployment.nodes().at(0).port);
         QCOMPARE(resolved->answeredBy, m_deployment.sentinelUrl().hosts().first());
         QVERIFY(resolved->skipped.isEmpty());
 
         auto node = MasterResolver::connect(m_deployment.sentinelUrl());
-        QVERIFY2(node, qPrintable(node.errorMessage()));
+        QVERIFY_OK(node);
         QCOMPARE(node->role, QByteArray("master"));
         QVERIFY(node->via.has_value());
         QVERIFY(node->connection->command({"SET", "resolver", "ok"}));
@@ -43,7 +44,7 @@ private Q_SLOTS:
         QList<HostPort> sentinels{{"127.0.0.1", findFreePort()}};
         sentinels << m_deployment.sentinelUrl().hosts();
         auto resolved = MasterResolver::resolve(RedisUrl::sentinel(sentinels, "sessiondeck"));
-        QVERIFY2(resolved, qPrintable(resolved.errorMessage()));
+        QVERIFY_OK(resolved);
         QCOMPARE(resolved->answeredBy, sentinels.at(1));
         QCOMPARE(resolved->skipped.size(), 1);
         QVERIFY(resolved->skipped.first().contains("refused"));
@@ -92,7 +93,7 @@ private Q_SLOTS:
         QVERIFY(sentinel);
         QVERIFY((*sentinel)->command({"SENTINEL", "FAILOVER", "sessiondeck"}));
         auto newMaster = m_deployment.waitForNewMaster(before->master, 60000);
-        QVERIFY2(newMaster, qPrintable(newMaster.errorMessage()));
+        QVERIFY_OK(newMaster);
 
         auto after = MasterResolver::resolve(m_deployment.sentinelUrl());
         QVERIFY(after);

@@ -6,6 +6,7 @@
 #include "core/lab/locallauncher.h"
 #include "core/lab/realdrill.h"
 #include "core/store/connectivityprobe.h"
+#include "tests/support/testsupport.h"
 
 #include <QJsonArray>
 #include <QTest>
@@ -55,7 +56,7 @@ private Q_SLOTS:
     void initTestCase()
     {
         auto s = m_deployment.startSentinelDeployment();
-        QVERIFY2(s, qPrintable(s.errorMessage()));
+        QVERIFY_OK(s);
         QVERIFY(m_single.startStandalone());
         auto c = RedisConnection::open(m_single.standaloneUrl());
         QVERIFY(c);
@@ -130,7 +131,7 @@ private Q_SLOTS:
     {
         LocalLauncher cluster;
         auto started = cluster.startSentinelDeployment();
-        QVERIFY2(started, qPrintable(started.errorMessage()));
+        QVERIFY_OK(started);
         const RealDrillReport r = RealDrill::run(cluster);
         QVERIFY2(r.error.isEmpty(), qPrintable(r.error));
         QCOMPARE(r.failed, 0);

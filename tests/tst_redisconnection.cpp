@@ -2,6 +2,7 @@
 
 #include "core/lab/locallauncher.h"
 #include "core/redis/redisconnection.h"
+#include "tests/support/testsupport.h"
 
 #include <QElapsedTimer>
 #include <QTest>
@@ -29,7 +30,7 @@ private Q_SLOTS:
     void initTestCase()
     {
         auto s = m_server.startStandalone();
-        QVERIFY2(s.ok(), qPrintable(s.errorMessage()));
+        QVERIFY_OK(s);
     }
 
     void commandsAndReplyTypes()
@@ -92,7 +93,7 @@ private Q_SLOTS:
         commands << Command{"INCR", "p:1x"} << Command{"HGET", "p:5", "f"}   // WRONGTYPE in the middle
                  << Command{"GET", "p:1999"};
         auto replies = conn->pipeline(commands);
-        QVERIFY2(replies, qPrintable(replies.errorMessage()));
+        QVERIFY_OK(replies);
         QCOMPARE(replies->size(), commands.size());
         QCOMPARE(replies->at(0).bytes(), QByteArray("OK"));
         QCOMPARE(replies->at(2000).toInteger(), 1);
@@ -179,11 +180,11 @@ private Q_SLOTS:
         options.aclPassword = "alice-pw";
         LocalLauncher secured(options);
         auto started = secured.startStandalone();
-        QVERIFY2(started, qPrintable(started.errorMessage()));
+        QVERIFY_OK(started);
         const RedisUrl good = secured.standaloneUrl();
 
         auto ok = RedisConnection::open(good);
-        QVERIFY2(ok, qPrintable(ok.errorMessage()));
+        QVERIFY_OK(ok);
         QVERIFY((*ok)->command({"PING"}));
 
         RedisUrl none = good;
@@ -204,7 +205,7 @@ private Q_SLOTS:
         acl.setUsername("alice");
         acl.setPassword("alice-pw");
         auto user = RedisConnection::open(acl);
-        QVERIFY2(user, qPrintable(user.errorMessage()));
+        QVERIFY_OK(user);
         QCOMPARE((*user)->command({"ACL", "WHOAMI"})->bytes(), QByteArray("alice"));
 
         acl.setPassword("wrong-alice-pw");

@@ -1,4 +1,5 @@
 #include "core/redis/redisurl.h"
+#include "tests/support/testsupport.h"
 
 #include <QTest>
 #include <QUrl>
@@ -49,7 +50,7 @@ class TestRedisUrl : public QObject
 {
     Q_OBJECT
 
-private slots:
+private Q_SLOTS:
     void parsesValidUrls_data();
     void parsesValidUrls();
     void rejectsInvalidUrls_data();
@@ -189,7 +190,7 @@ void TestRedisUrl::parsesValidUrls()
     QFETCH(int, timeout);
 
     const auto parsed = RedisUrl::parse(url);
-    QVERIFY2(parsed.ok(), qPrintable(parsed.errorMessage()));
+    QVERIFY_OK(parsed);
     const RedisUrl &u = *parsed;
     QCOMPARE(kindName(u.kind()), kind);
     QCOMPARE(u.isSentinel(), kind == QLatin1String("sentinel"));
@@ -374,7 +375,7 @@ void TestRedisUrl::parsesTls()
 {
     const auto parsed = RedisUrl::parse(
         QStringLiteral("rediss://:pw@host:6380/2?cacert=/etc/redis/ca%20file.pem&cert=/c.pem&key=/k.pem&sni=redis.example.com&insecure=0"));
-    QVERIFY2(parsed.ok(), qPrintable(parsed.errorMessage()));
+    QVERIFY_OK(parsed);
     QCOMPARE(parsed->kind(), RedisUrl::Kind::Tcp);
     QVERIFY(parsed->usesTls());
     QCOMPARE(parsed->tls().caFile, QStringLiteral("/etc/redis/ca file.pem"));
@@ -394,7 +395,7 @@ void TestRedisUrl::parsesTls()
     QVERIFY(alias.ok() && alias->usesTls() && alias->tls().insecure);
     QCOMPARE(alias->toString(), QStringLiteral("rediss://h:6379?insecure=1"));
     const auto sentinel = RedisUrl::parse(QStringLiteral("rediss-sentinel://h1,h2:26380?cacert=/ca.pem#m"));
-    QVERIFY2(sentinel.ok(), qPrintable(sentinel.errorMessage()));
+    QVERIFY_OK(sentinel);
     QCOMPARE(sentinel->kind(), RedisUrl::Kind::Sentinel);
     QVERIFY(sentinel->usesTls());
     QCOMPARE(sentinel->toString(), QStringLiteral("rediss-sentinel://h1:26379,h2:26380?cacert=/ca.pem#m"));
@@ -450,7 +451,7 @@ void TestRedisUrl::formatsCanonically()
     QFETCH(QString, secret);
 
     const auto parsed = RedisUrl::parse(url);
-    QVERIFY2(parsed.ok(), qPrintable(parsed.errorMessage()));
+    QVERIFY_OK(parsed);
     QCOMPARE(parsed->toString(), display);
     QCOMPARE(parsed->toSecretString(), secret);
 }
@@ -475,7 +476,7 @@ void TestRedisUrl::toStringNeverShowsPassword()
     QFETCH(QString, password);
 
     const auto parsed = RedisUrl::parse(url);
-    QVERIFY2(parsed.ok(), qPrintable(parsed.errorMessage()));
+    QVERIFY_OK(parsed);
     QCOMPARE(parsed->password(), password);
 
     const QString display = parsed->toString();
@@ -570,7 +571,7 @@ void TestRedisUrl::secretStringRoundTrips_data()
     };
     for (const QString &text : parsedUrls) {
         const auto parsed = RedisUrl::parse(text);
-        QVERIFY2(parsed.ok(), qPrintable(parsed.errorMessage()));
+        QVERIFY_OK(parsed);
         QTest::newRow(qPrintable(text)) << *parsed;
     }
 }
@@ -581,7 +582,7 @@ void TestRedisUrl::secretStringRoundTrips()
 
     const QString secret = url.toSecretString();
     const auto reparsed = RedisUrl::parse(secret);
-    QVERIFY2(reparsed.ok(), qPrintable(reparsed.errorMessage()));
+    QVERIFY_OK(reparsed);
     QCOMPARE(*reparsed, url);
     // The canonical form is a fixed point.
     QCOMPARE(reparsed->toSecretString(), secret);
@@ -636,7 +637,7 @@ void TestRedisUrl::withNodeKeepsCredentials()
 {
     const auto parsed =
         RedisUrl::parse(QStringLiteral("redis-sentinel://u:pw@s1,s2/3?timeout=100#mymaster"));
-    QVERIFY2(parsed.ok(), qPrintable(parsed.errorMessage()));
+    QVERIFY_OK(parsed);
 
     const HostPort master{QStringLiteral("10.0.0.5"), 6390};
     const RedisUrl node = parsed->withNode(master);

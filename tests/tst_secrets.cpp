@@ -49,6 +49,27 @@ namespace {
 const QString kSecret = QStringLiteral("Gui-Secret-7Qx4");
 const QString kWrong = QStringLiteral("Wrong-Secret-5Zp9");
 
+// A demo that is ready at once on a deployment the test started: it puts the demo connection
+// first in the list, as the real one does, without starting servers of its own.
+class InstantDemo final : public sdcore::DemoHost
+{
+public:
+    explicit InstantDemo(sdcore::RedisUrl url) : m_url(std::move(url)) {}
+    void start() override
+    {
+        QTimer::singleShot(0, this, [this] {
+            m_ready = true;
+            Q_EMIT ready(m_url);
+        });
+    }
+    bool isReady() const override { return m_ready; }
+    void runRealDrill() override {}
+
+private:
+    sdcore::RedisUrl m_url;
+    bool m_ready = false;
+};
+
 // Window titles and status messages as they come and go.
 class Witness : public QObject
 {
@@ -107,7 +128,7 @@ private Q_SLOTS:
         QFile::remove(AuditLog::defaultPath());
         QVERIFY(Logging::setup(log));
         auto s = m_deployment.startSentinelDeployment();
-        QVERIFY2(s, qPrintable(s.errorMessage()));
+        QVERIFY_OK(s);
         DemoTraffic traffic(m_deployment.sentinelUrl());
         QVERIFY(traffic.seed(120));
     }
@@ -244,7 +265,7 @@ private Q_SLOTS:
         o.password = kSecret;
         LocalLauncher server(o);
         auto s = server.startStandalone();
-        QVERIFY2(s, qPrintable(s.errorMessage()));
+        QVERIFY_OK(s);
 
         TestWindow shown(250, QSize());
         QVERIFY(shown.exposed());
@@ -326,6 +347,53 @@ private Q_SLOTS:
                                    [](const QString &t) { return t.contains(QLatin1String("sessions")); }));
         qInfo("searched %lld files, %lld titles and messages, %lld log view lines", qlonglong(files.size()),
               qlonglong(m_witness.seen.size()), qlonglong(m_logViewText.join('\n').count('\n')));
+    }
+
+    // The keychain could not give a saved connection its password, and the window noted why.
+    // Then the demo starts and is put first in the list: the note stays with the connection it
+    // was about (by its id), and shows when that connection asks for its password.
+    void keychainNoteStaysWithItsConnection()
+    {
+        {
+            QSettings settings;
+            settings.remove(QStringLiteral("connections"));
+            settings.beginWriteArray(QStringLiteral("connections"));
+            settings.setArrayIndex(0);
+            settings.setValue(QStringLiteral("id"), QStringLiteral("saved-connection"));
+            settings.setValue(QStringLiteral("name"), QStringLiteral("saved"));
+            settings.setValue(QStringLiteral("url"), bareUrl().toString());
+            settings.setValue(QStringLiteral("needsPassword"), true);
+            settings.setValue(QStringLiteral("passwordStorage"), int(PasswordStorage::Keychain));
+            settings.endArray();
+        }
+        TestWindow shown(250, QSize(1400, 900), true);
+        QVERIFY(shown.exposed());
+        auto &[workspace, window] = shown;
+        QCOMPARE(workspace.connections().size(), 1);
+        QCOMPARE(workspace.idAt(0), QStringLiteral("saved-connection"));
+        QTRY_VERIFY_WITH_TIMEOUT(!workspace.connections().at(0).keychainPending, 20000);   // the keychain said no
+
+        const RedisUrl demoUrl = m_deployment.sentinelUrl();
+        workspace.setDemoFactory([demoUrl] { return std::make_unique<InstantDemo>(demoUrl); });
+        workspace.startDemo();
+        QTRY_COMPARE(workspace.connections().size(), 2);
+        QVERIFY(workspace.connections().at(0).demo);
+        QCOMPARE(workspace.indexOf(QStringLiteral("saved-connection")), 1);
+        QTRY_VERIFY(workspace.active() && workspace.active()->demo);
+        QVERIFY(!window.findChild<sdui::PasswordDialog *>());   // the demo needs none
+
+        workspace.activate(workspace.indexOf(QStringLiteral("saved-connection")));
+        sdui::PasswordDialog *dialog = nullptr;
+        QTRY_VERIFY((dialog = window.findChild<sdui::PasswordDialog *>()) != nullptr);
+        QCOMPARE(dialog->windowTitle(), QStringLiteral("Password for saved"));
+        QStringList shownTexts;
+        for (QLabel *label : dialog->findChildren<QLabel *>()) {
+            if (label->isVisibleTo(dialog))
+                shownTexts << label->text();
+        }
+        QVERIFY2(shownTexts.join('\n').contains(QLatin1String("The keychain:")), qPrintable(shownTexts.join('\n')));
+        dialog->reject();
+        QSettings().remove(QStringLiteral("connections"));
     }
 
     void cleanupTestCase()

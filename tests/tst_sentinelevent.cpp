@@ -4,6 +4,7 @@
 
 #include "core/sentinel/eventtimeline.h"
 #include "core/sentinel/sentinelevent.h"
+#include "tests/support/testsupport.h"
 
 #include <QTest>
 
@@ -135,7 +136,7 @@ private Q_SLOTS:
         QFETCH(QString, channel);
         QFETCH(QByteArray, payload);
         const auto parsed = SentinelEvent::parse(channel, payload);
-        QVERIFY2(parsed.ok(), qPrintable(parsed.errorMessage()));
+        QVERIFY_OK(parsed);
         const SentinelEvent &e = *parsed;
         QCOMPARE(e.type, channel);
         QCOMPARE(e.payload, QString::fromUtf8(payload));

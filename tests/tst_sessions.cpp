@@ -9,12 +9,14 @@
 #include "core/sessions/auditlog.h"
 #include "core/sessions/sessionbrowser.h"
 #include "core/sessions/sessioncensus.h"
+#include "tests/support/testsupport.h"
 
 #include <QFile>
 #include <QJsonArray>
 #include <QSet>
 #include <QSignalSpy>
 #include <QTest>
+#include <QThread>
 
 #include <atomic>
 #include <thread>
@@ -41,11 +43,11 @@ QByteArray idOf(int i)
 // A connect-redis session; every 10th one carries a 5 KiB cart so two size buckets are used.
 QByteArray valueOf(int i)
 {
-    QByteArray v = "{\"cookie\":{\"originalMaxAge\":86400000,\"expires\":\"2026-11-25T10:00:00.000Z\",\"httpOnly\":true,\"path\":\"/\"},\"passport\":{\"user\":\"user-"
-        + QByteArray::number(i) + "\"},\"views\":" + QByteArray::number(i % 13);
+    QByteArray fields = "\"passport\":{\"user\":\"user-" + QByteArray::number(i) + "\"},\"views\":"
+        + QByteArray::number(i % 13);
     if (i % 10 == 0)
-        v += ",\"cart\":\"" + QByteArray(5000, 'x') + '"';
-    return v + '}';
+        fields += ",\"cart\":\"" + QByteArray(5000, 'x') + '"';
+    return sessionJson(fields, 86400000, QDateTime(QDate(2026, 11, 25), QTime(10, 0), Qt::UTC));
 }
 
 std::unique_ptr<RedisConnection> openOrFail(const RedisUrl &url)
@@ -98,7 +100,7 @@ private Q_SLOTS:
     void initTestCase()
     {
         auto s = m_redis.startStandalone();
-        QVERIFY2(s, qPrintable(s.errorMessage()));
+        QVERIFY_OK(s);
         m_conn = openOrFail(m_redis.standaloneUrl());
         QVERIFY(m_conn);
         QList<Command> batch;
@@ -112,7 +114,7 @@ private Q_SLOTS:
                 batch << Command{"SET", key, valueOf(i)};
             if (batch.size() == 2000 || i == Seeded - 1) {
                 auto r = m_conn->pipeline(batch);
-                QVERIFY2(r, qPrintable(r.errorMessage()));
+                QVERIFY_OK(r);
                 batch.clear();
             }
         }
@@ -409,6 +411,41 @@ private Q_SLOTS:
             QCOMPARE(args.at(0).toULongLong(), second);
     }
 
+    // A fast scan and a slow UI thread: the scan waits for the UI to take its batches, so that
+    // no more than MaxBatchesInFlight are ever queued for it, and every row still arrives once.
+    void scanWaitsForASlowConsumer()
+    {
+        SessionBrowser browser;
+        browser.setTarget(m_redis.standaloneUrl(), QStringLiteral("local test"));
+        qint64 taken = 0;
+        int batches = 0;
+        connect(&browser, &SessionBrowser::scanBatch, this, [&](quint64, const ScanBatch &batch) {
+            taken += batch.rows.size();
+            ++batches;
+            QThread::msleep(10);   // a busy UI thread
+        });
+        QSignalSpy finished(&browser, &SessionBrowser::scanFinished);
+        browser.startScan(ScanOptions{});
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 120000);
+        const ScanSummary summary = finished.at(0).at(1).value<ScanSummary>();
+        QVERIFY2(summary.error.isEmpty(), qPrintable(summary.error));
+        QCOMPARE(summary.rows, m_keys.size());
+        QCOMPARE(taken, m_keys.size());
+        QVERIFY(batches > 2 * SessionBrowser::MaxBatchesInFlight);
+        // The scan was faster than the UI: it got ahead, and was held at the bound.
+        QCOMPARE(summary.maxBatchesInFlight, SessionBrowser::MaxBatchesInFlight);
+
+        // Cancelled while it waits for the UI: it ends at once, as cancelled.
+        QSignalSpy again(&browser, &SessionBrowser::scanFinished);
+        batches = 0;
+        taken = 0;
+        browser.startScan(ScanOptions{});
+        QTRY_VERIFY_WITH_TIMEOUT(batches > 0 && taken > 0, 10000);
+        browser.cancelScan();
+        QTRY_COMPARE_WITH_TIMEOUT(again.count(), 1, 10000);
+        QCOMPARE(again.at(0).at(1).value<ScanSummary>().error, QStringLiteral("cancelled"));
+    }
+
     void badDataIsShownNotFatal()
     {
         const QByteArray huge(20 * 1024 * 1024, 'h');
@@ -488,7 +525,7 @@ private Q_SLOTS:
         url.setUsername(QStringLiteral("nounlink"));
         url.setPassword(QStringLiteral("Fallback-Pw"));
         auto limited = RedisConnection::open(url);
-        QVERIFY2(limited, qPrintable(limited.errorMessage()));
+        QVERIFY_OK(limited);
         auto refused = (*limited)->reply(Command{"UNLINK", "nothing"});
         QVERIFY(refused && refused->isError() && refused->bytes().startsWith("NOPERM"));
         const QList<QByteArray> chosen = m_keys.mid(100, 1500);
@@ -523,9 +560,9 @@ private Q_SLOTS:
         QVERIFY(!MasterResolver::connectReplica(m_redis.standaloneUrl()));
         LocalLauncher cluster;
         auto s = cluster.startSentinelDeployment();
-        QVERIFY2(s, qPrintable(s.errorMessage()));
+        QVERIFY_OK(s);
         auto master = MasterResolver::connect(cluster.sentinelUrl());
-        QVERIFY2(master, qPrintable(master.errorMessage()));
+        QVERIFY_OK(master);
         QList<Command> seed;
         for (int i = 0; i < 500; ++i)
             seed << Command{"SET", "sess:" + idOf(i), valueOf(i), "EX", "600"};

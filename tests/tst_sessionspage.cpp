@@ -118,7 +118,7 @@ private Q_SLOTS:
     void initTestCase()
     {
         auto s = m_redis.startStandalone();
-        QVERIFY2(s, qPrintable(s.errorMessage()));
+        QVERIFY_OK(s);
         auto c = RedisConnection::open(m_redis.standaloneUrl());
         QVERIFY(c);
         m_conn = std::move(*c);

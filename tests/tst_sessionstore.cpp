@@ -10,6 +10,7 @@
 #include "core/store/memorysessionstore.h"
 #include "core/store/redissessionstore.h"
 #include "core/support/jsontext.h"
+#include "tests/support/testsupport.h"
 
 #include <QElapsedTimer>
 #include <QTest>
@@ -20,11 +21,10 @@ using namespace sdcore;
 
 namespace {
 
+// `extra`: more members after the cookie, each with its leading comma.
 QByteArray sessionExpiringIn(qint64 seconds, const QByteArray &extra = {})
 {
-    const QDateTime at = QDateTime::currentDateTimeUtc().addSecs(seconds);
-    return "{\"cookie\":{\"originalMaxAge\":" + QByteArray::number(seconds * 1000) + ",\"expires\":\""
-        + at.toString(Qt::ISODateWithMs).toUtf8() + "\",\"httpOnly\":true,\"path\":\"/\"}" + extra + "}";
+    return sessionJson(extra.startsWith(',') ? extra.mid(1) : extra, seconds * 1000);
 }
 
 } // namespace
@@ -46,7 +46,7 @@ private Q_SLOTS:
     void initTestCase()
     {
         auto s = m_redis.startStandalone();
-        QVERIFY2(s, qPrintable(s.errorMessage()));
+        QVERIFY_OK(s);
         auto c = RedisConnection::open(m_redis.standaloneUrl());
         QVERIFY(c);
         m_raw = std::move(*c);
@@ -89,7 +89,7 @@ private Q_SLOTS:
             QVERIFY(!r);
             QVERIFY(r.errorMessage().startsWith(QStringLiteral("The session is")));
         } else {
-            QVERIFY2(r, qPrintable(r.errorMessage()));
+            QVERIFY_OK(r);
             QCOMPARE(*r, ttl);
         }
         QCOMPARE(JsonText::isValid(session), ttl != -100 || session == "[1,2]");
@@ -173,7 +173,7 @@ private Q_SLOTS:
         QVERIFY(ids);
         QCOMPARE(QSet<QByteArray>(ids->cbegin(), ids->cend()).size(), 10000);
         const auto all = store.all();
-        QVERIFY2(all, qPrintable(all.errorMessage()));
+        QVERIFY_OK(all);
         QCOMPARE(all->size(), 10000);
         for (const StoredSession &s : *all)
             QCOMPARE(s.json, "{\"n\":" + s.id.mid(1) + "}");
@@ -274,7 +274,7 @@ private Q_SLOTS:
     {
         LocalLauncher cluster;
         auto started = cluster.startSentinelDeployment();
-        QVERIFY2(started, qPrintable(started.errorMessage()));
+        QVERIFY_OK(started);
         RedisStoreOptions options;
         options.connection.connectTimeoutMs = options.connection.commandTimeoutMs = 500;
         auto primary = std::make_unique<RedisSessionStore>(cluster.sentinelUrl(), options, QStringLiteral("sentinel"));
@@ -315,7 +315,7 @@ private Q_SLOTS:
     {
         LocalLauncher cluster;
         auto started = cluster.startSentinelDeployment();
-        QVERIFY2(started, qPrintable(started.errorMessage()));
+        QVERIFY_OK(started);
         RedisSessionStore store(cluster.sentinelUrl(), {}, QStringLiteral("sentinel"));
         QVERIFY(store.set("f1", sessionExpiringIn(600)));
         const HostPort before = store.node();
@@ -338,7 +338,7 @@ private Q_SLOTS:
         };
         QTRY_COMPARE_WITH_TIMEOUT(roleOfOldMaster(), QByteArray("slave"), 30000);
         const Status written = store.set("f2", sessionExpiringIn(600));
-        QVERIFY2(written, qPrintable(written.errorMessage()));
+        QVERIFY_OK(written);
         QVERIFY(store.node() != before);
         auto got = store.get("f1");
         QVERIFY(got && got->has_value());
@@ -357,7 +357,7 @@ private Q_SLOTS:
     {
         LocalLauncher cluster;
         auto started = cluster.startSentinelDeployment();
-        QVERIFY2(started, qPrintable(started.errorMessage()));
+        QVERIFY_OK(started);
         RedisStoreOptions options;
         options.connection.connectTimeoutMs = options.connection.commandTimeoutMs = 500;
         auto primary = std::make_unique<RedisSessionStore>(cluster.sentinelUrl(), options, QStringLiteral("sentinel"));
@@ -388,7 +388,7 @@ private Q_SLOTS:
         QVERIFY(byMemory > 0);
         QCOMPARE(chain.activeTier(), 1);
         const Status next = chain.set("after-switch", sessionExpiringIn(600));
-        QVERIFY2(next, qPrintable(next.errorMessage()));
+        QVERIFY_OK(next);
         QCOMPARE(chain.lastServedBy(), 0);
         QVERIFY(primaryStore->node() != oldMaster);
         QCOMPARE(chain.switches().size(), 2);

@@ -9,6 +9,7 @@
 #include "core/redis/redisconnection.h"
 #include "core/sentinel/masterresolver.h"
 #include "tests/support/clirun.h"
+#include "tests/support/testsupport.h"
 
 #include <QProcess>
 #include <QSignalSpy>
@@ -18,14 +19,6 @@
 using namespace sdcore;
 
 namespace {
-
-int countOf(const EventTimeline &timeline, const QString &type)
-{
-    int n = 0;
-    for (const TimelineEntry &e : timeline.entries())
-        n += e.event.type == type ? 1 : 0;
-    return n;
-}
 
 RedisUrl withTls(RedisUrl url, const std::function<void(TlsOptions &)> &change)
 {
@@ -61,17 +54,17 @@ private Q_SLOTS:
     void initTestCase()
     {
         auto s = m_server.startStandalone();
-        QVERIFY2(s, qPrintable(s.errorMessage()));
+        QVERIFY_OK(s);
         QVERIFY(m_other.isValid());
         auto other = LocalLauncher::makeCertificates(m_other.path(), QStringLiteral("other"), QStringLiteral("Some other CA"));
-        QVERIFY2(other, qPrintable(other.errorMessage()));
+        QVERIFY_OK(other);
         m_otherFiles = *other;
     }
 
     void commandsAndLargeValuesOverTls()
     {
         auto conn = RedisConnection::open(m_server.standaloneUrl());
-        QVERIFY2(conn, qPrintable(conn.errorMessage()));
+        QVERIFY_OK(conn);
         QVERIFY2((*conn)->tlsDescription().startsWith(QLatin1String("TLSv1.")), qPrintable((*conn)->tlsDescription()));
         QCOMPARE((*conn)->command({"PING"})->bytes(), QByteArray("PONG"));
 
@@ -81,7 +74,7 @@ private Q_SLOTS:
             big[i] = char((i * 131) ^ (i >> 9));
         QVERIFY((*conn)->command({"SET", "tls:big", big}));
         auto back = (*conn)->command({"GET", "tls:big"});
-        QVERIFY2(back, qPrintable(back.errorMessage()));
+        QVERIFY_OK(back);
         QCOMPARE(back->bytes().size(), big.size());
         QVERIFY(back->bytes() == big);
 
@@ -90,7 +83,7 @@ private Q_SLOTS:
         for (int i = 0; i < 20000; ++i)
             commands << Command{"SET", "tls:k:" + QByteArray::number(i), QByteArray::number(i)};
         auto replies = (*conn)->pipeline(commands);
-        QVERIFY2(replies, qPrintable(replies.errorMessage()));
+        QVERIFY_OK(replies);
         QCOMPARE(replies->size(), 20000);
         QCOMPARE((*conn)->command({"DBSIZE"})->toInteger(), 20001);
         QCOMPARE((*conn)->command({"GET", "tls:k:19999"})->bytes(), QByteArray("19999"));
@@ -101,7 +94,7 @@ private Q_SLOTS:
         // The certificate names localhost too.
         RedisUrl url = m_server.standaloneUrl().withNode(HostPort{QStringLiteral("localhost"), m_server.nodes().first().port});
         auto conn = RedisConnection::open(url);
-        QVERIFY2(conn, qPrintable(conn.errorMessage()));
+        QVERIFY_OK(conn);
         QCOMPARE((*conn)->command({"PING"})->bytes(), QByteArray("PONG"));
     }
 
@@ -130,7 +123,7 @@ private Q_SLOTS:
             t.insecure = true;
         });
         auto conn = RedisConnection::open(url);
-        QVERIFY2(conn, qPrintable(conn.errorMessage()));
+        QVERIFY_OK(conn);
         QCOMPARE((*conn)->command({"PING"})->bytes(), QByteArray("PONG"));
         QVERIFY(url.toString().contains(QLatin1String("insecure=1")));
     }
@@ -146,7 +139,7 @@ private Q_SLOTS:
         qInfo("wrong name: %s", qPrintable(conn.errorMessage()));
         // The right name given explicitly verifies.
         auto right = RedisConnection::open(withTls(m_server.standaloneUrl(), [](TlsOptions &t) { t.serverName = QStringLiteral("localhost"); }));
-        QVERIFY2(right, qPrintable(right.errorMessage()));
+        QVERIFY_OK(right);
     }
 
     void unreadableFilesAreNamed()
@@ -169,7 +162,7 @@ private Q_SLOTS:
     {
         LocalLauncher plain;
         auto s = plain.startStandalone();
-        QVERIFY2(s, qPrintable(s.errorMessage()));
+        QVERIFY_OK(s);
         ConnectionOptions options;
         options.connectTimeoutMs = 1500;
         auto conn = RedisConnection::open(withTls(plain.standaloneUrl(), [&](TlsOptions &t) {
@@ -197,9 +190,9 @@ private Q_SLOTS:
         o.tls = true;
         LocalLauncher server(o);
         auto s = server.startStandalone();
-        QVERIFY2(s, qPrintable(s.errorMessage()));
+        QVERIFY_OK(s);
         auto conn = RedisConnection::open(server.standaloneUrl());
-        QVERIFY2(conn, qPrintable(conn.errorMessage()));
+        QVERIFY_OK(conn);
         QVERIFY((*conn)->command({"PING"}));
         QVERIFY(server.kill(0));
         auto after = (*conn)->command({"PING"});
@@ -211,7 +204,7 @@ private Q_SLOTS:
         QVERIFY((*conn)->isBroken());
         QVERIFY(server.restart(0));
         auto again = RedisConnection::open(server.standaloneUrl());
-        QVERIFY2(again, qPrintable(again.errorMessage()));
+        QVERIFY_OK(again);
         QCOMPARE((*again)->command({"PING"})->bytes(), QByteArray("PONG"));
         qInfo("killed under a TLS connection: %s", qPrintable(after.errorMessage()));
     }
@@ -223,11 +216,11 @@ private Q_SLOTS:
         o.tlsAuthClients = true;
         LocalLauncher server(o);
         auto s = server.startStandalone();
-        QVERIFY2(s, qPrintable(s.errorMessage()));
+        QVERIFY_OK(s);
         QVERIFY(!server.standaloneUrl().tls().certFile.isEmpty());
 
         auto with = RedisConnection::open(server.standaloneUrl());
-        QVERIFY2(with, qPrintable(with.errorMessage()));
+        QVERIFY_OK(with);
         QCOMPARE((*with)->command({"PING"})->bytes(), QByteArray("PONG"));
 
         auto without = RedisConnection::open(withTls(server.standaloneUrl(), [](TlsOptions &t) {
@@ -257,11 +250,11 @@ private Q_SLOTS:
         o.password = QStringLiteral("tls-secret-4711");
         LocalLauncher cluster(o);
         auto s = cluster.startSentinelDeployment();
-        QVERIFY2(s, qPrintable(s.errorMessage()));
+        QVERIFY_OK(s);
         QVERIFY(cluster.sentinelUrl().toString().startsWith(QLatin1String("rediss-sentinel://")));
 
         auto master = MasterResolver::connect(cluster.sentinelUrl());
-        QVERIFY2(master, qPrintable(master.errorMessage()));
+        QVERIFY_OK(master);
         QVERIFY(master->connection->tlsDescription().startsWith(QLatin1String("TLSv1.")));
 
         MonitorOptions options;
@@ -273,9 +266,9 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(countOf(monitor.timeline(), "events-restored") == 3, 20000);
         QTRY_VERIFY_WITH_TIMEOUT(monitor.lastSnapshot() && monitor.lastSnapshot()->health == Health::Ok, 20000);
         const TopologySnapshot first = *monitor.lastSnapshot();
-        QCOMPARE(first.replicas.size(), 1);
-        QCOMPARE(first.sentinels.size(), 3);
-        QCOMPARE(first.master.address.port, master->node.port);
+        QCOMPARE(firstShard(first).replicas.size(), 1);
+        QCOMPARE(first.sentinel.sentinels.size(), 3);
+        QCOMPARE(firstShard(first).primary.address.port, master->node.port);
         QCOMPARE(master->role, QByteArray("master"));
 
         monitor.requestFailover(60000);
@@ -283,7 +276,7 @@ private Q_SLOTS:
         const auto outcome = finished.first().first().value<FailoverOutcome>();
         QVERIFY2(outcome.ok, qPrintable(outcome.error));
         QTRY_VERIFY_WITH_TIMEOUT(countOf(monitor.timeline(), "+switch-master") == 1, 10000);
-        QTRY_VERIFY_WITH_TIMEOUT(monitor.lastSnapshot()->master.address == outcome.newMaster
+        QTRY_VERIFY_WITH_TIMEOUT(firstShard(*monitor.lastSnapshot()).primary.address == outcome.newMaster
                                      && monitor.lastSnapshot()->health == Health::Ok,
                                  20000);
     }

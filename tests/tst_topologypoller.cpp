@@ -4,8 +4,10 @@
 
 #include "core/lab/locallauncher.h"
 #include "core/monitor/topologypoller.h"
+#include "tests/support/testsupport.h"
 
 #include <QElapsedTimer>
+#include <QJsonArray>
 #include <QTest>
 
 using namespace sdcore;
@@ -19,7 +21,7 @@ class TestTopologyPoller : public QObject
     quint16 portOf(const QString &name) const { return m_deployment.nodes().at(m_deployment.indexOf(name)).port; }
     static const SentinelState *sentinelAt(const TopologySnapshot &s, quint16 port)
     {
-        for (const SentinelState &st : s.sentinels) {
+        for (const SentinelState &st : s.sentinel.sentinels) {
             if (st.address.port == port)
                 return &st;
         }
@@ -30,29 +32,38 @@ private Q_SLOTS:
     void initTestCase()
     {
         auto s = m_deployment.startSentinelDeployment();
-        QVERIFY2(s, qPrintable(s.errorMessage()));
+        QVERIFY_OK(s);
     }
 
-    void snapshotMatchesCluster()
+    // A Sentinel deployment is one shard owning every key, plus the sentinels' group.
+    void snapshotMatchesDeployment()
     {
         TopologyPoller poller(m_deployment.sentinelUrl(), PollerOptions());
         const TopologySnapshot s = poller.pollOnce();
         QVERIFY2(s.health == Health::Ok, qPrintable(s.problems.join('\n')));
-        QVERIFY(s.sentinelManaged);
-        QCOMPARE(s.masterName, m_deployment.options().masterName);
-        QVERIFY(s.hasMaster);
-        QCOMPARE(s.master.address.port, portOf("master"));
-        QVERIFY(s.master.up);
-        QCOMPARE(s.master.role, QStringLiteral("master"));
-        QVERIFY(s.master.rttMs > 0);
-        QVERIFY(s.master.usedMemory > 0);
-        QVERIFY(s.master.connectedClients >= 1);
-        QVERIFY(s.master.version.startsWith("7."));
-        QVERIFY(s.master.flags.contains("master"));
+        QCOMPARE(s.kind, DeploymentKind::Sentinel);
+        QVERIFY(s.hasSentinels());
+        QCOMPARE(s.shards.size(), 1);
+        QCOMPARE(s.shards.first().name, m_deployment.options().masterName);
+        QVERIFY(s.shards.first().slots.isEmpty());
+        QCOMPARE(s.nodes().size(), 3);
+        QCOMPARE(s.primariesUp(), 1);
+        QVERIFY(s.reachedPrimary());
+        QCOMPARE(s.shardOf(HostPort{QStringLiteral("127.0.0.1"), portOf("replica-1")}), &s.shards.first());
+        QCOMPARE(s.sentinel.masterName, m_deployment.options().masterName);
+        QVERIFY(firstShard(s).hasPrimary);
+        QCOMPARE(firstShard(s).primary.address.port, portOf("master"));
+        QVERIFY(firstShard(s).primary.up);
+        QCOMPARE(firstShard(s).primary.role, QStringLiteral("master"));
+        QVERIFY(firstShard(s).primary.rttMs > 0);
+        QVERIFY(firstShard(s).primary.usedMemory > 0);
+        QVERIFY(firstShard(s).primary.connectedClients >= 1);
+        QVERIFY(firstShard(s).primary.version.startsWith("7."));
+        QVERIFY(firstShard(s).primary.flags.contains("master"));
 
-        QCOMPARE(s.replicas.size(), 2);
+        QCOMPARE(firstShard(s).replicas.size(), 2);
         QSet<quint16> replicaPorts;
-        for (const RedisNodeState &r : s.replicas) {
+        for (const RedisNodeState &r : firstShard(s).replicas) {
             replicaPorts << r.address.port;
             QVERIFY(r.up);
             QCOMPARE(r.role, QStringLiteral("slave"));
@@ -62,19 +73,28 @@ private Q_SLOTS:
         }
         QCOMPARE(replicaPorts, (QSet<quint16>{portOf("replica-1"), portOf("replica-2")}));
 
-        QCOMPARE(s.sentinels.size(), 3);
+        QCOMPARE(s.sentinel.sentinels.size(), 3);
         for (int i : m_deployment.sentinelIndexes()) {
             const SentinelState *st = sentinelAt(s, m_deployment.nodes().at(i).port);
             QVERIFY2(st, qPrintable(m_deployment.nodes().at(i).name));
             QVERIFY(st->up);
         }
-        QCOMPARE(s.quorum, 2);
-        QVERIFY(s.quorumOk);
-        QVERIFY2(s.quorumText.startsWith("OK"), qPrintable(s.quorumText));
+        QCOMPARE(s.sentinel.quorum, 2);
+        QVERIFY(s.sentinel.quorumOk);
+        QVERIFY2(s.sentinel.quorumText.startsWith("OK"), qPrintable(s.sentinel.quorumText));
 
         const QJsonObject json = s.toJson();
         QCOMPARE(json.value("health").toString(), QStringLiteral("ok"));
         QCOMPARE(json.value("master").toObject().value("port").toInt(), int(portOf("master")));
+        // The fields from before shards stay; kind and shards are added.
+        QCOMPARE(json.value("replicas").toArray().size(), 2);
+        QCOMPARE(json.value("sentinels").toArray().size(), 3);
+        QCOMPARE(json.value("sentinel_managed").toBool(), true);
+        QCOMPARE(json.value("kind").toString(), QStringLiteral("sentinel"));
+        const QJsonArray shards = json.value("shards").toArray();
+        QCOMPARE(shards.size(), 1);
+        QCOMPARE(shards.first().toObject().value("primary").toObject().value("port").toInt(), int(portOf("master")));
+        QCOMPARE(shards.first().toObject().value("replicas").toArray().size(), 2);
     }
 
     void plainUrlListsReplicasFromInfo()
@@ -82,9 +102,11 @@ private Q_SLOTS:
         TopologyPoller poller(m_deployment.nodeUrl(m_deployment.indexOf("master")), PollerOptions());
         const TopologySnapshot s = poller.pollOnce();
         QVERIFY2(s.health == Health::Ok, qPrintable(s.problems.join('\n')));
-        QVERIFY(!s.sentinelManaged);
-        QCOMPARE(s.replicas.size(), 2);
-        QVERIFY(s.sentinels.isEmpty());
+        QCOMPARE(s.kind, DeploymentKind::Standalone);
+        QVERIFY(!s.hasSentinels());
+        QCOMPARE(s.shards.size(), 1);
+        QCOMPARE(firstShard(s).replicas.size(), 2);
+        QVERIFY(s.sentinel.sentinels.isEmpty());
     }
 
     void killedReplicaShowsDown()
@@ -110,14 +132,14 @@ private Q_SLOTS:
         QVERIFY(m_deployment.kill(index));
         TopologyPoller poller(m_deployment.sentinelUrl(), PollerOptions());
         const TopologySnapshot s = poller.pollOnce();
-        QVERIFY(s.hasMaster && s.master.up);
-        QVERIFY(s.answeredBy.port != port);
+        QVERIFY(firstShard(s).hasPrimary && firstShard(s).primary.up);
+        QVERIFY(s.sentinel.answeredBy.port != port);
         const SentinelState *st = sentinelAt(s, port);
         QVERIFY(st);
         QVERIFY(!st->up);
         QVERIFY2(st->reason.contains("refused"), qPrintable(st->reason));
         QCOMPARE(s.health, Health::Degraded);   // two of three sentinels still make the quorum
-        QVERIFY(s.quorumOk);
+        QVERIFY(s.sentinel.quorumOk);
         QVERIFY(m_deployment.restart(index));
     }
 
@@ -127,7 +149,7 @@ private Q_SLOTS:
         options.nodeTimeoutMs = 500;
         options.cycleBudgetMs = 2000;
         TopologyPoller poller(m_deployment.sentinelUrl(), options);
-        QVERIFY(poller.pollOnce().master.up);   // connections open
+        QVERIFY(firstShard(poller.pollOnce()).primary.up);   // connections open
         const int index = m_deployment.indexOf("master");
         QVERIFY(m_deployment.pause(index));
         QElapsedTimer timer;
@@ -135,12 +157,12 @@ private Q_SLOTS:
         const TopologySnapshot s = poller.pollOnce();
         const qint64 took = timer.elapsed();
         QVERIFY(m_deployment.resume(index));
-        QVERIFY2(!s.master.up, qPrintable(s.master.reason));
-        QVERIFY2(s.master.reason.contains("did not answer"), qPrintable(s.master.reason));
+        QVERIFY2(!firstShard(s).primary.up, qPrintable(firstShard(s).primary.reason));
+        QVERIFY2(firstShard(s).primary.reason.contains("did not answer"), qPrintable(firstShard(s).primary.reason));
         QCOMPARE(s.health, Health::Critical);
         // The budget is a bound the poller enforces, not a speed goal: allow for scheduling.
         QVERIFY2(took < options.cycleBudgetMs + 1000, qPrintable(QString::number(took)));
-        QVERIFY(s.replicas.size() == 2 && s.sentinels.size() == 3);
+        QVERIFY(firstShard(s).replicas.size() == 2 && s.sentinel.sentinels.size() == 3);
     }
 };
 

@@ -4,6 +4,7 @@
 #include "core/lab/locallauncher.h"
 #include "core/workspace/workspace.h"
 #include "tests/support/labdemo.h"
+#include "tests/support/testsupport.h"
 
 #include <QCoreApplication>
 #include <QFile>
@@ -89,10 +90,10 @@ private Q_SLOTS:
             QVERIFY(url.isSentinel());
             for (const HostPort &h : url.hosts())
                 ports << h.port;
-            QTRY_VERIFY_WITH_TIMEOUT(last && last->master.up && last->master.keys >= 500, 20000);
-            QCOMPARE(last->master.role, QStringLiteral("master"));
+            QTRY_VERIFY_WITH_TIMEOUT(last && firstShard(*last).primary.up && firstShard(*last).primary.keys >= 500, 20000);
+            QCOMPARE(firstShard(*last).primary.role, QStringLiteral("master"));
             QCOMPARE(workspace.active()->health(), last->health);
-            ports << last->master.address.port;
+            ports << firstShard(*last).primary.address.port;
         }
         // The workspace is gone: so is every process of the demo cluster.
         for (quint16 port : ports)

@@ -9,7 +9,6 @@ DemoDeployment::DemoDeployment(DemoOptions options, QObject *parent)
 {
     qRegisterMetaType<RedisUrl>();
     qRegisterMetaType<RealDrillReport>();
-    m_thread.setObjectName(QStringLiteral("demo-cluster"));
 }
 
 DemoDeployment::~DemoDeployment()
@@ -18,8 +17,7 @@ DemoDeployment::~DemoDeployment()
     // the start-up timeout.
     if (m_worker)
         m_worker->cancel();
-    m_thread.quit();
-    m_thread.wait();
+    m_thread.stop();
 }
 
 void DemoDeployment::start()
@@ -27,8 +25,7 @@ void DemoDeployment::start()
     if (m_worker)
         return;
     m_worker = new DemoWorker(m_options);
-    m_worker->moveToThread(&m_thread);
-    connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
+    m_thread.adopt(m_worker);
     connect(m_worker, &DemoWorker::progress, this, &DemoDeployment::progress);
     connect(m_worker, &DemoWorker::realDrillFinished, this, &DemoDeployment::realDrillFinished);
     connect(m_worker, &DemoWorker::failed, this, &DemoDeployment::failed);

@@ -7,10 +7,10 @@
 
 #include "core/lab/locallauncher.h"
 #include "core/lab/realdrill.h"
+#include "core/support/worker.h"
 #include "core/workspace/demohost.h"
 
 #include <QObject>
-#include <QThread>
 
 namespace sdcore {
 
@@ -37,7 +37,7 @@ public:
     void runRealDrill() override;
 
 private:
-    QThread m_thread;
+    Worker m_thread{QStringLiteral("demo-deployment")};
     DemoWorker *m_worker = nullptr;
     DemoOptions m_options;
     RedisUrl m_url;

@@ -20,22 +20,15 @@ DeploymentMonitor::DeploymentMonitor(RedisUrl url, MonitorOptions options, QObje
     qRegisterMetaType<HostPort>();
     qRegisterMetaType<QList<HostPort>>();
 
-    m_pollThread.setObjectName(QStringLiteral("topology-poller"));
-    m_eventThread.setObjectName(QStringLiteral("sentinel-events"));
-    m_censusThread.setObjectName(QStringLiteral("session-census"));
-
     m_poller = new TopologyPoller(m_url, m_options.poller);
-    m_poller->moveToThread(&m_pollThread);
-    connect(&m_pollThread, &QThread::finished, m_poller, &QObject::deleteLater);
+    m_pollWorker.adopt(m_poller);
     connect(m_poller, &TopologyPoller::polled, this, &DeploymentMonitor::onPolled);
 
     if (m_url.isSentinel() && m_options.events) {
         m_stream = new SentinelEventStream(m_url);
-        m_stream->moveToThread(&m_eventThread);
+        m_eventWorker.adopt(m_stream);
         m_failover = new FailoverController(m_url);
-        m_failover->moveToThread(&m_eventThread);
-        connect(&m_eventThread, &QThread::finished, m_stream, &QObject::deleteLater);
-        connect(&m_eventThread, &QThread::finished, m_failover, &QObject::deleteLater);
+        m_eventWorker.adopt(m_failover);
         // Worker to worker: the failover follows the stream on their shared thread, directly.
         connect(m_stream, &SentinelEventStream::eventReceived, m_failover, &FailoverController::onEvent);
         connect(m_stream, &SentinelEventStream::eventReceived, this, &DeploymentMonitor::onEvent);
@@ -45,9 +38,6 @@ DeploymentMonitor::DeploymentMonitor(RedisUrl url, MonitorOptions options, QObje
         connect(m_failover, &FailoverController::finished, this, &DeploymentMonitor::onFailoverFinished);
     }
 
-    m_censusContext = new QObject;
-    m_censusContext->moveToThread(&m_censusThread);
-    connect(&m_censusThread, &QThread::finished, m_censusContext, &QObject::deleteLater);
     m_censusTimer = new QTimer(this);
     m_censusTimer->setInterval(1000);
     connect(m_censusTimer, &QTimer::timeout, this, &DeploymentMonitor::maybeStartCensus);
@@ -56,30 +46,24 @@ DeploymentMonitor::DeploymentMonitor(RedisUrl url, MonitorOptions options, QObje
 DeploymentMonitor::~DeploymentMonitor()
 {
     m_cancelCensus = true;
-    if (!m_pollThread.isRunning()) {
-        // Never started: no thread will run the workers' deleteLater, so they go here.
-        delete m_poller;
-        delete m_stream;
-        delete m_failover;
-        delete m_censusContext;
-        return;
+    if (m_pollWorker.isRunning()) {
+        QMetaObject::invokeMethod(m_poller, &TopologyPoller::stop, Qt::QueuedConnection);
+        if (m_stream)
+            QMetaObject::invokeMethod(m_stream, &SentinelEventStream::stop, Qt::QueuedConnection);
     }
-    QMetaObject::invokeMethod(m_poller, &TopologyPoller::stop, Qt::QueuedConnection);
-    if (m_stream)
-        QMetaObject::invokeMethod(m_stream, &SentinelEventStream::stop, Qt::QueuedConnection);
-    for (QThread *t : {&m_pollThread, &m_eventThread, &m_censusThread}) {
-        t->quit();
-        t->wait();
-    }
+    // Each worker deletes what it adopted (also when it never started).
+    m_pollWorker.stop();
+    m_eventWorker.stop();
+    m_censusWorker.stop();
 }
 
 void DeploymentMonitor::start()
 {
-    if (m_pollThread.isRunning())
+    if (m_pollWorker.isRunning())
         return;
-    m_pollThread.start();
-    m_eventThread.start();
-    m_censusThread.start();
+    m_pollWorker.start();
+    m_eventWorker.start();
+    m_censusWorker.start();
     QMetaObject::invokeMethod(m_poller, [p = m_poller, g = m_generation] { p->start(g); },
                               Qt::QueuedConnection);
     if (m_stream)
@@ -135,7 +119,7 @@ void DeploymentMonitor::requestFailover(int timeoutMs)
     if (m_last) {
         // Sentinels that answered the last poll first.
         QList<HostPort> up;
-        for (const SentinelState &s : m_last->sentinels) {
+        for (const SentinelState &s : m_last->sentinel.sentinels) {
             if (s.up)
                 up << s.address;
         }
@@ -202,15 +186,17 @@ void DeploymentMonitor::applySwitch(const SentinelEvent &event)
 {
     spdlog::info("events: +switch-master {} {} -> {}", event.masterName.toStdString(),
                  event.oldMaster.toString().toStdString(), event.newMaster.toString().toStdString());
-    if (m_last) {
+    // A Sentinel deployment is one shard: the failover moves its primary.
+    if (m_last && !m_last->shards.isEmpty()) {
         TopologySnapshot s = *m_last;
         s.at = QDateTime::currentDateTimeUtc();
-        RedisNodeState oldMaster = s.master;
+        ShardState &shard = s.shards.first();
+        RedisNodeState oldMaster = shard.primary;
         RedisNodeState newMaster;
         newMaster.address = event.newMaster;
-        for (qsizetype i = 0; i < s.replicas.size(); ++i) {
-            if (s.replicas.at(i).address == event.newMaster) {
-                newMaster = s.replicas.takeAt(i);
+        for (qsizetype i = 0; i < shard.replicas.size(); ++i) {
+            if (shard.replicas.at(i).address == event.newMaster) {
+                newMaster = shard.replicas.takeAt(i);
                 break;
             }
         }
@@ -218,12 +204,12 @@ void DeploymentMonitor::applySwitch(const SentinelEvent &event)
         newMaster.flags = QStringList{QStringLiteral("master")};
         newMaster.masterLinkStatus.clear();
         newMaster.lagBytes = newMaster.lagSeconds = -1;
-        s.master = newMaster;
-        s.hasMaster = true;
+        shard.primary = newMaster;
+        shard.hasPrimary = true;
         if (oldMaster.address == event.oldMaster) {
             oldMaster.role = QStringLiteral("slave");
             oldMaster.reason = tr("demoted by the failover");
-            s.replicas.prepend(oldMaster);
+            shard.replicas.prepend(oldMaster);
         }
         s.evaluate();
         m_last = s;
@@ -235,15 +221,27 @@ void DeploymentMonitor::applySwitch(const SentinelEvent &event)
 void DeploymentMonitor::record(const TopologySnapshot &s)
 {
     const double t = double(s.at.toMSecsSinceEpoch()) / 1000.0;
-    if (s.hasMaster && s.master.up) {
-        m_history[Series::OpsPerSec].append(t, double(s.master.opsPerSec));
-        m_history[Series::Memory].append(t, double(s.master.usedMemory));
-        m_history[Series::Clients].append(t, double(s.master.connectedClients));
-        m_history[Series::Rtt].append(t, s.master.rttMs);
+    // The deployment's primaries: ops, memory and clients added up, the slowest round trip.
+    if (s.reachedPrimary()) {
+        double ops = 0, memory = 0, clients = 0, rtt = 0;
+        for (const ShardState &shard : s.shards) {
+            if (!shard.primaryUp())
+                continue;
+            ops += double(qMax<qint64>(0, shard.primary.opsPerSec));
+            memory += double(qMax<qint64>(0, shard.primary.usedMemory));
+            clients += double(qMax<qint64>(0, shard.primary.connectedClients));
+            rtt = qMax(rtt, shard.primary.rttMs);
+        }
+        m_history[Series::OpsPerSec].append(t, ops);
+        m_history[Series::Memory].append(t, memory);
+        m_history[Series::Clients].append(t, clients);
+        m_history[Series::Rtt].append(t, rtt);
     }
-    for (const RedisNodeState &r : s.replicas) {
-        if (r.lagBytes >= 0)
-            m_history[Series::lagBytes(r.address)].append(t, double(r.lagBytes));
+    for (const ShardState &shard : s.shards) {
+        for (const RedisNodeState &r : shard.replicas) {
+            if (r.lagBytes >= 0)
+                m_history[Series::lagBytes(r.address)].append(t, double(r.lagBytes));
+        }
     }
     if (s.pubsub.valid) {
         m_history[Series::PubSubPatterns].append(t, double(s.pubsub.patterns));
@@ -263,16 +261,17 @@ void DeploymentMonitor::onPolled(const TopologySnapshot &snapshot)
 
 void DeploymentMonitor::maybeStartCensus()
 {
-    if (!m_options.census || m_censusRunning || !m_last || !m_last->hasMaster || !m_last->master.up)
+    if (!m_options.census || m_censusRunning || !m_last || m_last->shards.isEmpty()
+        || !m_last->shards.first().primaryUp())
         return;
     const qint64 wait = qMax<qint64>(m_options.censusMinIntervalMs, 10 * m_lastCensusMs);
     if (m_sinceCensus.isValid() && m_sinceCensus.elapsed() < wait)
         return;
     m_censusRunning = true;
     m_sinceCensus.start();
-    const RedisUrl nodeUrl = m_url.kind() == RedisUrl::Kind::Unix ? m_url : m_url.withNode(m_last->master.address);
+    const RedisUrl nodeUrl = m_url.kind() == RedisUrl::Kind::Unix ? m_url : m_url.withNode(m_last->shards.first().primary.address);
     const QStringList prefixes = m_options.prefixes;
-    QMetaObject::invokeMethod(m_censusContext, [this, nodeUrl, prefixes] {
+    m_censusWorker.run([this, nodeUrl, prefixes] {
         // The census thread; its own connection, closed when the census ends.
         ConnectionOptions options;
         options.clientName = "sessiondeck-census";
@@ -289,12 +288,12 @@ void DeploymentMonitor::maybeStartCensus()
             }
             results << SessionCensus::run(**conn, prefix, &m_cancelCensus);
         }
-        QMetaObject::invokeMethod(this, [this, results] {
+        deliver(this, [this, results] {
             for (const CensusResult &r : results)
                 onCensus(r);
             m_censusRunning = false;
-        }, Qt::QueuedConnection);
-    }, Qt::QueuedConnection);
+        });
+    });
 }
 
 void DeploymentMonitor::onCensus(const CensusResult &result)

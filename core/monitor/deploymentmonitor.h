@@ -12,11 +12,11 @@
 #include "core/sentinel/eventtimeline.h"
 #include "core/sentinel/failovercontroller.h"
 #include "core/sessions/sessioncensus.h"
+#include "core/support/worker.h"
 
 #include <QElapsedTimer>
 #include <QMap>
 #include <QObject>
-#include <QThread>
 
 #include <atomic>
 #include <optional>
@@ -100,13 +100,12 @@ private:
     MonitorOptions m_options;
     quint64 m_generation = 1;
 
-    QThread m_pollThread;
-    QThread m_eventThread;
-    QThread m_censusThread;
+    Worker m_pollWorker{QStringLiteral("topology-poller")};
+    Worker m_eventWorker{QStringLiteral("sentinel-events")};
+    Worker m_censusWorker{QStringLiteral("session-census")};
     TopologyPoller *m_poller = nullptr;
     SentinelEventStream *m_stream = nullptr;
     FailoverController *m_failover = nullptr;
-    QObject *m_censusContext = nullptr;
     std::atomic_bool m_cancelCensus{false};
     bool m_censusRunning = false;
     QElapsedTimer m_sinceCensus;

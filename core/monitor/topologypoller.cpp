@@ -209,15 +209,15 @@ SentinelState TopologyPoller::pollSentinel(const HostPort &address, const QDeadl
 RedisConnection *TopologyPoller::masterConnection(const TopologySnapshot &s, const QDeadlineTimer &deadline,
                                                  Error *error)
 {
-    return connection(QStringLiteral("redis ") + s.master.address.toString(),
-                      m_url.isSentinel() || m_url.kind() == RedisUrl::Kind::Tcp ? m_url.withNode(s.master.address)
-                                                                                : m_url,
+    const HostPort primary = s.shards.first().primary.address;
+    return connection(QStringLiteral("redis ") + primary.toString(),
+                      m_url.isSentinel() || m_url.kind() == RedisUrl::Kind::Tcp ? m_url.withNode(primary) : m_url,
                       false, deadline, error);
 }
 
 void TopologyPoller::pollPubSub(TopologySnapshot &s, const QDeadlineTimer &deadline)
 {
-    if (!m_options.pubsub || !s.master.up)
+    if (!m_options.pubsub || s.shards.isEmpty() || !s.shards.first().primaryUp())
         return;
     if (!m_pubsubDenied.isEmpty()) {
         s.pubsub.error = m_pubsubDenied;
@@ -264,7 +264,7 @@ void TopologyPoller::pollPubSub(TopologySnapshot &s, const QDeadlineTimer &deadl
 
 void TopologyPoller::pollSentinelManaged(TopologySnapshot &s, const QDeadlineTimer &deadline)
 {
-    s.masterName = m_url.masterName();
+    s.sentinel.masterName = m_url.masterName();
     std::optional<SentinelTopology> topology;
     QStringList tried;
     int notMonitored = 0;
@@ -315,8 +315,8 @@ void TopologyPoller::pollSentinelManaged(TopologySnapshot &s, const QDeadlineTim
     }
     if (!topology && notMonitored > 0 && notMonitored == tried.size()) {
         // Every sentinel that answered said the same: say it once, with what would work.
-        s.masterNameUnknown = true;
-        s.monitoredNames = monitored;
+        s.sentinel.masterNameUnknown = true;
+        s.sentinel.monitoredNames = monitored;
         s.error = monitored.isEmpty()
                       ? QStringLiteral("The sentinels monitor no master named '%1' (they monitor none at all)")
                             .arg(m_url.masterName())
@@ -324,7 +324,7 @@ void TopologyPoller::pollSentinelManaged(TopologySnapshot &s, const QDeadlineTim
                                        "after '#' in the URL")
                             .arg(m_url.masterName(), monitored.join(QStringLiteral(", ")));
         for (const HostPort &address : std::as_const(m_knownSentinels))
-            s.sentinels << pollSentinel(address, deadline);
+            s.sentinel.sentinels << pollSentinel(address, deadline);
         return;
     }
     if (!topology) {
@@ -332,26 +332,26 @@ void TopologyPoller::pollSentinelManaged(TopologySnapshot &s, const QDeadlineTim
             s.error = tried.join(QStringLiteral("; "));
         // Still show the sentinels we know of, each with why it could not be used.
         for (const HostPort &address : std::as_const(m_knownSentinels))
-            s.sentinels << pollSentinel(address, deadline);
+            s.sentinel.sentinels << pollSentinel(address, deadline);
         return;
     }
-    s.answeredBy = m_sentinel->address();
-    s.quorum = topology->master.quorum;
-    s.quorumOk = topology->quorumOk;
-    s.quorumText = topology->quorumText;
+    s.sentinel.answeredBy = m_sentinel->address();
+    s.sentinel.quorum = topology->master.quorum;
+    s.sentinel.quorumOk = topology->quorumOk;
+    s.sentinel.quorumText = topology->quorumText;
 
     // Sentinels first: cheap, and a discovered one is subscribed to at once.
-    QList<HostPort> discovered{s.answeredBy};
-    SentinelState self = pollSentinel(s.answeredBy, deadline);
-    s.sentinels << self;
+    QList<HostPort> discovered{s.sentinel.answeredBy};
+    SentinelState self = pollSentinel(s.sentinel.answeredBy, deadline);
+    s.sentinel.sentinels << self;
     for (const SentinelPeerInfo &peer : std::as_const(topology->sentinels)) {
         SentinelState st = pollSentinel(peer.address, deadline);
         st.runId = peer.runId;
         st.flags = peer.flags;
         st.lastOkPingMs = peer.lastOkPingMs;
         if (!st.up && st.flags.contains(QLatin1String("s_down")))
-            st.reason += QStringLiteral(" (sentinel %1 also sees it down)").arg(s.answeredBy.toString());
-        s.sentinels << st;
+            st.reason += QStringLiteral(" (sentinel %1 also sees it down)").arg(s.sentinel.answeredBy.toString());
+        s.sentinel.sentinels << st;
         discovered << peer.address;
     }
     bool grew = false;
@@ -365,14 +365,16 @@ void TopologyPoller::pollSentinelManaged(TopologySnapshot &s, const QDeadlineTim
         Q_EMIT sentinelsDiscovered(m_knownSentinels);
 
     const SentinelMasterInfo &mi = topology->master;
-    s.hasMaster = true;
+    ShardState &shard = s.shards.emplaceBack();
+    shard.name = m_url.masterName();
+    shard.hasPrimary = true;
     QByteArray masterInfo;
-    s.master = pollNode(mi.address, m_url.withNode(mi.address), deadline, &masterInfo);
-    s.master.flags = mi.flags;
-    s.master.lastOkPingMs = mi.lastOkPingMs;
-    s.master.roleReported = mi.roleReported;
-    if (!s.master.up && s.master.role.isEmpty())
-        s.master.role = QStringLiteral("master");
+    shard.primary = pollNode(mi.address, m_url.withNode(mi.address), deadline, &masterInfo);
+    shard.primary.flags = mi.flags;
+    shard.primary.lastOkPingMs = mi.lastOkPingMs;
+    shard.primary.roleReported = mi.roleReported;
+    if (!shard.primary.up && shard.primary.role.isEmpty())
+        shard.primary.role = QStringLiteral("master");
     const QList<ReplicaLine> lines = replicaLines(Info::parse(masterInfo));
 
     for (const SentinelReplicaInfo &ri : std::as_const(topology->replicas)) {
@@ -389,14 +391,14 @@ void TopologyPoller::pollSentinelManaged(TopologySnapshot &s, const QDeadlineTim
             r.masterLinkDownSeconds = ri.masterLinkDownTimeMs / 1000;
         for (const ReplicaLine &line : lines) {
             if (line.address == ri.address) {
-                if (s.master.replOffset >= 0 && line.offset >= 0)
-                    r.lagBytes = qMax<qint64>(0, s.master.replOffset - line.offset);
+                if (shard.primary.replOffset >= 0 && line.offset >= 0)
+                    r.lagBytes = qMax<qint64>(0, shard.primary.replOffset - line.offset);
                 r.lagSeconds = line.lagSeconds;
             }
         }
-        if (r.lagBytes < 0 && r.up && s.master.replOffset >= 0 && r.replOffset >= 0)
-            r.lagBytes = qMax<qint64>(0, s.master.replOffset - r.replOffset);
-        s.replicas << r;
+        if (r.lagBytes < 0 && r.up && shard.primary.replOffset >= 0 && r.replOffset >= 0)
+            r.lagBytes = qMax<qint64>(0, shard.primary.replOffset - r.replOffset);
+        shard.replicas << r;
     }
 }
 
@@ -406,11 +408,12 @@ void TopologyPoller::pollPlain(TopologySnapshot &s, const QDeadlineTimer &deadli
                                  ? HostPort{m_url.socketPath(), 0}
                                  : m_url.hosts().value(0);
     QByteArray infoText;
-    s.hasMaster = true;
-    s.master = pollNode(address, m_url, deadline, &infoText);
-    if (!s.master.up) {
-        s.error = s.master.reason;
-        s.errorKind = s.master.failure;
+    ShardState &shard = s.shards.emplaceBack();
+    shard.hasPrimary = true;
+    shard.primary = pollNode(address, m_url, deadline, &infoText);
+    if (!shard.primary.up) {
+        s.error = shard.primary.reason;
+        s.errorKind = shard.primary.failure;
         return;
     }
     // The replicas the node itself lists, reached with the URL's credentials.
@@ -419,12 +422,12 @@ void TopologyPoller::pollPlain(TopologySnapshot &s, const QDeadlineTimer &deadli
                                                       ? m_url.withNode(line.address)
                                                       : RedisUrl::tcp(line.address.host, line.address.port, m_url.db()),
                                     deadline);
-        if (s.master.replOffset >= 0 && line.offset >= 0)
-            r.lagBytes = qMax<qint64>(0, s.master.replOffset - line.offset);
+        if (shard.primary.replOffset >= 0 && line.offset >= 0)
+            r.lagBytes = qMax<qint64>(0, shard.primary.replOffset - line.offset);
         r.lagSeconds = line.lagSeconds;
         if (!r.up && r.role.isEmpty())
             r.role = QStringLiteral("slave");
-        s.replicas << r;
+        shard.replicas << r;
     }
 }
 
@@ -434,7 +437,7 @@ void TopologyPoller::checkAccess(TopologySnapshot &s, const QDeadlineTimer &dead
         s.access = m_access;
         return;
     }
-    if (!s.master.up)
+    if (s.shards.isEmpty() || !s.shards.first().primaryUp())
         return;
     Error error;
     RedisConnection *conn = masterConnection(s, deadline, &error);
@@ -483,8 +486,8 @@ TopologySnapshot TopologyPoller::pollOnce()
     s.generation = m_generation;
     s.at = QDateTime::currentDateTimeUtc();
     s.target = m_url.toString();
-    s.sentinelManaged = m_url.isSentinel();
-    if (s.sentinelManaged)
+    s.kind = m_url.isSentinel() ? DeploymentKind::Sentinel : DeploymentKind::Standalone;
+    if (s.hasSentinels())
         pollSentinelManaged(s, deadline);
     else
         pollPlain(s, deadline);

@@ -2,6 +2,8 @@
 
 #include <QJsonArray>
 
+#include <algorithm>
+
 namespace sdcore {
 
 QString healthName(Health health)
@@ -15,23 +17,76 @@ QString healthName(Health health)
     return QStringLiteral("unknown");
 }
 
-const RedisNodeState *TopologySnapshot::node(const HostPort &address) const
+QString deploymentKindName(DeploymentKind kind)
 {
-    if (hasMaster && master.address == address)
-        return &master;
-    for (const RedisNodeState &r : replicas) {
-        if (r.address == address)
-            return &r;
+    switch (kind) {
+    case DeploymentKind::Sentinel: return QStringLiteral("sentinel");
+    case DeploymentKind::Cluster: return QStringLiteral("cluster");
+    case DeploymentKind::Standalone: break;
+    }
+    return QStringLiteral("standalone");
+}
+
+const ShardState *TopologySnapshot::shardOf(const HostPort &address) const
+{
+    for (const ShardState &shard : shards) {
+        if (shard.hasPrimary && shard.primary.address == address)
+            return &shard;
+        for (const RedisNodeState &r : shard.replicas) {
+            if (r.address == address)
+                return &shard;
+        }
     }
     return nullptr;
+}
+
+const RedisNodeState *TopologySnapshot::node(const HostPort &address) const
+{
+    for (const ShardState &shard : shards) {
+        if (shard.hasPrimary && shard.primary.address == address)
+            return &shard.primary;
+        for (const RedisNodeState &r : shard.replicas) {
+            if (r.address == address)
+                return &r;
+        }
+    }
+    return nullptr;
+}
+
+QList<RedisNodeState> TopologySnapshot::nodes() const
+{
+    QList<RedisNodeState> all;
+    for (const ShardState &shard : shards) {
+        if (shard.hasPrimary)
+            all << shard.primary;
+        all << shard.replicas;
+    }
+    return all;
+}
+
+int TopologySnapshot::primariesKnown() const
+{
+    return int(std::count_if(shards.begin(), shards.end(), [](const ShardState &s) { return s.hasPrimary; }));
+}
+
+int TopologySnapshot::primariesUp() const
+{
+    return int(std::count_if(shards.begin(), shards.end(), [](const ShardState &s) { return s.primaryUp(); }));
+}
+
+bool TopologySnapshot::reachedPrimary() const
+{
+    return primariesUp() > 0;
 }
 
 QString TopologySnapshot::authProblem() const
 {
     const auto isAuth = [](ErrorKind k) { return k == ErrorKind::AuthFailed || k == ErrorKind::NoAuth; };
-    if (hasMaster && !master.up && isAuth(master.failure))
-        return master.reason;
-    for (const SentinelState &s : sentinels) {
+    for (const ShardState &shard : shards) {
+        if (shard.hasPrimary && !shard.primary.up && isAuth(shard.primary.failure))
+            return shard.primary.reason;
+    }
+    for (const SentinelState &s : sentinel.sentinels) {
         if (!s.up && isAuth(s.failure))
             return s.reason;
     }
@@ -44,35 +99,47 @@ void TopologySnapshot::evaluate()
 {
     problems.clear();
     bool critical = false;
-    if (masterNameUnknown) {
+    if (hasSentinels() && sentinel.masterNameUnknown) {
         // One problem, said once: nothing else (quorum, roles) means anything without a master.
         problems << error;
         health = Health::Critical;
         return;
     }
-    if (!hasMaster) {
+    // One shard is "the master"; several are named by their primaries.
+    const bool single = shards.size() <= 1;
+    if (shards.isEmpty() || primariesKnown() == 0) {
         critical = true;
         problems << (error.isEmpty() ? QStringLiteral("No master known") : error);
-    } else if (!master.up) {
-        critical = true;
-        problems << QStringLiteral("Master %1 is down: %2").arg(master.address.toString(), master.reason);
-    } else if (sentinelManaged && master.role != QLatin1String("master")) {
-        critical = true;
-        problems << QStringLiteral("%1 reports role '%2', not master")
-                        .arg(master.address.toString(), master.role);
     }
-    if (sentinelManaged && !quorumOk) {
+    for (const ShardState &shard : shards) {
+        if (!shard.hasPrimary)
+            continue;
+        const RedisNodeState &p = shard.primary;
+        if (!p.up) {
+            critical = true;
+            problems << (single ? QStringLiteral("Master %1 is down: %2")
+                                : QStringLiteral("Primary %1 is down: %2"))
+                            .arg(p.address.toString(), p.reason);
+        } else if (kind != DeploymentKind::Standalone && p.role != QLatin1String("master")) {
+            critical = true;
+            problems << QStringLiteral("%1 reports role '%2', not master").arg(p.address.toString(), p.role);
+        }
+    }
+    if (hasSentinels() && !sentinel.quorumOk) {
         critical = true;
         problems << QStringLiteral("Quorum not met: %1")
-                        .arg(quorumText.isEmpty() ? QStringLiteral("no sentinel answered") : quorumText);
+                        .arg(sentinel.quorumText.isEmpty() ? QStringLiteral("no sentinel answered")
+                                                           : sentinel.quorumText);
     }
-    for (const RedisNodeState &r : replicas) {
-        if (!r.up)
-            problems << QStringLiteral("Replica %1 is down: %2").arg(r.address.toString(), r.reason);
-        else if (r.masterLinkStatus == QLatin1String("down"))
-            problems << QStringLiteral("Replica %1 has lost its link to the master").arg(r.address.toString());
+    for (const ShardState &shard : shards) {
+        for (const RedisNodeState &r : shard.replicas) {
+            if (!r.up)
+                problems << QStringLiteral("Replica %1 is down: %2").arg(r.address.toString(), r.reason);
+            else if (r.masterLinkStatus == QLatin1String("down"))
+                problems << QStringLiteral("Replica %1 has lost its link to the master").arg(r.address.toString());
+        }
     }
-    for (const SentinelState &s : sentinels) {
+    for (const SentinelState &s : sentinel.sentinels) {
         if (!s.up)
             problems << QStringLiteral("Sentinel %1 is down: %2").arg(s.address.toString(), s.reason);
     }
@@ -116,22 +183,43 @@ QJsonObject nodeJson(const RedisNodeState &n)
 
 QJsonObject TopologySnapshot::toJson() const
 {
+    // "master", "replicas" and "sentinel_managed" are the first shard's, as before shards were;
+    // "kind" and "shards" say the whole deployment.
+    const ShardState *first = shards.isEmpty() ? nullptr : &shards.first();
     QJsonObject o{{"health", healthName(health)},
                   {"problems", QJsonArray::fromStringList(problems)},
                   {"url", target},
                   {"at", at.toString(Qt::ISODateWithMs)},
                   {"cycle_ms", cycleMs},
-                  {"sentinel_managed", sentinelManaged}};
-    if (hasMaster)
-        o.insert("master", nodeJson(master));
+                  {"kind", deploymentKindName(kind)},
+                  {"sentinel_managed", hasSentinels()}};
+    if (first && first->hasPrimary)
+        o.insert("master", nodeJson(first->primary));
     else
         o.insert("master", QJsonValue::Null);
     QJsonArray rs;
-    for (const RedisNodeState &r : replicas)
-        rs.append(nodeJson(r));
+    if (first) {
+        for (const RedisNodeState &r : first->replicas)
+            rs.append(nodeJson(r));
+    }
     o.insert("replicas", rs);
+    QJsonArray shardArray;
+    for (const ShardState &shard : shards) {
+        QJsonArray slots;
+        for (const SlotRange &range : shard.slots)
+            slots.append(QJsonArray{range.first, range.last});
+        QJsonArray replicas;
+        for (const RedisNodeState &r : shard.replicas)
+            replicas.append(nodeJson(r));
+        shardArray.append(QJsonObject{{"name", shard.name},
+                                      {"slots", slots},
+                                      {"primary", shard.hasPrimary ? QJsonValue(nodeJson(shard.primary))
+                                                                   : QJsonValue(QJsonValue::Null)},
+                                      {"replicas", replicas}});
+    }
+    o.insert("shards", shardArray);
     QJsonArray ss;
-    for (const SentinelState &s : sentinels) {
+    for (const SentinelState &s : sentinel.sentinels) {
         QJsonObject so{{"host", s.address.host},
                        {"port", int(s.address.port)},
                        {"address", s.address.toString()},
@@ -146,16 +234,16 @@ QJsonObject TopologySnapshot::toJson() const
         ss.append(so);
     }
     o.insert("sentinels", ss);
-    if (sentinelManaged) {
-        o.insert("master_name", masterName);
-        if (masterNameUnknown) {
+    if (hasSentinels()) {
+        o.insert("master_name", sentinel.masterName);
+        if (sentinel.masterNameUnknown) {
             o.insert("master_name_unknown", true);
-            o.insert("monitored_names", QJsonArray::fromStringList(monitoredNames));
+            o.insert("monitored_names", QJsonArray::fromStringList(sentinel.monitoredNames));
         }
-        o.insert("quorum", quorum);
-        o.insert("quorum_ok", quorumOk);
-        o.insert("quorum_text", quorumText);
-        o.insert("answered_by", answeredBy.toString());
+        o.insert("quorum", sentinel.quorum);
+        o.insert("quorum_ok", sentinel.quorumOk);
+        o.insert("quorum_text", sentinel.quorumText);
+        o.insert("answered_by", sentinel.answeredBy.toString());
     }
     if (!error.isEmpty())
         o.insert("error", error);

@@ -1,7 +1,8 @@
 #pragma once
 
-// One poll cycle of a connection target as a plain value: topology (master, replicas,
-// sentinels), each node's health and INFO figures, quorum, Pub/Sub and the last session census.
+// One poll cycle of a deployment as a plain value, the same shape for standalone, Sentinel and
+// Redis Cluster: a list of shards (each a primary with its replicas, each node with its state,
+// INFO figures and reasons), plus the sentinels and quorum where there are any, and Pub/Sub.
 // Built by TopologyPoller on its worker thread and handed to the UI over a queued signal.
 
 #include "core/redis/redisurl.h"
@@ -76,41 +77,75 @@ struct AccessState
     QStringList denied;         // other commands this user may not run, explained
 };
 
+// What a connection targets. Standalone and Sentinel deployments are one shard that owns every
+// key; a Redis Cluster is several, each with its slot ranges.
+enum class DeploymentKind { Standalone, Sentinel, Cluster };
+QString deploymentKindName(DeploymentKind kind);   // "standalone", "sentinel", "cluster"
+
+struct SlotRange
+{
+    int first = 0;
+    int last = 16383;
+};
+
+// A primary and its replicas.
+struct ShardState
+{
+    QString name;                 // the master group's name under Sentinel; "" standalone
+    QList<SlotRange> slots;       // empty: every key (standalone, Sentinel)
+    bool hasPrimary = false;      // a primary address is known (reachable or not)
+    RedisNodeState primary;
+    QList<RedisNodeState> replicas;
+
+    bool primaryUp() const { return hasPrimary && primary.up; }
+};
+
+// The sentinels of a Sentinel deployment and what they agree on.
+struct SentinelGroup
+{
+    QString masterName;
+    QList<SentinelState> sentinels;
+    HostPort answeredBy;          // the sentinel this cycle asked
+    int quorum = -1;
+    bool quorumOk = false;
+    QString quorumText;           // CKQUORUM's answer
+    // The sentinels answered but monitor no master by masterName; the names they do monitor.
+    bool masterNameUnknown = false;
+    QStringList monitoredNames;
+};
+
 struct TopologySnapshot
 {
     quint64 generation = 0;
     QDateTime at;                 // when the cycle started (UTC)
     qint64 cycleMs = 0;           // how long it took
     QString target;               // the URL, password redacted
-    bool sentinelManaged = false;
-    QString masterName;
+    DeploymentKind kind = DeploymentKind::Standalone;
 
     Health health = Health::Unknown;
     QStringList problems;         // why degraded or critical, one line each
 
-    bool hasMaster = false;       // a master address is known (reachable or not)
-    RedisNodeState master;
-    QList<RedisNodeState> replicas;
-    QList<SentinelState> sentinels;
-    HostPort answeredBy;          // the sentinel this cycle asked
-    int quorum = -1;
-    bool quorumOk = false;
-    QString quorumText;           // CKQUORUM's answer
+    QList<ShardState> shards;     // one for standalone and Sentinel
+    SentinelGroup sentinel;       // filled when kind is Sentinel
     QString error;                // nothing could be reached: why
     ErrorKind errorKind = ErrorKind::None;
-    // The sentinels answered but monitor no master by masterName; the names they do monitor.
-    bool masterNameUnknown = false;
-    // A server or sentinel refused the connection's credentials (NOAUTH, WRONGPASS): its words,
-    // else "". The user is to be asked for the password again.
-    QString authProblem() const;
-    // A master answered in this snapshot: the connection works.
-    bool reachedMaster() const { return hasMaster && master.up; }
-    QStringList monitoredNames;
 
     PubSubState pubsub;
     AccessState access;
 
+    bool hasSentinels() const { return kind == DeploymentKind::Sentinel; }
+    // A server or sentinel refused the connection's credentials (NOAUTH, WRONGPASS): its words,
+    // else "". The user is to be asked for the password again.
+    QString authProblem() const;
+    // A primary answered in this snapshot: the connection works.
+    bool reachedPrimary() const;
+    // Every data node, each shard's primary (when known) first, then its replicas.
+    QList<RedisNodeState> nodes() const;
+    int primariesKnown() const;
+    int primariesUp() const;
     const RedisNodeState *node(const HostPort &address) const;
+    // The shard whose primary or replica is at `address`, else null.
+    const ShardState *shardOf(const HostPort &address) const;
     // Health and problems from the parts above (called by the poller; pure).
     void evaluate();
     QJsonObject toJson() const;

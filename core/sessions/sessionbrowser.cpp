@@ -13,26 +13,19 @@ SessionBrowser::SessionBrowser(QObject *parent)
     qRegisterMetaType<ScanSummary>();
     qRegisterMetaType<DecodedSession>();
     qRegisterMetaType<DeleteResult>();
-    const auto setUp = [](QThread &thread, QObject *&context, const char *name) {
-        thread.setObjectName(QString::fromLatin1(name));
-        context = new QObject;
-        context->moveToThread(&thread);
-        QObject::connect(&thread, &QThread::finished, context, &QObject::deleteLater);
-        thread.start();
-    };
-    setUp(m_scanThread, m_scanContext, "session-scan");
-    setUp(m_fetchThread, m_fetchContext, "session-fetch");
-    setUp(m_deleteThread, m_deleteContext, "session-delete");
+    m_scanWorker.start();
+    m_fetchWorker.start();
+    m_deleteWorker.start();
 }
 
 SessionBrowser::~SessionBrowser()
 {
+    // A scan waiting for the UI to take its batches gives up at once on the cancel.
     cancelScan();
     cancelDelete();
-    for (QThread *t : {&m_scanThread, &m_fetchThread, &m_deleteThread}) {
-        t->quit();
-        t->wait();
-    }
+    m_scanWorker.stop();
+    m_fetchWorker.stop();
+    m_deleteWorker.stop();
 }
 
 void SessionBrowser::setTarget(const RedisUrl &url, const QString &connectionName)
@@ -61,32 +54,40 @@ quint64 SessionBrowser::startScan(const ScanOptions &options)
     Q_EMIT scanStarted(id);
     const RedisUrl url = m_url;
     const bool replica = m_replica;
-    QMetaObject::invokeMethod(m_scanContext, [this, id, url, replica, options, cancel] {
+    // Back-pressure: the scan waits while the UI thread has not taken its last batches.
+    auto flow = std::make_shared<InFlight>(MaxBatchesInFlight);
+    m_scanWorker.run([this, id, url, replica, options, cancel, flow] {
         ScanSummary summary;
         auto node = open(url, replica, "sessiondeck-scan");
         if (!node) {
             summary.error = node.errorMessage();
         } else if (!cancel->load()) {
             summary = SessionScanner::scan(*node->connection, options, cancel.get(), [&](ScanBatch &&batch) {
-                QMetaObject::invokeMethod(this, [this, id, batch = std::move(batch)] {
+                if (!flow->acquire(cancel.get()))
+                    return false;   // cancelled while waiting
+                deliver(this, [this, id, flow, batch = std::move(batch)] {
                     if (id == m_scanId)
                         Q_EMIT scanBatch(id, batch);
-                }, Qt::QueuedConnection);
+                    flow->release();
+                });
                 return true;
             });
             summary.node = node->node;
+            if (cancel->load() && summary.error == QLatin1String("stopped"))
+                summary.error = QStringLiteral("cancelled");   // while waiting for the UI
         } else {
             summary.error = QStringLiteral("cancelled");
         }
-        QMetaObject::invokeMethod(this, [this, id, summary] {
+        summary.maxBatchesInFlight = flow->highWater();
+        deliver(this, [this, id, summary] {
             if (id != m_scanId)
                 return;
             m_scanRunning = false;
             if (!summary.error.isEmpty() && summary.error != QStringLiteral("cancelled"))
                 spdlog::warn("session scan on {}: {}", summary.node.toString().toStdString(), summary.error.toStdString());
             Q_EMIT scanFinished(id, summary);
-        }, Qt::QueuedConnection);
-    }, Qt::QueuedConnection);
+        });
+    });
     return id;
 }
 
@@ -159,16 +160,16 @@ void SessionBrowser::fetch(const QByteArray &key, const QByteArray &prefix, bool
 {
     const RedisUrl url = m_url;
     const bool replica = m_replica;
-    QMetaObject::invokeMethod(m_fetchContext, [this, url, replica, key, prefix, whole] {
+    m_fetchWorker.run([this, url, replica, key, prefix, whole] {
         auto node = open(url, replica, "sessiondeck-fetch");
         Result<DecodedSession> s = node ? fetchSession(*node->connection, key, prefix, whole) : Result<DecodedSession>(node.error());
-        QMetaObject::invokeMethod(this, [this, key, s] {
+        deliver(this, [this, key, s] {
             if (s)
                 Q_EMIT sessionFetched(*s);
             else
                 Q_EMIT fetchFailed(key, s.errorMessage());
-        }, Qt::QueuedConnection);
-    }, Qt::QueuedConnection);
+        });
+    });
 }
 
 void SessionBrowser::deleteKeys(const QList<QByteArray> &keys)
@@ -209,7 +210,7 @@ void SessionBrowser::runDelete(const DeleteResult &request, bool preview)
     if (m_readOnly && !preview) {
         DeleteResult refused = request;
         refused.error = QStringLiteral("'%1' is read-only: deleting is turned off for this connection").arg(m_name);
-        QMetaObject::invokeMethod(this, [this, refused] { Q_EMIT deleteFinished(refused); }, Qt::QueuedConnection);
+        deliver(this, [this, refused] { Q_EMIT deleteFinished(refused); });
         return;
     }
     auto cancel = std::make_shared<std::atomic_bool>(false);
@@ -217,13 +218,12 @@ void SessionBrowser::runDelete(const DeleteResult &request, bool preview)
     m_deleteRunning = true;
     const RedisUrl url = m_url;
     const QString name = m_name;
-    QMetaObject::invokeMethod(m_deleteContext, [=, this] {
+    m_deleteWorker.run([=, this] {
         // Deletes go to the master, whatever reads use.
         DeleteResult r = request;
         auto node = open(url, false, "sessiondeck-delete");
         const auto progress = [this](qint64 done, qint64 total) {
-            QMetaObject::invokeMethod(this, [this, done, total] { Q_EMIT deleteProgress(done, total); },
-                                      Qt::QueuedConnection);
+            deliver(this, [this, done, total] { Q_EMIT deleteProgress(done, total); });
         };
         if (!node) {
             r.error = node.errorMessage();
@@ -239,11 +239,11 @@ void SessionBrowser::runDelete(const DeleteResult &request, bool preview)
                          r.node.toString().toStdString(),
                          r.mode == DeleteResult::Mode::Pattern ? "pattern" : "keys");
         }
-        QMetaObject::invokeMethod(this, [this, r] {
+        deliver(this, [this, r] {
             m_deleteRunning = false;
             Q_EMIT deleteFinished(r);
-        }, Qt::QueuedConnection);
-    }, Qt::QueuedConnection);
+        });
+    });
 }
 
 } // namespace sdcore

@@ -12,9 +12,9 @@
 #include "core/sessions/sessiondecoder.h"
 #include "core/sessions/sessiondeleter.h"
 #include "core/sessions/sessionscanner.h"
+#include "core/support/worker.h"
 
 #include <QObject>
-#include <QThread>
 
 #include <memory>
 
@@ -55,6 +55,8 @@ public:
     bool isDeleting() const { return m_deleteRunning; }
 
     static constexpr int PreviewBytes = 65536;
+    // Scan batches posted to the UI thread and not yet taken; the scan waits at this many.
+    static constexpr int MaxBatchesInFlight = 4;
     // Blocking building blocks, also used by the command-line mode.
     static Result<ConnectedNode> open(const RedisUrl &url, bool replica, const QByteArray &clientName);
     static Result<DecodedSession> fetchSession(RedisConnection &connection, const QByteArray &key,
@@ -79,12 +81,9 @@ private:
     bool m_readOnly = false;
     bool m_replica = false;
 
-    QThread m_scanThread;
-    QThread m_fetchThread;
-    QThread m_deleteThread;
-    QObject *m_scanContext = nullptr;
-    QObject *m_fetchContext = nullptr;
-    QObject *m_deleteContext = nullptr;
+    Worker m_scanWorker{QStringLiteral("session-scan")};
+    Worker m_fetchWorker{QStringLiteral("session-fetch")};
+    Worker m_deleteWorker{QStringLiteral("session-delete")};
 
     quint64 m_scanId = 0;
     bool m_scanRunning = false;

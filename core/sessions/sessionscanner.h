@@ -73,6 +73,7 @@ struct ScanSummary
     int batches = 0;
     qint64 durationMs = 0;
     qint64 pausedMs = 0;            // time spent waiting for the rate limit or a backoff
+    int maxBatchesInFlight = 0;     // the most batches handed on and not yet taken (browser scans)
 };
 
 // Remembers 64-bit hashes of the keys seen, in an open-addressing table (16 bytes a key at

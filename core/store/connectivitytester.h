@@ -4,9 +4,9 @@
 // report comes back as a value over a queued signal. Create and use on the UI thread.
 
 #include "core/store/connectivityprobe.h"
+#include "core/support/worker.h"
 
 #include <QObject>
-#include <QThread>
 
 namespace sdcore {
 
@@ -26,8 +26,7 @@ Q_SIGNALS:
     void finished(const sdcore::ProbeReport &report);
 
 private:
-    QThread m_thread;
-    QObject *m_context = nullptr;
+    Worker m_worker{QStringLiteral("connectivity-probe")};
     bool m_running = false;
 };
 

@@ -3,6 +3,7 @@
 #include "core/support/keychain.h"
 
 #include <QSettings>
+#include <QUuid>
 
 #include <spdlog/spdlog.h>
 
@@ -28,6 +29,27 @@ DeploymentMonitor *Workspace::activeMonitor() const
 {
     const ConnectionEntry *entry = active();
     return entry ? entry->monitor : nullptr;
+}
+
+QString Workspace::newId()
+{
+    return QUuid::createUuid().toString(QUuid::WithoutBraces);
+}
+
+int Workspace::indexOf(const QString &id) const
+{
+    if (id.isEmpty())
+        return -1;
+    for (int i = 0; i < m_connections.size(); ++i) {
+        if (m_connections.at(i).id == id)
+            return i;
+    }
+    return -1;
+}
+
+QString Workspace::idAt(int index) const
+{
+    return index >= 0 && index < m_connections.size() ? m_connections.at(index).id : QString();
 }
 
 const ConnectionEntry *Workspace::active() const
@@ -67,6 +89,7 @@ Result<int> Workspace::addConnection(const RedisUrl &url, const QString &name, P
         return existing;
     }
     ConnectionEntry entry;
+    entry.id = newId();
     entry.url = url;
     entry.name = name.isEmpty() ? defaultName(url) : name;
     entry.needsPassword = url.hasPassword();
@@ -147,22 +170,21 @@ void Workspace::storePassword(int index)
     const ConnectionEntry &entry = m_connections.at(index);
     if (entry.passwordStorage != PasswordStorage::Keychain || !entry.url.hasPassword())
         return;
-    const QString key = keychainKey(entry);
-    keychain::write(key, entry.url.password(), this, [this, key](const keychain::Outcome &o) {
+    const QString id = entry.id;
+    keychain::write(keychainKey(entry), entry.url.password(), this, [this, id](const keychain::Outcome &o) {
         noteKeychain(o);
         if (o.ok())
             return;
-        for (int i = 0; i < m_connections.size(); ++i) {
-            if (keychainKey(m_connections.at(i)) != key)
-                continue;
-            // Kept for this session only; the file never gets it as a fallback.
-            m_connections[i].passwordStorage = PasswordStorage::Session;
-            save();
-            spdlog::warn("the keychain did not take the password of {}: {}",
-                         m_connections.at(i).url.toString().toStdString(), o.message.toStdString());
-            Q_EMIT keychainFailed(i, o.message);
-            Q_EMIT connectionsChanged();
-        }
+        const int i = indexOf(id);
+        if (i < 0)
+            return;   // removed meanwhile
+        // Kept for this session only; the file never gets it as a fallback.
+        m_connections[i].passwordStorage = PasswordStorage::Session;
+        save();
+        spdlog::warn("the keychain did not take the password of {}: {}",
+                     m_connections.at(i).url.toString().toStdString(), o.message.toStdString());
+        Q_EMIT keychainFailed(id, o.message);
+        Q_EMIT connectionsChanged();
     });
 }
 
@@ -170,14 +192,10 @@ void Workspace::readPassword(int index)
 {
     ConnectionEntry &entry = m_connections[index];
     entry.keychainPending = true;
-    const QString key = keychainKey(entry);
-    keychain::read(key, this, [this, key](const keychain::Outcome &o) {
-        int i = 0;
-        for (; i < m_connections.size(); ++i) {
-            if (keychainKey(m_connections.at(i)) == key && m_connections.at(i).keychainPending)
-                break;
-        }
-        if (i == m_connections.size())
+    const QString id = entry.id;
+    keychain::read(keychainKey(entry), this, [this, id](const keychain::Outcome &o) {
+        const int i = indexOf(id);
+        if (i < 0 || !m_connections.at(i).keychainPending)
             return;   // removed, or given a password meanwhile
         ConnectionEntry &e = m_connections[i];
         e.keychainPending = false;
@@ -190,11 +208,11 @@ void Workspace::readPassword(int index)
                 : o.message;
             spdlog::warn("no password from the keychain for {}: {}", e.url.toString().toStdString(),
                          why.toStdString());
-            Q_EMIT keychainFailed(i, why);
+            Q_EMIT keychainFailed(id, why);
         }
         if (i == m_active && !e.monitor) {
             if (passwordMissing(i))
-                Q_EMIT passwordNeeded(i);
+                Q_EMIT passwordNeeded(id);
             else
                 startMonitor(i);
         }
@@ -223,7 +241,7 @@ void Workspace::removeConnection(int index)
     m_connections.removeAt(index);
     if (m_active == index) {
         m_active = -1;
-        Q_EMIT activeChanged(-1);
+        Q_EMIT activeChanged(QString());
     } else if (m_active > index) {
         --m_active;
     }
@@ -263,9 +281,9 @@ void Workspace::activate(int index)
     if (!m_connections.at(index).monitor && !missing && !m_connections.at(index).keychainPending)
         startMonitor(index);
     applyRates();
-    Q_EMIT activeChanged(index);
+    Q_EMIT activeChanged(m_connections.at(index).id);
     if (missing)
-        Q_EMIT passwordNeeded(index);
+        Q_EMIT passwordNeeded(m_connections.at(index).id);
 }
 
 void Workspace::startMonitor(int index)
@@ -285,14 +303,15 @@ void Workspace::startMonitor(int index)
         for (int i = 0; i < m_connections.size(); ++i) {
             if (m_connections.at(i).monitor != monitor)
                 continue;
-            Q_EMIT healthChanged(i);
+            Q_EMIT healthChanged(m_connections.at(i).id);
             noteOutcome(i, s);
+            break;
         }
     });
     monitor->start();
     applyRates();
     if (index == m_active)
-        Q_EMIT activeChanged(index);
+        Q_EMIT activeChanged(entry.id);
 }
 
 void Workspace::noteOutcome(int index, const TopologySnapshot &s)
@@ -300,7 +319,7 @@ void Workspace::noteOutcome(int index, const TopologySnapshot &s)
     ConnectionEntry &entry = m_connections[index];
     if (entry.demo)
         return;
-    if (s.reachedMaster()) {
+    if (s.reachedPrimary()) {
         if (!entry.confirmed) {
             entry.confirmed = true;
             save();
@@ -310,13 +329,13 @@ void Workspace::noteOutcome(int index, const TopologySnapshot &s)
     if (const QString auth = s.authProblem(); !auth.isEmpty()) {
         if (!entry.askedForPassword) {
             entry.askedForPassword = true;
-            Q_EMIT passwordRejected(index, auth);
+            Q_EMIT passwordRejected(entry.id, auth);
         }
         return;
     }
     if (!entry.confirmed && !entry.askedToKeep) {
         entry.askedToKeep = true;
-        Q_EMIT neverConnected(index, s.problems.isEmpty() ? s.error : s.problems.first());
+        Q_EMIT neverConnected(entry.id, s.problems.isEmpty() ? s.error : s.problems.first());
     }
 }
 
@@ -368,6 +387,7 @@ void Workspace::startDemo()
     });
     connect(m_demo.get(), &DemoHost::ready, this, [this](const RedisUrl &url) {
         ConnectionEntry entry;
+        entry.id = newId();
         entry.name = tr("Demo cluster");
         entry.url = url;
         entry.demo = true;
@@ -384,6 +404,7 @@ void Workspace::startDemo()
 void Workspace::load()
 {
     QSettings settings;
+    bool idsMade = false;
     const int n = settings.beginReadArray(QStringLiteral("connections"));
     for (int i = 0; i < n; ++i) {
         settings.setArrayIndex(i);
@@ -393,6 +414,12 @@ void Workspace::load()
             continue;
         }
         ConnectionEntry entry;
+        // Lists saved before ids were get them now, kept from the next save on.
+        entry.id = settings.value(QStringLiteral("id")).toString();
+        if (entry.id.isEmpty() || indexOf(entry.id) >= 0) {
+            entry.id = newId();
+            idsMade = true;
+        }
         entry.url = *url;
         entry.name = settings.value(QStringLiteral("name"), defaultName(*url)).toString();
         entry.readOnly = settings.value(QStringLiteral("readOnly"), false).toBool();
@@ -409,6 +436,8 @@ void Workspace::load()
         m_connections << entry;
     }
     settings.endArray();
+    if (idsMade)
+        save();
     for (int i = 0; i < m_connections.size(); ++i) {
         if (m_connections.at(i).passwordStorage == PasswordStorage::Keychain && m_connections.at(i).needsPassword)
             readPassword(i);
@@ -431,6 +460,7 @@ void Workspace::save() const
         RedisUrl url = entry.url;
         url.setPassword(QString());
         settings.setArrayIndex(i++);
+        settings.setValue(QStringLiteral("id"), entry.id);
         settings.setValue(QStringLiteral("name"), entry.name);
         settings.setValue(QStringLiteral("url"), url.toString());
         settings.setValue(QStringLiteral("readOnly"), entry.readOnly);

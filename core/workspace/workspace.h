@@ -28,6 +28,9 @@ enum class PasswordStorage {
 
 struct ConnectionEntry
 {
+    // Never changes, saved with the entry: signals and views name a connection by it, since
+    // its position in the list moves (the demo is put first, others are removed).
+    QString id;
     QString name;
     RedisUrl url;
     bool demo = false;
@@ -59,6 +62,10 @@ public:
 
     const QList<ConnectionEntry> &connections() const { return m_connections; }
     int activeIndex() const { return m_active; }
+    QString activeId() const { return idAt(m_active); }
+    // Where the connection with `id` is now, or -1 when it is gone.
+    int indexOf(const QString &id) const;
+    QString idAt(int index) const;
     const ConnectionEntry *active() const;
 
     // Parses `urlText`; on success adds (or finds) the connection and returns its index. A
@@ -100,26 +107,26 @@ public:
 
 Q_SIGNALS:
     void connectionsChanged();
-    void activeChanged(int index);
+    void activeChanged(const QString &id);   // "" when none is
     // The active connection's snapshot.
     void snapshotUpdated(const sdcore::TopologySnapshot &snapshot);
     // Any connection's health may have changed (for badges).
-    void healthChanged(int index);
+    void healthChanged(const QString &id);
     void demoProgress(const QString &message);
     void demoReady(const sdcore::RedisUrl &url);
     void demoFailed(const QString &message);
     // activate() found no password for a connection that needs one: ask the user, then call
     // setPassword(). The connection is active but not polled until then.
-    void passwordNeeded(int index);
+    void passwordNeeded(const QString &id);
     void keychainChecked(sdcore::Workspace::KeychainState state);
     // A server refused the connection's credentials (`message`: its words, in SessionDeck's):
     // ask for the password again, then call setPassword(). Once until the password is given.
-    void passwordRejected(int index, const QString &message);
+    void passwordRejected(const QString &id, const QString &message);
     // A connection that never reached its master failed its first poll of this session: ask
     // whether to keep it (keepConnection) or remove it (removeConnection).
-    void neverConnected(int index, const QString &message);
+    void neverConnected(const QString &id, const QString &message);
     // A password could not be kept in (or read from) the keychain; it stays for this session.
-    void keychainFailed(int index, const QString &message);
+    void keychainFailed(const QString &id, const QString &message);
 
 private:
     void load();
@@ -132,6 +139,7 @@ private:
     void storePassword(int index);
     void readPassword(int index);
     int indexOfEntry(const RedisUrl &url) const;
+    static QString newId();
     static QString keychainKey(const ConnectionEntry &entry);
     // What an answer from the keychain says about whether it works.
     void noteKeychain(const keychain::Outcome &outcome);

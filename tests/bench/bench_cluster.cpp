@@ -180,8 +180,8 @@ int main(int argc, char *argv[])
         HostPort shown;
         Clock::time_point shownAt{};
         QObject::connect(&monitor, &DeploymentMonitor::snapshotUpdated, [&](const TopologySnapshot &s) {
-            if (s.hasMaster && !(s.master.address == shown)) {
-                shown = s.master.address;
+            if (!s.shards.isEmpty() && s.shards.first().hasPrimary && !(s.shards.first().primary.address == shown)) {
+                shown = s.shards.first().primary.address;
                 shownAt = Clock::now();
             }
         });

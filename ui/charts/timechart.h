@@ -11,7 +11,7 @@
 #include <QList>
 #include <QString>
 
-#include <qcustomplot.h>
+#include "ui/charts/plot.h"
 
 namespace sdui {
 

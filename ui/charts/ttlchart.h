@@ -5,7 +5,7 @@
 
 #include "core/sessions/sessioncensus.h"
 
-#include <qcustomplot.h>
+#include "ui/charts/plot.h"
 
 namespace sdui {
 

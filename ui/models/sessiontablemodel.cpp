@@ -2,6 +2,8 @@
 
 #include "core/sessions/sessiondecoder.h"
 #include "core/sessions/sessionkeyresolver.h"
+#include "core/support/format.h"
+#include "core/support/keytext.h"
 
 #include <QDateTime>
 #include <QLocale>
@@ -416,25 +418,21 @@ qint64 SessionTableModel::memoryBytes() const
     return bytes;
 }
 
-QString SessionTableModel::ttlText(qint64 ms)
+sdcore::SessionRow SessionTableModel::rowAt(int visibleRow, qint64 nowMs) const
 {
-    if (ms == -1)
-        return tr("no TTL");
-    if (ms <= 0)
-        return tr("expired");
-    const qint64 s = (ms + 999) / 1000;
-    if (s < 60)
-        return QStringLiteral("%1 s").arg(s);
-    if (s < 3600)
-        return QStringLiteral("%1:%2").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
-    if (s < 86400) {
-        return QStringLiteral("%1:%2:%3")
-            .arg(s / 3600)
-            .arg((s % 3600) / 60, 2, 10, QLatin1Char('0'))
-            .arg(s % 60, 2, 10, QLatin1Char('0'));
-    }
-    return tr("%1 d %2 h").arg(s / 86400).arg((s % 86400) / 3600);
+    sdcore::SessionRow row;
+    if (visibleRow < 0 || visibleRow >= int(m_visible.size()))
+        return row;
+    const size_t r = m_visible[size_t(visibleRow)];
+    row.key = keyAt(visibleRow);
+    row.pttlMs = ttlMsAt(visibleRow, nowMs);
+    row.fetchedAtMs = nowMs;
+    row.size = qint64(m_sizes[r]);
+    row.type = sdcore::SessionRow::Type(m_types[r] & 0x0f);
+    row.user = userAt(visibleRow);
+    return row;
 }
+
 
 int SessionTableModel::rowCount(const QModelIndex &parent) const
 {
@@ -455,13 +453,12 @@ QVariant SessionTableModel::data(const QModelIndex &index, int role) const
     case Qt::DisplayRole:
         switch (index.column()) {
         case Id: {
+            // The form the command line prints and takes back (see format::sessionId).
             const QByteArrayView id = idBytes(r);
-            if (sdcore::SessionDecoder::isText(id))
-                return QString::fromUtf8(id);
-            return QString::fromLatin1(QByteArray(id.data(), id.size()).toPercentEncoding(" :/@!$&'()*+,;=-._~"));
+            return sdcore::KeyText::printable(id);
         }
         case User: return QString::fromUtf8(userBytes(r));
-        case Ttl: return ttlText(ttlMsAt(index.row(), now()));
+        case Ttl: return sdcore::format::countdown(ttlMsAt(index.row(), now()));
         case ExpiresAt: {
             const qint64 at = expiresAtMs(r);
             return at < 0 ? QString() : QDateTime::fromMSecsSinceEpoch(at).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));

@@ -76,7 +76,8 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
     void sort(int column, Qt::SortOrder order = Qt::AscendingOrder) override;
 
-    static QString ttlText(qint64 ms);
+    // The row as a scan delivered it, its TTL as of `nowMs` (for the JSON export).
+    sdcore::SessionRow rowAt(int visibleRow, qint64 nowMs) const;
 
 private:
     static constexpr qint32 NoExpiry = -1;

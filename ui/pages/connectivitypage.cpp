@@ -3,6 +3,7 @@
 #include "core/monitor/deploymentmonitor.h"
 #include "core/store/connectivitytester.h"
 #include "core/store/realdrillreport.h"
+#include "ui/style/palette.h"
 
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -24,8 +25,6 @@ const QStringList StepColumns{QStringLiteral("resolve"), QStringLiteral("connect
                               QStringLiteral("touch"),   QStringLiteral("destroy")};
 constexpr int FirstStepColumn = 2;
 
-const QColor Good(0x2e, 0x7d, 0x32);
-const QColor Bad(0xc6, 0x28, 0x28);
 
 } // namespace
 
@@ -161,7 +160,7 @@ void ConnectivityPage::showRealDrill(const sdcore::RealDrillReport &r)
                                              .arg(p.tier)
                                              .arg(p.writes)
                                              .arg(p.failed));
-        item->setForeground(p.failed == 0 ? Good : Bad);
+        item->setForeground(p.failed == 0 ? palette::good() : palette::bad());
         m_drillList->addItem(item);
     }
     m_drillList->addItem(tr("+switch-master reached the chain at %1 ms; it wrote on the new master %2 at %3 ms")
@@ -250,13 +249,13 @@ void ConnectivityPage::showReport(const sdcore::ProbeReport &report)
         name->setToolTip(tier.target);
         m_table->setItem(row, 0, name);
         auto *status = new QTableWidgetItem(tier.ok ? tr("OK") : tr("FAILED"));
-        status->setForeground(tier.ok ? Good : Bad);
+        status->setForeground(tier.ok ? palette::good() : palette::bad());
         m_table->setItem(row, 1, status);
         // A step a tier does not have (resolve without Sentinel, connect for memory) or did not
         // reach after a failure shows as a dash.
         for (int c = 0; c < StepColumns.size(); ++c) {
             auto *none = new QTableWidgetItem(QStringLiteral("–"));
-            none->setForeground(QColor(0x9e, 0x9e, 0x9e));
+            none->setForeground(palette::unknown());
             none->setTextAlignment(Qt::AlignCenter);
             m_table->setItem(row, FirstStepColumn + c, none);
         }
@@ -265,7 +264,7 @@ void ConnectivityPage::showReport(const sdcore::ProbeReport &report)
             if (c < 0)
                 continue;
             auto *cell = new QTableWidgetItem(step.ok ? QStringLiteral("%1 ms").arg(step.ms, 0, 'f', 2) : tr("failed"));
-            cell->setForeground(step.ok ? Good : Bad);
+            cell->setForeground(step.ok ? palette::good() : palette::bad());
             cell->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
             cell->setToolTip(step.detail);
             m_table->setItem(row, FirstStepColumn + c, cell);
@@ -281,7 +280,7 @@ void ConnectivityPage::showReport(const sdcore::ProbeReport &report)
         auto *item = new QListWidgetItem(tr("%1 ms  %2: served by %3")
                                              .arg(qRound(p.ms), 5)
                                              .arg(p.what, p.servedBy.isEmpty() ? tr("none") : p.servedBy));
-        item->setForeground(p.ok ? Good : Bad);
+        item->setForeground(p.ok ? palette::good() : palette::bad());
         m_drillList->addItem(item);
     }
     addSwitches(report.switches, tr("connectivity test"));

@@ -1,11 +1,12 @@
 #pragma once
 
-// The health of the active connection: topology (master, replicas, sentinels with their state
-// and quorum), headline tiles, time charts (sessions, ops/s, memory, round trip, replication
-// lag) with failover and down/up markers, the TTL distribution of the last census, and the
-// manual failover control. Shows what a DeploymentMonitor publishes; never talks to Redis.
+// The health of the active connection, put together from its parts: the headline tiles
+// (HealthTiles), the topology table (TopologyView), the time charts with their markers
+// (ChartStack), the TTL distribution of the last census, and the manual failover control, which
+// lives here. Shows what a DeploymentMonitor publishes; never talks to Redis.
 
 #include "core/monitor/deploymentmonitor.h"
+#include "ui/pages/dashboard/chartstack.h"
 
 #include <QHash>
 #include <QPointer>
@@ -24,7 +25,9 @@ class QCPBars;
 
 namespace sdui {
 
+class HealthTiles;
 class TimeChart;
+class TopologyView;
 class TtlChart;
 
 class DashboardPage final : public QWidget
@@ -40,11 +43,11 @@ public:
     void refreshControls() { updateFailoverButton(); }
 
     QString tileText(const QString &name) const;
-    QList<TimeChart *> charts() const { return m_charts; }
-    TimeChart *chart(const QString &title) const;
-    QTreeWidget *topology() const { return m_topology; }
+    TimeChart *chart(ChartStack::Chart which) const;
+    QList<TimeChart *> charts() const;
+    QTreeWidget *topology() const;
     QPushButton *failoverButton() const { return m_failoverButton; }
-    QComboBox *rangeCombo() const { return m_range; }
+    QComboBox *rangeCombo() const;
     QString failoverStatus() const;
     // Saves every chart, stacked, as one PNG.
     bool exportPng(const QString &path) const;
@@ -52,13 +55,8 @@ public:
     int windowSeconds() const;
 
 private:
-    QLabel *addTile(QGridLayout *grid, int index, const QString &name, const QString &title);
     void showSnapshot(const sdcore::TopologySnapshot &snapshot);
     void showCensus(const sdcore::CensusResult &census);
-    void rebuildMarkers();
-    void scheduleRefresh();
-    void refreshCharts();
-    void updateSeries();
     void askForFailover();
     void onFailoverProgress(const QString &step);
     void onFailoverFinished(const sdcore::FailoverOutcome &outcome);
@@ -68,26 +66,17 @@ private:
     QPointer<sdcore::DeploymentMonitor> m_monitor;
     QList<QMetaObject::Connection> m_connections;
     QLabel *m_banner = nullptr;
-    QHash<QString, QLabel *> m_tiles;
-    QTreeWidget *m_topology = nullptr;
-    QComboBox *m_range = nullptr;
-    QPushButton *m_liveButton = nullptr;
+    HealthTiles *m_tiles = nullptr;
+    TopologyView *m_topology = nullptr;
+    ChartStack *m_charts = nullptr;
+    TtlChart *m_ttlChart = nullptr;
     QPushButton *m_exportButton = nullptr;
     QPushButton *m_failoverButton = nullptr;
     QString m_failoverDenied;   // from the last snapshot's AccessState
-    bool m_markersDirty = false;
     QGroupBox *m_failoverBox = nullptr;
     QListWidget *m_failoverSteps = nullptr;
     QLabel *m_failoverStatus = nullptr;
-    QList<TimeChart *> m_charts;
-    QWidget *m_chartArea = nullptr;
-    TtlChart *m_ttlChart = nullptr;
-    QTimer *m_refreshTimer = nullptr;
     QTimer *m_staleTimer = nullptr;
-    bool m_live = true;
-    double m_viewFrom = 0;
-    double m_viewTo = 0;
-    QStringList m_lagSeries;
 };
 
 } // namespace sdui

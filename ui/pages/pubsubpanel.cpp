@@ -10,7 +10,7 @@
 #include <QTableView>
 #include <QVBoxLayout>
 
-#include <qcustomplot.h>
+#include "ui/charts/plot.h"
 
 #include <algorithm>
 #include <cmath>
@@ -132,9 +132,10 @@ void PubSubPanel::showSnapshot(const sdcore::TopologySnapshot &snapshot)
     QString error;
     if (!pubsub.error.isEmpty())
         error = tr("Pub/Sub state unavailable: %1").arg(pubsub.error);
-    else if (!pubsub.valid && snapshot.hasMaster && !snapshot.master.up)
+    else if (!pubsub.valid && !snapshot.shards.isEmpty() && snapshot.shards.first().hasPrimary
+             && !snapshot.shards.first().primary.up)
         error = tr("The master %1 is down: Pub/Sub state not polled.")
-                    .arg(snapshot.master.address.toString());
+                    .arg(snapshot.shards.first().primary.address.toString());
     m_error->setText(error);
     m_error->setVisible(!error.isEmpty());
 

@@ -2,6 +2,7 @@
 
 #include "core/sessions/auditlog.h"
 #include "core/sessions/sessionbrowser.h"
+#include "core/support/format.h"
 #include "ui/charts/ttlchart.h"
 #include "ui/models/sessiontablemodel.h"
 
@@ -735,7 +736,7 @@ void SessionsPage::updateDetailTtl()
     }
     const qint64 left = m_detailPttl - (QDateTime::currentMSecsSinceEpoch() - m_detailFetchedMs);
     m_detailTtl->setText(tr("TTL: %1 left, expires %2")
-                             .arg(SessionTableModel::ttlText(qMax<qint64>(0, left)),
+                             .arg(sdcore::format::countdown(qMax<qint64>(0, left)),
                                   QDateTime::fromMSecsSinceEpoch(m_detailFetchedMs + m_detailPttl)
                                       .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"))));
 }
@@ -762,13 +763,8 @@ sdcore::Status SessionsPage::exportRows(const QString &path, bool selectedOnly) 
     if (json) {
         QJsonArray array;
         for (int r : std::as_const(rows)) {
-            array.append(QJsonObject{{"key", sdcore::KeyText::printable(m_model->keyAt(r))},
-                                     {"id", cell(r, SessionTableModel::Id)},
-                                     {"user", m_model->userAt(r)},
-                                     {"ttl_ms", m_model->ttlMsAt(r, now)},
-                                     {"expires_at", cell(r, SessionTableModel::ExpiresAt)},
-                                     {"size", m_model->data(m_model->index(r, 0), SessionTableModel::SizeRole).toLongLong()},
-                                     {"type", cell(r, SessionTableModel::Type)}});
+            // The same fields as `sessions list --json` (see format::sessionRowJson).
+            array.append(sdcore::format::sessionRowJson(m_model->rowAt(r, now), m_model->prefix(), now));
         }
         file.write(QJsonDocument(array).toJson(QJsonDocument::Indented));
     } else {

@@ -5,6 +5,7 @@
 #include "core/support/eventloopwatchdog.h"
 #include "core/workspace/workspace.h"
 #include "ui/dialogs/connectiondialog.h"
+#include "ui/models/connectionlistmodel.h"
 #include "ui/pages/connectivitypage.h"
 #include "ui/pages/dashboardpage.h"
 #include "ui/pages/eventspage.h"
@@ -19,7 +20,7 @@
 #include <QCloseEvent>
 #include <QInputDialog>
 #include <QLabel>
-#include <QListWidget>
+#include <QListView>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPushButton>
@@ -33,33 +34,6 @@
 #include <memory>
 
 namespace sdui {
-
-namespace {
-
-QIcon badge(const QColor &color)
-{
-    QPixmap pixmap(14, 14);
-    pixmap.fill(Qt::transparent);
-    QPainter p(&pixmap);
-    p.setRenderHint(QPainter::Antialiasing);
-    p.setBrush(color);
-    p.setPen(color.darker(140));
-    p.drawEllipse(QRectF(1.5, 1.5, 11, 11));
-    return QIcon(pixmap);
-}
-
-QColor statusColor(const sdcore::ConnectionEntry &entry)
-{
-    switch (entry.health()) {
-    case sdcore::Health::Ok: return QColor(0x2e, 0x7d, 0x32);
-    case sdcore::Health::Degraded: return QColor(0xe6, 0x8a, 0x00);
-    case sdcore::Health::Critical: return QColor(0xc6, 0x28, 0x28);
-    case sdcore::Health::Unknown: break;
-    }
-    return QColor(0x9e, 0x9e, 0x9e);
-}
-
-} // namespace
 
 MainWindow::MainWindow(sdcore::Workspace *workspace, QWidget *parent)
     : QMainWindow(parent), m_workspace(workspace)
@@ -88,8 +62,12 @@ MainWindow::MainWindow(sdcore::Workspace *workspace, QWidget *parent)
     m_stack->addWidget(m_pages);
     setCentralWidget(m_stack);
 
-    m_connectionList = new QListWidget;
+    m_connectionModel = new ConnectionListModel(workspace, this);
+    m_connectionList = new QListView;
     m_connectionList->setObjectName(QStringLiteral("connectionList"));
+    m_connectionList->setModel(m_connectionModel);
+    m_connectionList->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_connectionList->setEditTriggers(QAbstractItemView::NoEditTriggers);
     auto *connectionsDock = new QDockWidget(tr("Connections"), this);
     connectionsDock->setObjectName(QStringLiteral("connectionsDock"));
     connectionsDock->setWidget(m_connectionList);
@@ -117,10 +95,10 @@ MainWindow::MainWindow(sdcore::Workspace *workspace, QWidget *parent)
     QMenu *connections = menuBar()->addMenu(tr("&Connections"));
     connections->setObjectName(QStringLiteral("connectionsMenu"));
     connections->addAction(tr("&New…"), this, [this] { askForConnection(); });
-    connections->addAction(tr("&Edit…"), this, [this] { editConnection(m_connectionList->currentRow()); });
-    connections->addAction(tr("&Rename…"), this, [this] { renameConnection(m_connectionList->currentRow()); });
-    connections->addAction(tr("&Duplicate…"), this, [this] { duplicateConnection(m_connectionList->currentRow()); });
-    connections->addAction(tr("Re&move…"), this, [this] { removeConnection(m_connectionList->currentRow()); });
+    connections->addAction(tr("&Edit…"), this, [this] { editConnection(currentRow()); });
+    connections->addAction(tr("&Rename…"), this, [this] { renameConnection(currentRow()); });
+    connections->addAction(tr("&Duplicate…"), this, [this] { duplicateConnection(currentRow()); });
+    connections->addAction(tr("Re&move…"), this, [this] { removeConnection(currentRow()); });
     QMenu *view = menuBar()->addMenu(tr("&View"));
     view->addAction(connectionsDock->toggleViewAction());
     view->addAction(logDock->toggleViewAction());
@@ -128,28 +106,29 @@ MainWindow::MainWindow(sdcore::Workspace *workspace, QWidget *parent)
     connect(m_welcome, &WelcomePage::demoRequested, m_workspace, [this] { m_workspace->startDemo(); });
     connect(m_welcome, &WelcomePage::connectRequested, this, &MainWindow::connectTo);
     connect(m_welcome, &WelcomePage::dialogRequested, this, &MainWindow::askForConnection);
-    connect(m_connectionList, &QListWidget::currentRowChanged, this, [this](int row) {
-        if (row >= 0 && row != m_workspace->activeIndex())
-            m_workspace->activate(row);
-    });
-    connect(m_workspace, &sdcore::Workspace::connectionsChanged, this,
-            &MainWindow::rebuildConnectionList);
-    connect(m_workspace, &sdcore::Workspace::passwordNeeded, this, [this](int index) {
-        askForPassword(index, m_keychainNotes.value(index));
+    connect(m_connectionList->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [this](const QModelIndex &current) {
+                if (current.isValid() && current.row() != m_workspace->activeIndex())
+                    m_workspace->activate(current.row());
+            });
+    // The model was reset: the current row follows the active connection, wherever it is now.
+    connect(m_connectionModel, &QAbstractItemModel::modelReset, this, &MainWindow::selectActive);
+    connect(m_workspace, &sdcore::Workspace::passwordNeeded, this, [this](const QString &id) {
+        askForPassword(id, m_keychainNotes.value(id));
     });
     // A refused password is asked for again, with the server's words.
-    connect(m_workspace, &sdcore::Workspace::passwordRejected, this, [this](int index, const QString &message) {
-        askForPassword(index, tr("The server refused the password: %1").arg(message));
+    connect(m_workspace, &sdcore::Workspace::passwordRejected, this, [this](const QString &id, const QString &message) {
+        askForPassword(id, tr("The server refused the password: %1").arg(message));
     });
     connect(m_workspace, &sdcore::Workspace::neverConnected, this, &MainWindow::askToKeep);
-    connect(m_workspace, &sdcore::Workspace::keychainFailed, this, [this](int index, const QString &message) {
+    connect(m_workspace, &sdcore::Workspace::keychainFailed, this, [this](const QString &id, const QString &message) {
         const QString note = tr("The keychain: %1").arg(message);
-        m_keychainNotes.insert(index, note);
+        m_keychainNotes.insert(id, note);
         statusBar()->showMessage(note, 15000);
     });
     m_workspace->checkKeychain();
     m_connectionList->setContextMenuPolicy(Qt::CustomContextMenu);
-    connect(m_connectionList, &QListWidget::customContextMenuRequested, this, [this](const QPoint &pos) {
+    connect(m_connectionList, &QWidget::customContextMenuRequested, this, [this](const QPoint &pos) {
         const int row = m_connectionList->indexAt(pos).row();
         if (row < 0)
             return;
@@ -159,7 +138,7 @@ MainWindow::MainWindow(sdcore::Workspace *workspace, QWidget *parent)
     auto *removeKey = new QAction(tr("Remove connection"), m_connectionList);
     removeKey->setShortcut(QKeySequence::Delete);
     removeKey->setShortcutContext(Qt::WidgetShortcut);
-    connect(removeKey, &QAction::triggered, this, [this] { removeConnection(m_connectionList->currentRow()); });
+    connect(removeKey, &QAction::triggered, this, [this] { removeConnection(currentRow()); });
     m_connectionList->addAction(removeKey);
     connect(m_workspace, &sdcore::Workspace::activeChanged, this, &MainWindow::onActiveChanged);
     connect(m_connectivity, &ConnectivityPage::realDrillRequested, this, [this] {
@@ -175,7 +154,6 @@ MainWindow::MainWindow(sdcore::Workspace *workspace, QWidget *parent)
         demo->runRealDrill();
     });
     connect(m_workspace, &sdcore::Workspace::snapshotUpdated, this, &MainWindow::onSnapshot);
-    connect(m_workspace, &sdcore::Workspace::healthChanged, this, &MainWindow::updateBadge);
     connect(m_workspace, &sdcore::Workspace::demoProgress, this, [this, demo](const QString &m) {
         demo->setEnabled(false);
         m_welcome->setDemoAvailable(false);
@@ -189,8 +167,8 @@ MainWindow::MainWindow(sdcore::Workspace *workspace, QWidget *parent)
         m_state->setText(tr("Demo cluster failed"));
     });
 
-    rebuildConnectionList();
-    onActiveChanged(m_workspace->activeIndex());
+    selectActive();
+    onActiveChanged(m_workspace->activeId());
     restoreWindowState();
 }
 
@@ -228,22 +206,41 @@ QMenu *MainWindow::connectionMenu(int row)
     QAction *production = menu->addAction(tr("Production (type the name to confirm deletes)"));
     production->setCheckable(true);
     production->setChecked(m_workspace->connections().at(row).production);
-    const auto apply = [this, row] {
+    // The menu stays open while the list may change: it acts on the connection by its id.
+    const QString id = m_workspace->idAt(row);
+    const auto apply = [this, id] {
         m_dashboard->refreshControls();
-        if (row == m_workspace->activeIndex()) {
-            const auto &entry = m_workspace->connections().at(row);
-            m_sessions->setReadOnly(entry.readOnly, entry.production);
+        if (id == m_workspace->activeId()) {
+            const auto *entry = m_workspace->active();
+            m_sessions->setReadOnly(entry->readOnly, entry->production);
         }
     };
-    connect(readOnly, &QAction::toggled, this, [this, row, apply](bool on) {
-        m_workspace->setReadOnly(row, on);
+    connect(readOnly, &QAction::toggled, this, [this, id, apply](bool on) {
+        m_workspace->setReadOnly(m_workspace->indexOf(id), on);
         apply();
     });
-    connect(production, &QAction::toggled, this, [this, row, apply](bool on) {
-        m_workspace->setProduction(row, on);
+    connect(production, &QAction::toggled, this, [this, id, apply](bool on) {
+        m_workspace->setProduction(m_workspace->indexOf(id), on);
         apply();
     });
     return menu;
+}
+
+int MainWindow::currentRow() const
+{
+    return m_connectionList->currentIndex().row();
+}
+
+void MainWindow::selectActive()
+{
+    QSignalBlocker block(m_connectionList->selectionModel());
+    const QModelIndex index = m_connectionModel->indexOfId(m_workspace->activeId());
+    if (index.isValid())
+        m_connectionList->selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect);
+    else
+        m_connectionList->selectionModel()->clearSelection();
+    // The view draws the current row; with the signals blocked it is told by hand.
+    m_connectionList->viewport()->update();
 }
 
 void MainWindow::editConnection(int row)
@@ -261,17 +258,13 @@ void MainWindow::editConnection(int row)
     dialog->setName(entry.name);
     dialog->setStorage(entry.passwordStorage);
     const sdcore::RedisUrl old = entry.url;
+    const QString id = entry.id;
     // What the user set on the entry goes with it to its new target.
     const bool readOnly = entry.readOnly, production = entry.production, confirmed = entry.confirmed;
-    connect(dialog, &QDialog::accepted, this, [this, dialog, old, readOnly, production, confirmed] {
-        const auto &connections = m_workspace->connections();
-        int index = -1;
-        for (int i = 0; i < connections.size(); ++i) {
-            if (connections.at(i).url == old)
-                index = i;
-        }
+    connect(dialog, &QDialog::accepted, this, [this, dialog, id, old, readOnly, production, confirmed] {
+        const int index = m_workspace->indexOf(id);
         if (index < 0)
-            return;
+            return;   // removed while the dialog was open
         sdcore::RedisUrl url = dialog->url();
         const auto bare = [](sdcore::RedisUrl u) {
             u.setPassword(QString());
@@ -293,12 +286,9 @@ void MainWindow::editConnection(int row)
         m_workspace->setProduction(*added, production);
         if (confirmed)
             m_workspace->keepConnection(*added);
-        const sdcore::RedisUrl now = m_workspace->connections().at(*added).url;
-        m_workspace->removeConnection(index);
-        for (int i = 0; i < m_workspace->connections().size(); ++i) {
-            if (m_workspace->connections().at(i).url == now)
-                m_workspace->activate(i);
-        }
+        const QString now = m_workspace->idAt(*added);
+        m_workspace->removeConnection(m_workspace->indexOf(id));
+        m_workspace->activate(m_workspace->indexOf(now));
     });
     dialog->open();
 }
@@ -313,12 +303,9 @@ void MainWindow::renameConnection(int row)
     dialog->setWindowTitle(tr("Rename connection"));
     dialog->setLabelText(tr("Name:"));
     dialog->setTextValue(m_workspace->connections().at(row).name);
-    const sdcore::RedisUrl url = m_workspace->connections().at(row).url;
-    connect(dialog, &QInputDialog::textValueSelected, this, [this, url](const QString &name) {
-        for (int i = 0; i < m_workspace->connections().size(); ++i) {
-            if (m_workspace->connections().at(i).url == url)
-                m_workspace->renameConnection(i, name);
-        }
+    const QString id = m_workspace->idAt(row);
+    connect(dialog, &QInputDialog::textValueSelected, this, [this, id](const QString &name) {
+        m_workspace->renameConnection(m_workspace->indexOf(id), name);
     });
     dialog->open();
 }
@@ -350,35 +337,16 @@ void MainWindow::removeConnection(int row)
     remove->setObjectName(QStringLiteral("removeButton"));
     box->setDefaultButton(QMessageBox::Cancel);
     box->setAttribute(Qt::WA_DeleteOnClose);
-    const sdcore::RedisUrl url = entry.url;
-    connect(remove, &QPushButton::clicked, this, [this, url] {
-        for (int i = 0; i < m_workspace->connections().size(); ++i) {
-            if (m_workspace->connections().at(i).url == url) {
-                m_workspace->removeConnection(i);
-                return;
-            }
-        }
-    });
+    const QString id = entry.id;
+    connect(remove, &QPushButton::clicked, this, [this, id] { m_workspace->removeConnection(m_workspace->indexOf(id)); });
     box->open();
 }
 
 QString MainWindow::connectionStateText() const { return m_state->text(); }
 
-void MainWindow::rebuildConnectionList()
+void MainWindow::onActiveChanged(const QString &id)
 {
-    QSignalBlocker block(m_connectionList);
-    m_connectionList->clear();
-    for (const auto &entry : m_workspace->connections()) {
-        auto *item = new QListWidgetItem(badge(statusColor(entry)),
-                                         entry.readOnly ? tr("%1 (read-only)").arg(entry.name) : entry.name);
-        item->setToolTip(entry.url.toString());
-        m_connectionList->addItem(item);
-    }
-    m_connectionList->setCurrentRow(m_workspace->activeIndex());
-}
-
-void MainWindow::onActiveChanged(int index)
-{
+    Q_UNUSED(id)   // the active entry is read from the Workspace
     const auto *entry = m_workspace->active();
     if (!entry) {
         m_stack->setCurrentWidget(m_welcome);
@@ -413,34 +381,26 @@ void MainWindow::onActiveChanged(int index)
                                      .arg(entry->name, QSettings().fileName()),
                                  15000);
     }
-    QSignalBlocker block(m_connectionList);
-    m_connectionList->setCurrentRow(index);
+    selectActive();
 }
 
 void MainWindow::onSnapshot(const sdcore::TopologySnapshot &s)
 {
     if (s.access.known)
         m_sessions->setDeleteDenied(s.access.canDelete ? QString() : s.access.deleteReason);
-    if (s.hasMaster && s.master.up) {
+    if (s.shards.size() == 1 && s.shards.first().primaryUp()) {
+        const sdcore::RedisNodeState &primary = s.shards.first().primary;
         m_state->setText(tr("%1: master %2 (Redis %3), round trip %4 ms")
-                             .arg(sdcore::healthName(s.health).toUpper(), s.master.address.toString(),
-                                  s.master.version)
-                             .arg(s.master.rttMs, 0, 'f', 2));
+                             .arg(sdcore::healthName(s.health).toUpper(), primary.address.toString(), primary.version)
+                             .arg(primary.rttMs, 0, 'f', 2));
+    } else if (s.reachedPrimary()) {
+        m_state->setText(tr("%1: %2 of %3 primaries up")
+                             .arg(sdcore::healthName(s.health).toUpper())
+                             .arg(s.primariesUp())
+                             .arg(s.shards.size()));
     } else {
         m_state->setText(tr("Unreachable: %1")
                              .arg(s.problems.isEmpty() ? s.error : s.problems.first()));
-    }
-}
-
-void MainWindow::updateBadge(int index)
-{
-    const auto &connections = m_workspace->connections();
-    if (index < 0 || index >= connections.size())
-        return;
-    if (auto *item = m_connectionList->item(index)) {
-        item->setIcon(badge(statusColor(connections.at(index))));
-        item->setToolTip(QStringLiteral("%1 — %2").arg(connections.at(index).url.toString(),
-                                                       sdcore::healthName(connections.at(index).health())));
     }
 }
 
@@ -471,9 +431,10 @@ void MainWindow::askForConnection(const QString &urlText)
     dialog->open();
 }
 
-void MainWindow::askToKeep(int index, const QString &message)
+void MainWindow::askToKeep(const QString &id, const QString &message)
 {
-    if (index < 0 || index >= m_workspace->connections().size())
+    const int index = m_workspace->indexOf(id);
+    if (index < 0)
         return;
     const sdcore::ConnectionEntry &entry = m_workspace->connections().at(index);
     // Not modal: the window stays usable while the question waits.
@@ -490,55 +451,35 @@ void MainWindow::askToKeep(int index, const QString &message)
     box->setDefaultButton(keep);
     box->setWindowModality(Qt::NonModal);
     box->setAttribute(Qt::WA_DeleteOnClose);
-    // The entry is found again by its URL: the list may change while the question is open.
-    const sdcore::RedisUrl url = entry.url;
-    connect(box, &QMessageBox::buttonClicked, this, [this, url, keep](QAbstractButton *button) {
-        const auto &connections = m_workspace->connections();
-        for (int i = 0; i < connections.size(); ++i) {
-            if (!(connections.at(i).url == url))
-                continue;
-            if (button == static_cast<QAbstractButton *>(keep))
-                m_workspace->keepConnection(i);
-            else
-                m_workspace->removeConnection(i);
+    // The list may change while the question is open: the answer goes to the entry by its id.
+    connect(box, &QMessageBox::buttonClicked, this, [this, id, keep](QAbstractButton *button) {
+        const int i = m_workspace->indexOf(id);
+        if (i < 0)
             return;
-        }
+        if (button == static_cast<QAbstractButton *>(keep))
+            m_workspace->keepConnection(i);
+        else
+            m_workspace->removeConnection(i);
     });
     box->show();
 }
 
-void MainWindow::askForPassword(int index, const QString &why)
+void MainWindow::askForPassword(const QString &id, const QString &why)
 {
-    if (index < 0 || index >= m_workspace->connections().size())
+    const int index = m_workspace->indexOf(id);
+    if (index < 0)
         return;
     if (auto *open = findChild<PasswordDialog *>()) {
-        // One dialog at a time; this request follows when the open one closes (found again by
-        // URL: the list may change meanwhile).
-        const sdcore::RedisUrl url = m_workspace->connections().at(index).url;
-        connect(open, &QDialog::finished, this, [this, url, why] {
-            const auto &connections = m_workspace->connections();
-            for (int i = 0; i < connections.size(); ++i) {
-                if (connections.at(i).url == url) {
-                    askForPassword(i, why);
-                    return;
-                }
-            }
-        }, Qt::QueuedConnection);
+        // One dialog at a time; this request follows when the open one closes.
+        connect(open, &QDialog::finished, this, [this, id, why] { askForPassword(id, why); }, Qt::QueuedConnection);
         return;
     }
     auto *dialog = new PasswordDialog(m_workspace->connections().at(index), m_workspace->keychainState(),
                                       m_workspace->keychainProblem(), why, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
-    // The entry is found again by its URL: the list may change while the dialog is open.
-    const sdcore::RedisUrl url = m_workspace->connections().at(index).url;
-    connect(dialog, &QDialog::accepted, this, [this, dialog, url] {
-        const auto &connections = m_workspace->connections();
-        for (int i = 0; i < connections.size(); ++i) {
-            if (connections.at(i).url == url) {
-                m_workspace->setPassword(i, dialog->password(), dialog->storage());
-                return;
-            }
-        }
+    // The list may change while the dialog is open: the password goes to the entry by its id.
+    connect(dialog, &QDialog::accepted, this, [this, dialog, id] {
+        m_workspace->setPassword(m_workspace->indexOf(id), dialog->password(), dialog->storage());
     });
     dialog->open();
 }

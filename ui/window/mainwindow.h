@@ -7,7 +7,7 @@
 #include <QMainWindow>
 
 class QLabel;
-class QListWidget;
+class QListView;
 class QStackedWidget;
 class QTabWidget;
 
@@ -22,6 +22,7 @@ class QMenu;
 
 namespace sdui {
 
+class ConnectionListModel;
 class ConnectivityPage;
 class DashboardPage;
 class EventsPage;
@@ -48,19 +49,21 @@ public:
     sdcore::EventLoopWatchdog *watchdog() const { return m_watchdog; }
 
 private:
-    void rebuildConnectionList();
-    void onActiveChanged(int index);
+    void onActiveChanged(const QString &id);
     void onSnapshot(const sdcore::TopologySnapshot &snapshot);
-    void updateBadge(int index);
+    // The list's current row is the active connection's.
+    void selectActive();
+    int currentRow() const;
     void connectTo(const QString &url);
     void askForConnection(const QString &urlText = {});
-    void askForPassword(int index, const QString &why);
+    void askForPassword(const QString &id, const QString &why);
     // A connection that never connected failed: keep it or remove it?
-    void askToKeep(int index, const QString &message);
+    void askToKeep(const QString &id, const QString &message);
 
 public:
     // The connection actions, on the connection at `row` of the list (the Connections menu, the
-    // list's context menu and its Delete key use them). Each asks first, without blocking.
+    // list's context menu and its Delete key use them). Each asks first, without blocking, and
+    // acts on the connection by its id, wherever it is in the list by then.
     void editConnection(int row);
     void renameConnection(int row);
     void duplicateConnection(int row);
@@ -84,11 +87,12 @@ private:
     SessionsPage *m_sessions = nullptr;
     ConnectivityPage *m_connectivity = nullptr;
     sdcore::SessionBrowser *m_browser = nullptr;
-    QListWidget *m_connectionList = nullptr;
+    QListView *m_connectionList = nullptr;
+    ConnectionListModel *m_connectionModel = nullptr;
     LogView *m_log = nullptr;
     QLabel *m_state = nullptr;
     sdcore::EventLoopWatchdog *m_watchdog = nullptr;
-    QHash<int, QString> m_keychainNotes;   // why the keychain gave no password, by connection
+    QHash<QString, QString> m_keychainNotes;   // why the keychain gave no password, by connection id
 };
 
 } // namespace sdui

@@ -1,0 +1,153 @@
+#include "ui/pages/dashboard/healthtiles.h"
+
+#include "core/monitor/topologysnapshot.h"
+#include "core/sessions/sessioncensus.h"
+#include "core/support/format.h"
+#include "ui/style/palette.h"
+
+#include <QDateTime>
+#include <QFrame>
+#include <QGridLayout>
+#include <QLabel>
+#include <QLocale>
+#include <QVBoxLayout>
+
+namespace sdui {
+
+HealthTiles::HealthTiles(QWidget *parent) : QWidget(parent)
+{
+    auto *grid = new QGridLayout(this);
+    grid->setContentsMargins(0, 0, 0, 0);
+    grid->setHorizontalSpacing(8);
+    grid->setVerticalSpacing(8);
+    int i = 0;
+    addTile(grid, i++, QStringLiteral("health"), tr("Health"));
+    addTile(grid, i++, QStringLiteral("node"), tr("Master"));
+    addTile(grid, i++, QStringLiteral("sessions"), tr("Sessions"));
+    addTile(grid, i++, QStringLiteral("ops"), tr("Ops/s"));
+    addTile(grid, i++, QStringLiteral("memory"), tr("Memory"));
+    addTile(grid, i++, QStringLiteral("clients"), tr("Clients"));
+    addTile(grid, i++, QStringLiteral("rtt"), tr("Round trip"));
+    addTile(grid, i++, QStringLiteral("replicas"), tr("Replicas up"));
+    addTile(grid, i++, QStringLiteral("sentinels"), tr("Sentinels up"));
+    addTile(grid, i++, QStringLiteral("quorum"), tr("Quorum"));
+    clear();
+}
+
+void HealthTiles::addTile(QGridLayout *grid, int index, const QString &name, const QString &title)
+{
+    auto *frame = new QFrame;
+    frame->setFrameShape(QFrame::StyledPanel);
+    auto *box = new QVBoxLayout(frame);
+    box->setContentsMargins(8, 4, 8, 4);
+    auto *caption = new QLabel(title);
+    caption->setStyleSheet(QStringLiteral("color: palette(mid);"));
+    auto *value = new QLabel;
+    value->setObjectName(QStringLiteral("tile_") + name);
+    QFont f = value->font();
+    f.setPointSizeF(f.pointSizeF() * 1.3);
+    f.setBold(true);
+    value->setFont(f);
+    value->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    box->addWidget(caption);
+    box->addWidget(value);
+    grid->addWidget(frame, index / 5, index % 5);
+    m_tiles.insert(name, value);
+}
+
+QString HealthTiles::tileText(const QString &name) const
+{
+    const QLabel *label = m_tiles.value(name);
+    return label ? label->text() : QString();
+}
+
+void HealthTiles::clear()
+{
+    for (QLabel *label : std::as_const(m_tiles)) {
+        label->setText(QStringLiteral("–"));
+        label->setStyleSheet(QString());
+        label->setToolTip(QString());
+    }
+}
+
+void HealthTiles::setTile(const QString &name, const QString &text, const QColor &color)
+{
+    QLabel *l = m_tiles.value(name);
+    l->setText(text);
+    l->setStyleSheet(color.isValid() ? QStringLiteral("color: %1;").arg(color.name()) : QString());
+}
+
+void HealthTiles::showSnapshot(const sdcore::TopologySnapshot &s)
+{
+    const QLocale locale;
+    setTile(QStringLiteral("health"), sdcore::healthName(s.health).toUpper(), palette::health(s.health));
+    // One shard shows its primary; several are added up (the round trip: the slowest primary).
+    const int known = s.primariesKnown();
+    const int primariesUp = s.primariesUp();
+    const bool up = primariesUp > 0;
+    qint64 ops = 0, memory = 0, clients = 0;
+    double rtt = 0;
+    for (const sdcore::ShardState &shard : s.shards) {
+        if (!shard.primaryUp())
+            continue;
+        ops += qMax<qint64>(0, shard.primary.opsPerSec);
+        memory += qMax<qint64>(0, shard.primary.usedMemory);
+        clients += qMax<qint64>(0, shard.primary.connectedClients);
+        rtt = qMax(rtt, shard.primary.rttMs);
+    }
+    const QString node = known == 0 ? QStringLiteral("–")
+                         : s.shards.size() == 1 ? s.shards.first().primary.address.toString()
+                                                : tr("%1 of %2 primaries up").arg(primariesUp).arg(s.shards.size());
+    setTile(QStringLiteral("node"), node, known > 0 && primariesUp == known ? QColor() : palette::bad());
+    const QString none = QStringLiteral("–");
+    setTile(QStringLiteral("ops"), up ? sdcore::format::count(ops, locale) : none, QColor());
+    setTile(QStringLiteral("memory"), up ? sdcore::format::bytes(memory, locale) : none, QColor());
+    setTile(QStringLiteral("clients"), up ? sdcore::format::count(clients, locale) : none, QColor());
+    setTile(QStringLiteral("rtt"), up ? QStringLiteral("%1 ms").arg(rtt, 0, 'f', 2) : none, QColor());
+    int replicas = 0, replicasUp = 0, sentinelsUp = 0;
+    for (const sdcore::ShardState &shard : s.shards) {
+        replicas += int(shard.replicas.size());
+        for (const auto &r : shard.replicas)
+            replicasUp += r.up ? 1 : 0;
+    }
+    const sdcore::SentinelGroup &group = s.sentinel;
+    for (const auto &st : group.sentinels)
+        sentinelsUp += st.up ? 1 : 0;
+    setTile(QStringLiteral("replicas"), QStringLiteral("%1 / %2").arg(replicasUp).arg(replicas),
+            replicasUp == replicas ? QColor() : palette::warning());
+    if (s.hasSentinels()) {
+        setTile(QStringLiteral("sentinels"), QStringLiteral("%1 / %2").arg(sentinelsUp).arg(group.sentinels.size()),
+                sentinelsUp == group.sentinels.size() ? QColor() : palette::warning());
+        if (group.quorum < 0)   // no sentinel told it (unknown master name, none reachable)
+            setTile(QStringLiteral("quorum"), none, QColor());
+        else
+            setTile(QStringLiteral("quorum"),
+                    group.quorumOk ? tr("%1, met").arg(group.quorum) : tr("%1, NOT met").arg(group.quorum),
+                    group.quorumOk ? palette::good() : palette::bad());
+        m_tiles.value(QStringLiteral("quorum"))->setToolTip(group.quorumText);
+    } else {
+        setTile(QStringLiteral("sentinels"), tr("none"), QColor());
+        setTile(QStringLiteral("quorum"), tr("n/a"), QColor());
+    }
+}
+
+void HealthTiles::showCensus(const sdcore::CensusResult &c)
+{
+    QLabel *tile = m_tiles.value(QStringLiteral("sessions"));
+    if (!c.complete && c.count == 0 && !c.error.isEmpty()) {
+        tile->setToolTip(tr("Census failed: %1").arg(c.error));
+        return;
+    }
+    const QLocale locale;
+    const qint64 age = c.at.secsTo(QDateTime::currentDateTimeUtc());
+    // The count is exact but not live: say how old it is, and mark it once it is stale.
+    tile->setText(QStringLiteral("%1  <span style='font-size:small; font-weight:normal'>%2</span>")
+                      .arg(locale.toString(c.count), sdcore::format::age(age)));
+    tile->setStyleSheet(age > 60 ? QStringLiteral("color: %1;").arg(palette::warning().darker(150).name()) : QString());
+    tile->setToolTip(tr("%1 keys under '%2', %3 of string values, counted by SCAN on %4 in %5 ms")
+                         .arg(locale.toString(c.count), c.prefix, sdcore::format::bytes(c.totalBytes, locale),
+                              c.node.toString())
+                         .arg(c.durationMs));
+}
+
+} // namespace sdui
