@@ -65,10 +65,12 @@ const QList<CommandSpec> &commandSpecs()
         {"sessions stats", true, {"prefix", "replica", "rate"},
          "  sessions stats --url URL [--prefix P] [--replica] [--rate KEYS/S] [--json]\n"
          "         Count the sessions: TTL and size histograms, total bytes (SCAN, never KEYS).\n"},
-        {"sessions list", true, {"prefix", "match", "limit", "replica", "rate"},
+        {"sessions list", true, {"prefix", "match", "limit", "replica", "rate", "output"},
          "  sessions list --url URL [--prefix P] [--match GLOB] [--limit N] [--replica] [--rate KEYS/S]\n"
-         "                [--json]\n"
+         "                [--json] [--output FILE.csv|FILE.json]\n"
          "         One session per line: id, TTL, size, type, user (--json: one object per line).\n"
+         "         --output writes them to a file instead, as the window's Export does (written\n"
+         "         only when the whole scan went through).\n"
          "         Ids are printed in their printable form (\\\\ for a backslash, \\xNN for other\n"
          "         bytes); show and delete accept them back as printed.\n"},
         {"sessions show", true, {"prefix", "whole", "replica"},
@@ -166,7 +168,7 @@ std::optional<int> checkOptions(const QCommandLineParser &parser, const QString 
                                         "tls", "cacert", "cert", "key", "sni", "insecure"};
     // A value given twice is not "the last one wins": `--match 'W9*' --match '*'` would widen a
     // delete, `--url A --url B` move it to another server.
-    static const QStringList once{"url", "match", "user", "prefix", "expect", "ttl", "timeout", "count", "seconds", "rate", "limit",
+    static const QStringList once{"url", "match", "user", "prefix", "expect", "ttl", "timeout", "count", "seconds", "rate", "limit", "output",
                                   "password-file", "cacert", "cert", "key", "sni", "log-level"};
     for (const QString &name : once) {
         if (parser.values(name).size() > 1) {

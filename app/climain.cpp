@@ -443,6 +443,7 @@ int main(int argc, char *argv[])
         {"ttl", "sessions touch: the session's new time to live (90s, 30m, 2h, 7d).", "duration"},
         {"update-cookie", "sessions touch: set the cookie's expires to match."},
         {"limit", "List at most this many sessions.", "n"},
+        {"output", "sessions list: write the sessions to this file instead, CSV or JSON by its extension (.csv, .json).", "file"},
         {"dry-run", "Show what would be deleted (or failed over), do nothing."},
         {"expect", "sessions delete --match/--user: delete only the very keys a dry run found (its COUNT:DIGEST).", "fingerprint"},
         {"whole", "Show the whole value, however large."},

@@ -6,6 +6,7 @@
 #include "core/sessions/sessioncensus.h"
 #include "core/sessions/sessionkeyresolver.h"
 #include "core/sessions/sessionttl.h"
+#include "core/sessions/sessionexport.h"
 #include "core/support/format.h"
 #include "core/support/jsontext.h"
 #include "core/support/keytext.h"
@@ -168,12 +169,26 @@ int runList(const QCommandLineParser &parser)
         if (!ok || options.limit <= 0)
             return usage(QStringLiteral("--limit wants a positive number"));
     }
+    const QString output = parser.value(QStringLiteral("output"));
+    if (parser.isSet(QStringLiteral("output")) && output.isEmpty())
+        return usage(QStringLiteral("--output wants a file name (.csv or .json)"));
     auto node = openNode(args, args.replica);
     if (!node)
         return fail(args.target, node.error());
+    // To a file: the same writer and fields as the window's Export; nothing is left behind when
+    // the scan fails or is interrupted.
+    SessionExport file;
+    if (!output.isEmpty()) {
+        if (Status opened = file.open(output); !opened)
+            return fail(args.target, opened.error());
+    }
     cancelOnInterrupt();
     const ScanSummary summary = SessionScanner::scan(*node->connection, options, &g_interrupted, [&](ScanBatch &&batch) {
         for (const SessionRow &row : std::as_const(batch.rows)) {
+            if (!output.isEmpty()) {
+                file.add(row, args.prefix, row.fetchedAtMs);
+                continue;
+            }
             const QString id = format::sessionId(row.key, args.prefix);
             if (args.target.json) {
                 out() << QJsonDocument(format::sessionRowJson(row, args.prefix, row.fetchedAtMs))
@@ -189,6 +204,15 @@ int runList(const QCommandLineParser &parser)
     });
     if (!summary.error.isEmpty() && summary.error != QStringLiteral("cancelled"))
         return fail(args.target, makeError(ErrorKind::ServerError, summary.error));
+    if (!output.isEmpty()) {
+        if (summary.error == QStringLiteral("cancelled")) {
+            err() << "sessiondeck-cli: interrupted; " << output << " was not written\n";
+            return ExitUnreachable;
+        }
+        if (Status written = file.commit(); !written)
+            return fail(args.target, written.error());
+        err() << "Wrote " << file.rows() << " session(s) to " << output << "\n";
+    }
     return ExitOk;
 }
 

@@ -8,6 +8,7 @@
 #include <QDir>
 #include <QDirIterator>
 #include <QJsonDocument>
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QProcess>
@@ -241,6 +242,34 @@ private Q_SLOTS:
             QCOMPARE(row.value("type").toString(), QStringLiteral("string"));
         }
         QCOMPARE(cli({"sessions", "list", "--limit", "5", "--url", url}, env).out.trimmed().split('\n').size(), 5);
+
+        // To a file, as the window's Export writes it: the same rows and fields as --json.
+        const QString csvPath = testOutputDir() + QStringLiteral("/cli-sessions.csv");
+        const QString jsonPath = testOutputDir() + QStringLiteral("/cli-sessions.json");
+        QFile::remove(csvPath);
+        QFile::remove(jsonPath);
+        const Run toCsv = cli({"sessions", "list", "--match", "cli1*", "--output", csvPath, "--url", url}, env);
+        QCOMPARE(toCsv.code, 0);
+        QVERIFY(toCsv.out.isEmpty());
+        QVERIFY2(toCsv.err.contains("Wrote 11 session(s)"), toCsv.err.constData());
+        QFile csvFile(csvPath);
+        QVERIFY(csvFile.open(QIODevice::ReadOnly));
+        const QList<QByteArray> csvLines = csvFile.readAll().trimmed().split('\n');
+        QCOMPARE(csvLines.size(), 12);
+        QCOMPARE(csvLines.first(), QByteArray("key,id,user,ttl_ms,expires_at,size,type"));
+        QVERIFY(csvLines.at(1).startsWith("sess:cli1"));
+        QCOMPARE(cli({"sessions", "list", "--match", "cli1*", "--output", jsonPath, "--url", url}, env).code, 0);
+        QFile jsonFile(jsonPath);
+        QVERIFY(jsonFile.open(QIODevice::ReadOnly));
+        const QJsonArray exported = QJsonDocument::fromJson(jsonFile.readAll()).array();
+        QCOMPARE(exported.size(), 11);
+        const QJsonObject firstListed = QJsonDocument::fromJson(lines.first()).object();
+        QCOMPARE(exported.first().toObject().keys(), firstListed.keys());
+        QVERIFY(exported.first().toObject().value("expires_at").toString().endsWith('Z'));
+        // A file that cannot be written is an error before any scan.
+        const Run unwritable = cli({"sessions", "list", "--output", "/nonexistent-dir/x.csv", "--url", url}, env);
+        QVERIFY(unwritable.code != 0);
+        QVERIFY2(unwritable.err.contains("Cannot write /nonexistent-dir/x.csv"), unwritable.err.constData());
 
         const Run show = cli({"sessions", "show", "--json", "--url", url, "connect.sid=s%3Acli7.c2lnbmF0dXJl"}, env);
         QCOMPARE(show.code, 0);

@@ -42,6 +42,7 @@
 #include <QTimer>
 
 #include "ui/charts/plot.h"
+#include "ui/dialogs/deleteconfirmdialog.h"
 
 using namespace sdcore;
 

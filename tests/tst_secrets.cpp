@@ -14,6 +14,7 @@
 #include "tests/support/testsupport.h"
 #include "tests/support/testwindow.h"
 #include "ui/dialogs/connectiondialog.h"
+#include "ui/dialogs/deleteconfirmdialog.h"
 #include "ui/models/sessiontablemodel.h"
 #include "ui/pages/connectivitypage.h"
 #include "ui/pages/dashboardpage.h"

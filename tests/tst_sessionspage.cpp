@@ -9,6 +9,7 @@
 #include "core/sessions/auditlog.h"
 #include "core/sessions/sessionbrowser.h"
 #include "tests/support/testsupport.h"
+#include "ui/dialogs/deleteconfirmdialog.h"
 #include "ui/models/sessiontablemodel.h"
 #include "ui/pages/sessionspage.h"
 

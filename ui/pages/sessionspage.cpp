@@ -2,9 +2,12 @@
 
 #include "core/sessions/auditlog.h"
 #include "core/sessions/sessionbrowser.h"
+#include "core/sessions/sessionexport.h"
 #include "core/support/format.h"
 #include "ui/charts/ttlchart.h"
+#include "ui/dialogs/deleteconfirmdialog.h"
 #include "ui/models/sessiontablemodel.h"
+#include "ui/pages/sessions/sessiondetail.h"
 
 #include <QApplication>
 #include <QCheckBox>
@@ -38,55 +41,6 @@
 #include <QVBoxLayout>
 
 namespace sdui {
-
-// DeleteConfirmDialog --------------------------------------------------------------------------
-
-DeleteConfirmDialog::DeleteConfirmDialog(const QString &what, qint64 count, const QList<QByteArray> &samples,
-                                         const QString &typedName, QWidget *parent)
-    : QDialog(parent)
-{
-    setObjectName(QStringLiteral("deleteConfirm"));
-    setWindowTitle(tr("Delete sessions"));
-    auto *layout = new QVBoxLayout(this);
-    auto *headline = new QLabel(tr("<b>Delete %n session key(s)</b> %1?<br>This cannot be undone.", nullptr, int(count))
-                                    .arg(what.toHtmlEscaped()));
-    headline->setWordWrap(true);
-    layout->addWidget(headline);
-    if (!samples.isEmpty()) {
-        auto *list = new QPlainTextEdit;
-        list->setObjectName(QStringLiteral("deleteSamples"));
-        list->setReadOnly(true);
-        QStringList lines;
-        for (const QByteArray &k : samples)
-            lines << sdcore::KeyText::printable(k);
-        if (count > samples.size())
-            lines << tr("… and %1 more").arg(QLocale().toString(count - samples.size()));
-        list->setPlainText(lines.join(QLatin1Char('\n')));
-        list->setMaximumHeight(160);
-        layout->addWidget(new QLabel(count > samples.size() ? tr("Sample keys:") : tr("Keys:")));
-        layout->addWidget(list);
-    }
-    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Cancel);
-    m_ok = buttons->addButton(tr("Delete"), QDialogButtonBox::DestructiveRole);
-    m_ok->setObjectName(QStringLiteral("confirmDelete"));
-    connect(m_ok, &QPushButton::clicked, this, &QDialog::accept);
-    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
-    if (!typedName.isEmpty()) {
-        auto *ask = new QLabel(tr("This is a production connection. Type <b>%1</b> to confirm:").arg(typedName.toHtmlEscaped()));
-        ask->setWordWrap(true);
-        layout->addWidget(ask);
-        m_name = new QLineEdit;
-        m_name->setObjectName(QStringLiteral("confirmName"));
-        layout->addWidget(m_name);
-        m_ok->setEnabled(false);
-        connect(m_name, &QLineEdit::textChanged, this, [this, typedName](const QString &t) {
-            m_ok->setEnabled(t == typedName);
-        });
-    }
-    layout->addWidget(buttons);
-    // Cancel is the default: Enter must not delete.
-    buttons->button(QDialogButtonBox::Cancel)->setDefault(true);
-}
 
 // SessionsPage ---------------------------------------------------------------------------------
 
@@ -192,59 +146,15 @@ SessionsPage::SessionsPage(QWidget *parent)
     leftLayout->addWidget(m_status);
 
     // The detail of the selected session.
-    m_detailKey = new QLabel(tr("Select a session to see it decoded."));
-    m_detailKey->setObjectName(QStringLiteral("detailKey"));
-    m_detailKey->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_detailKey->setWordWrap(true);
-    QFont bold = m_detailKey->font();
-    bold.setBold(true);
-    m_detailKey->setFont(bold);
-    m_detailInfo = new QLabel;
-    m_detailInfo->setObjectName(QStringLiteral("detailInfo"));
-    m_detailInfo->setWordWrap(true);
-    m_detailInfo->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_detailTtl = new QLabel;
-    m_detailTtl->setObjectName(QStringLiteral("detailTtl"));
-    m_fields = new QTreeWidget;
-    m_fields->setObjectName(QStringLiteral("detailFields"));
-    m_fields->setHeaderLabels({tr("Field"), tr("Value")});
-    m_fields->setRootIsDecorated(false);
-    m_fields->setColumnWidth(0, 170);
-    const QFont mono = QFontDatabase::systemFont(QFontDatabase::FixedFont);
-    m_json = new QPlainTextEdit;
-    m_json->setObjectName(QStringLiteral("detailJson"));
-    m_json->setReadOnly(true);
-    m_json->setFont(mono);
-    m_raw = new QPlainTextEdit;
-    m_raw->setObjectName(QStringLiteral("detailRaw"));
-    m_raw->setReadOnly(true);
-    m_raw->setFont(mono);
-    m_raw->setLineWrapMode(QPlainTextEdit::NoWrap);
-    auto *tabs = new QTabWidget;
-    tabs->addTab(m_fields, tr("Fields"));
-    tabs->addTab(m_json, tr("Value"));
-    tabs->addTab(m_raw, tr("Raw bytes"));
-    auto *copyKey = new QPushButton(tr("Copy key"));
-    auto *copyValue = new QPushButton(tr("Copy value"));
-    auto *refresh = new QPushButton(tr("Refresh"));
-    refresh->setObjectName(QStringLiteral("refreshDetail"));
-    m_whole = new QPushButton(tr("Load whole value"));
-    m_whole->setObjectName(QStringLiteral("loadWhole"));
-    m_whole->setVisible(false);
-    auto *detailButtons = new QHBoxLayout;
-    detailButtons->addWidget(copyKey);
-    detailButtons->addWidget(copyValue);
-    detailButtons->addWidget(refresh);
-    detailButtons->addWidget(m_whole);
-    detailButtons->addStretch();
-    auto *detail = new QWidget;
-    auto *detailLayout = new QVBoxLayout(detail);
-    detailLayout->setContentsMargins(0, 0, 0, 0);
-    detailLayout->addWidget(m_detailKey);
-    detailLayout->addWidget(m_detailInfo);
-    detailLayout->addWidget(m_detailTtl);
-    detailLayout->addWidget(tabs, 1);
-    detailLayout->addLayout(detailButtons);
+    m_detail = new SessionDetail;
+    connect(m_detail, &SessionDetail::refreshRequested, this, [this](const QByteArray &key) {
+        if (m_browser)
+            m_browser->fetch(key, m_model->prefix());
+    });
+    connect(m_detail, &SessionDetail::wholeValueRequested, this, [this](const QByteArray &key) {
+        if (m_browser)
+            m_browser->fetch(key, m_model->prefix(), true);
+    });
 
     m_count = new QLabel;
     m_count->setObjectName(QStringLiteral("sessionCount"));
@@ -261,7 +171,7 @@ SessionsPage::SessionsPage(QWidget *parent)
     chartLayout->addWidget(m_chart, 1);
 
     auto *right = new QSplitter(Qt::Vertical);
-    right->addWidget(detail);
+    right->addWidget(m_detail);
     right->addWidget(chartBox);
     right->setStretchFactor(0, 3);
     right->setStretchFactor(1, 2);
@@ -292,23 +202,10 @@ SessionsPage::SessionsPage(QWidget *parent)
     });
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &SessionsPage::onCurrentChanged);
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, &SessionsPage::updateActions);
-    connect(copyKey, &QPushButton::clicked, this, [this] {
-        QApplication::clipboard()->setText(QString::fromUtf8(m_detailKeyBytes));
-    });
-    connect(copyValue, &QPushButton::clicked, this, [this] { QApplication::clipboard()->setText(m_json->toPlainText()); });
-    connect(refresh, &QPushButton::clicked, this, [this] {
-        if (m_browser && !m_detailKeyBytes.isEmpty())
-            m_browser->fetch(m_detailKeyBytes, m_model->prefix());
-    });
-    connect(m_whole, &QPushButton::clicked, this, [this] {
-        if (m_browser && !m_detailKeyBytes.isEmpty())
-            m_browser->fetch(m_detailKeyBytes, m_model->prefix(), true);
-    });
-
     m_tick = new QTimer(this);
     m_tick->setInterval(1000);
     connect(m_tick, &QTimer::timeout, this, [this] {
-        updateDetailTtl();
+        m_detail->tick();
         // Sessions age: the distribution moves even without a new scan.
         if (m_model->totalRows() > 0 && isVisible())
             m_chart->setHistogram(m_model->ttlHistogram(m_model->now()));
@@ -330,13 +227,7 @@ void SessionsPage::setBrowser(sdcore::SessionBrowser *browser, const QString &co
     m_scanId = 0;
     m_model->clear(m_prefix->text().toUtf8());
     m_chart->clearHistogram();
-    m_detailKeyBytes.clear();
-    m_detailKey->setText(tr("Select a session to see it decoded."));
-    m_detailInfo->clear();
-    m_detailTtl->clear();
-    m_fields->clear();
-    m_json->clear();
-    m_raw->clear();
+    m_detail->clear(tr("Select a session to see it decoded."));
     m_status->clear();
     m_progress->setRange(0, 1);
     m_progress->setValue(0);
@@ -347,8 +238,8 @@ void SessionsPage::setBrowser(sdcore::SessionBrowser *browser, const QString &co
         connect(m_browser, &sdcore::SessionBrowser::scanFinished, this, &SessionsPage::onScanFinished);
         connect(m_browser, &sdcore::SessionBrowser::sessionFetched, this, &SessionsPage::onFetched);
         connect(m_browser, &sdcore::SessionBrowser::fetchFailed, this, [this](const QByteArray &key, const QString &error) {
-            if (key == m_detailKeyBytes)
-                m_detailInfo->setText(tr("Could not read it: %1").arg(error));
+            if (key == m_detail->key())
+                m_detail->showNote(tr("Could not read it: %1").arg(error));
         });
         connect(m_browser, &sdcore::SessionBrowser::deleteProgress, this, [this](qint64 done, qint64 total) {
             m_progress->setRange(0, total > 0 ? int(qMin<qint64>(total, INT_MAX)) : 0);
@@ -391,7 +282,7 @@ QString SessionsPage::statusText() const
 
 QString SessionsPage::detailKeyText() const
 {
-    return m_detailKey->text();
+    return m_detail->keyText();
 }
 
 void SessionsPage::startScan()
@@ -608,11 +499,10 @@ void SessionsPage::onDeleteFinished(const sdcore::DeleteResult &r)
         m_model->removeKeys(r.keys);
         updateCounts();
         updateChart();
-        if (r.keys.contains(m_detailKeyBytes)) {
+        if (r.keys.contains(m_detail->key())) {
             // Nothing of a deleted session stays on screen as if it were still there.
-            const QString key = m_detailKey->text();
-            clearDetail(key);
-            m_detailInfo->setText(tr("This session was deleted."));
+            m_detail->clear(m_detail->keyText());
+            m_detail->showNote(tr("This session was deleted."));
         }
     } else if (r.deleted > 0) {
         // A pattern (or an interrupted delete): which rows went is the server's to say.
@@ -628,56 +518,20 @@ void SessionsPage::onCurrentChanged()
     if (!current.isValid() || !m_browser)
         return;
     const QByteArray key = m_model->keyAt(current.row());
-    if (key == m_detailKeyBytes)
+    if (key == m_detail->key())
         return;
-    m_detailKeyBytes = key;
-    m_detailKey->setText(sdcore::KeyText::printable(key));
-    m_detailInfo->setText(tr("Loading…"));
-    m_detailTtl->clear();
-    m_fields->clear();
-    m_json->clear();
-    m_raw->clear();
-    m_whole->setVisible(false);
+    m_detail->showLoading(key);
     m_browser->fetch(key, m_model->prefix());
 }
 
 void SessionsPage::onFetched(const sdcore::DecodedSession &s)
 {
-    if (s.key != m_detailKeyBytes)
+    if (s.key != m_detail->key())
         return;
-    using Kind = sdcore::DecodedSession::Kind;
-    if (s.kind == Kind::Missing) {
-        m_detailInfo->setText(tr("This key no longer exists (expired or deleted)."));
-        m_detailPttl = -2;
-        m_model->refreshTtl(s.key, -2, QDateTime::currentMSecsSinceEpoch());
-        updateDetailTtl();
-        return;
-    }
-    QStringList info;
-    info << tr("Format: %1 (%2)").arg(sdcore::DecodedSession::kindName(s.kind), QString::fromUtf8(s.redisType));
-    if (!s.user.isEmpty())
-        info << tr("User: <b>%1</b>").arg(s.user.toHtmlEscaped());
-    if (s.size >= 0)
-        info << (s.kind == Kind::Hash ? tr("%1 fields").arg(s.size) : QLocale().formattedDataSize(s.size));
-    if (s.memoryUsage >= 0)
-        info << tr("%1 in memory").arg(QLocale().formattedDataSize(s.memoryUsage));
-    QString html = info.join(QStringLiteral(" · "));
-    if (!s.note.isEmpty())
-        html += QStringLiteral("<br><i>%1</i>").arg(s.note.toHtmlEscaped());
-    m_detailInfo->setText(html);
-    m_fields->clear();
-    for (const auto &f : s.fields) {
-        auto *item = new QTreeWidgetItem(m_fields, {f.first, f.second});
-        item->setToolTip(1, f.second.left(2000));
-    }
-    m_json->setPlainText(s.pretty);
-    m_raw->setPlainText(s.raw.isEmpty() ? QString() : sdcore::SessionDecoder::hexDump(s.raw, 16384));
-    m_whole->setVisible(s.truncated);
-    m_detailPttl = s.pttlMs;
-    m_detailFetchedMs = QDateTime::currentMSecsSinceEpoch();
+    m_detail->showSession(s);
     // The row shows the TTL just read too, not the scan's older one.
-    m_model->refreshTtl(s.key, s.pttlMs, m_detailFetchedMs);
-    updateDetailTtl();
+    m_model->refreshTtl(s.key, s.kind == sdcore::DecodedSession::Kind::Missing ? -2 : s.pttlMs,
+                        QDateTime::currentMSecsSinceEpoch());
 }
 
 void SessionsPage::applyFilter(const QString &text)
@@ -700,45 +554,15 @@ void SessionsPage::applyFilter(const QString &text)
         i = j + 1;
     }
     m_table->selectionModel()->select(keep, QItemSelectionModel::ClearAndSelect);
-    const int detailRow = m_detailKeyBytes.isEmpty() ? -1 : m_model->visibleRowOf(m_detailKeyBytes);
+    const QByteArray shown = m_detail->key();
+    const int detailRow = shown.isEmpty() ? -1 : m_model->visibleRowOf(shown);
     if (detailRow >= 0) {
         m_table->selectionModel()->setCurrentIndex(m_model->index(detailRow, 0), QItemSelectionModel::NoUpdate);
-    } else if (!m_detailKeyBytes.isEmpty()) {
-        clearDetail(tr("The session shown before is hidden by the filter; clear the filter to see it again."));
+    } else if (!shown.isEmpty()) {
+        m_detail->clear(tr("The session shown before is hidden by the filter; clear the filter to see it again."));
     }
     updateCounts();
     updateActions();
-}
-
-void SessionsPage::clearDetail(const QString &why)
-{
-    m_detailKeyBytes.clear();
-    m_detailKey->setText(why);
-    m_detailInfo->clear();
-    m_detailTtl->clear();
-    m_fields->clear();
-    m_json->clear();
-    m_raw->clear();
-    m_whole->setVisible(false);
-}
-
-void SessionsPage::updateDetailTtl()
-{
-    if (m_detailKeyBytes.isEmpty())
-        return;
-    if (m_detailPttl == -2) {
-        m_detailTtl->setText(tr("TTL: gone"));
-        return;
-    }
-    if (m_detailPttl == -1) {
-        m_detailTtl->setText(tr("TTL: none (never expires)"));
-        return;
-    }
-    const qint64 left = m_detailPttl - (QDateTime::currentMSecsSinceEpoch() - m_detailFetchedMs);
-    m_detailTtl->setText(tr("TTL: %1 left, expires %2")
-                             .arg(sdcore::format::countdown(qMax<qint64>(0, left)),
-                                  QDateTime::fromMSecsSinceEpoch(m_detailFetchedMs + m_detailPttl)
-                                      .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"))));
 }
 
 sdcore::Status SessionsPage::exportRows(const QString &path, bool selectedOnly) const
@@ -752,43 +576,15 @@ sdcore::Status SessionsPage::exportRows(const QString &path, bool selectedOnly) 
         for (int r = 0; r < m_model->rowCount(); ++r)
             rows << r;
     }
-    const bool json = path.endsWith(QStringLiteral(".json"), Qt::CaseInsensitive);
+    // The same writer and fields as `sessions list --output` (see SessionExport).
     const qint64 now = m_model->now();
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly))
-        return sdcore::makeError(sdcore::ErrorKind::Io, tr("Cannot write %1: %2").arg(path, file.errorString()));
-    const auto cell = [this](int row, int column) {
-        return m_model->data(m_model->index(row, column)).toString();
-    };
-    if (json) {
-        QJsonArray array;
-        for (int r : std::as_const(rows)) {
-            // The same fields as `sessions list --json` (see format::sessionRowJson).
-            array.append(sdcore::format::sessionRowJson(m_model->rowAt(r, now), m_model->prefix(), now));
-        }
-        file.write(QJsonDocument(array).toJson(QJsonDocument::Indented));
-    } else {
-        const auto quote = [](QString v) {
-            if (v.contains(QLatin1Char(',')) || v.contains(QLatin1Char('"')) || v.contains(QLatin1Char('\n'))) {
-                v.replace(QLatin1Char('"'), QStringLiteral("\"\""));
-                v = QLatin1Char('"') + v + QLatin1Char('"');
-            }
-            return v;
-        };
-        file.write("key,id,user,ttl_ms,expires_at,size,type\n");
-        for (int r : std::as_const(rows)) {
-            const QStringList fields{quote(sdcore::KeyText::printable(m_model->keyAt(r))),
-                                     quote(cell(r, SessionTableModel::Id)),
-                                     quote(m_model->userAt(r)),
-                                     QString::number(m_model->ttlMsAt(r, now)),
-                                     cell(r, SessionTableModel::ExpiresAt),
-                                     QString::number(m_model->data(m_model->index(r, 0), SessionTableModel::SizeRole).toLongLong()),
-                                     cell(r, SessionTableModel::Type)};
-            file.write(fields.join(QLatin1Char(',')).toUtf8() + '\n');
-        }
-    }
-    if (!file.commit())
-        return sdcore::makeError(sdcore::ErrorKind::Io, tr("Cannot write %1: %2").arg(path, file.errorString()));
+    sdcore::SessionExport file;
+    if (sdcore::Status opened = file.open(path); !opened)
+        return opened;
+    for (int r : std::as_const(rows))
+        file.add(m_model->rowAt(r, now), m_model->prefix(), now);
+    if (sdcore::Status written = file.commit(); !written)
+        return written;
     return sdcore::success();
 }
 

@@ -10,7 +10,6 @@
 
 #include "core/support/result.h"
 
-#include <QDialog>
 #include <QWidget>
 
 class QCheckBox;
@@ -35,23 +34,8 @@ struct ScanSummary;
 namespace sdui {
 
 class SessionTableModel;
+class SessionDetail;
 class TtlChart;
-
-// Asks before a delete: how many keys, which (up to ten samples), and — when `typedName` is set
-// — the connection's name typed out before OK is enabled.
-class DeleteConfirmDialog final : public QDialog
-{
-    Q_OBJECT
-public:
-    DeleteConfirmDialog(const QString &what, qint64 count, const QList<QByteArray> &samples,
-                        const QString &typedName, QWidget *parent = nullptr);
-    QLineEdit *nameEdit() const { return m_name; }
-    QPushButton *deleteButton() const { return m_ok; }
-
-private:
-    QLineEdit *m_name = nullptr;
-    QPushButton *m_ok = nullptr;
-};
 
 class SessionsPage final : public QWidget
 {
@@ -96,8 +80,6 @@ private:
     void updateCounts();
     void updateChart();
     void applyFilter(const QString &text);
-    void clearDetail(const QString &why);
-    void updateDetailTtl();
     void updateActions();
     void exportWithDialog(bool selectedOnly);
     QList<QByteArray> selectedKeys() const;
@@ -131,16 +113,7 @@ private:
     SessionTableModel *m_model = nullptr;
     QTableView *m_table = nullptr;
 
-    QLabel *m_detailKey = nullptr;
-    QLabel *m_detailInfo = nullptr;
-    QLabel *m_detailTtl = nullptr;
-    QTreeWidget *m_fields = nullptr;
-    QPlainTextEdit *m_json = nullptr;
-    QPlainTextEdit *m_raw = nullptr;
-    QPushButton *m_whole = nullptr;
-    QByteArray m_detailKeyBytes;
-    qint64 m_detailPttl = -2;
-    qint64 m_detailFetchedMs = 0;
+    SessionDetail *m_detail = nullptr;
 
     QLabel *m_count = nullptr;
     TtlChart *m_chart = nullptr;
