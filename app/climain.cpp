@@ -10,6 +10,7 @@
 #include "core/sentinel/failovercontroller.h"
 #include "core/sentinel/masterresolver.h"
 #include "core/sentinel/sentineleventstream.h"
+#include "core/support/format.h"
 #include "core/support/info.h"
 #include "core/support/logging.h"
 
@@ -116,7 +117,7 @@ QString nodeLine(const char *what, const RedisNodeState &n)
     if (n.up) {
         line += QStringLiteral("  %1  rtt %2 ms  clients %3  mem %4  ops/s %5")
                     .arg(n.role, QString::number(n.rttMs, 'f', 2), QString::number(n.connectedClients),
-                         QLocale::c().formattedDataSize(n.usedMemory), QString::number(n.opsPerSec));
+                         format::bytes(n.usedMemory), QString::number(n.opsPerSec));
         if (n.lagBytes >= 0)
             line += QStringLiteral("  lag %1 B / %2 s").arg(n.lagBytes).arg(n.lagSeconds);
         if (!n.masterLinkStatus.isEmpty())

@@ -4,9 +4,9 @@
 #include "core/sessions/auditlog.h"
 #include "core/sessions/sessionbrowser.h"
 #include "core/sessions/sessioncensus.h"
+#include "core/sessions/sessionexport.h"
 #include "core/sessions/sessionkeyresolver.h"
 #include "core/sessions/sessionttl.h"
-#include "core/sessions/sessionexport.h"
 #include "core/support/format.h"
 #include "core/support/jsontext.h"
 #include "core/support/keytext.h"
@@ -138,7 +138,7 @@ int runStats(const QCommandLineParser &parser)
         const QLocale c = QLocale::c();
         out() << "Sessions under '" << r.prefix << "' on " << node->node.toString()
               << (r.complete ? "" : " (cancelled, partial)") << ": " << r.count << "\n";
-        out() << "Total size: " << c.formattedDataSize(r.totalBytes) << " in string values";
+        out() << "Total size: " << format::bytes(r.totalBytes, c) << " in string values";
         if (r.otherTypes)
             out() << "; " << r.otherTypes << " keys of other types";
         out() << "\nTTL:\n";
@@ -172,6 +172,10 @@ int runList(const QCommandLineParser &parser)
     const QString output = parser.value(QStringLiteral("output"));
     if (parser.isSet(QStringLiteral("output")) && output.isEmpty())
         return usage(QStringLiteral("--output wants a file name (.csv or .json)"));
+    if (!output.isEmpty() && !SessionExport::formatFor(output))
+        return usage(QStringLiteral("--output: the file name must end in .csv or .json"));
+    if (!output.isEmpty() && args.target.json)
+        return usage(QStringLiteral("--output and --json do not go together: the file's extension says its format"));
     auto node = openNode(args, args.replica);
     if (!node)
         return fail(args.target, node.error());
@@ -206,12 +210,12 @@ int runList(const QCommandLineParser &parser)
         return fail(args.target, makeError(ErrorKind::ServerError, summary.error));
     if (!output.isEmpty()) {
         if (summary.error == QStringLiteral("cancelled")) {
-            err() << "sessiondeck-cli: interrupted; " << output << " was not written\n";
+            err() << "sessiondeck-cli: interrupted; " << safe(output) << " was not written\n";
             return ExitUnreachable;
         }
         if (Status written = file.commit(); !written)
             return fail(args.target, written.error());
-        err() << "Wrote " << file.rows() << " session(s) to " << output << "\n";
+        err() << "Wrote " << file.rows() << " session(s) to " << safe(output) << "\n";
     }
     return ExitOk;
 }

@@ -9,10 +9,13 @@
 #include <QDirIterator>
 #include <QJsonDocument>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QProcess>
 #include <QTest>
+
+#include <sys/stat.h>
 
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -256,7 +259,7 @@ private Q_SLOTS:
         QVERIFY(csvFile.open(QIODevice::ReadOnly));
         const QList<QByteArray> csvLines = csvFile.readAll().trimmed().split('\n');
         QCOMPARE(csvLines.size(), 12);
-        QCOMPARE(csvLines.first(), QByteArray("key,id,user,ttl_ms,expires_at,size,type"));
+        QCOMPARE(csvLines.first(), QByteArray("key,key_base64,id,user,ttl_ms,expires_at,size,type"));
         QVERIFY(csvLines.at(1).startsWith("sess:cli1"));
         QCOMPARE(cli({"sessions", "list", "--match", "cli1*", "--output", jsonPath, "--url", url}, env).code, 0);
         QFile jsonFile(jsonPath);
@@ -266,6 +269,32 @@ private Q_SLOTS:
         const QJsonObject firstListed = QJsonDocument::fromJson(lines.first()).object();
         QCOMPARE(exported.first().toObject().keys(), firstListed.keys());
         QVERIFY(exported.first().toObject().value("expires_at").toString().endsWith('Z'));
+        QCOMPARE(QFile::permissions(csvPath) & (QFile::ReadGroup | QFile::ReadOther), QFile::Permissions());
+        // A cell a spreadsheet would run is written with a leading quote; its key_base64 is exact.
+        QVERIFY((*conn)->command(Command{"SET", "sess:=HYPERLINK(1)", "{\"cookie\":{},\"user\":\"@SUM(1)\"}", "EX", "600"}));
+        const QString formulaPath = testOutputDir() + QStringLiteral("/cli-formula.csv");
+        QFile::remove(formulaPath);
+        QCOMPARE(cli({"sessions", "list", "--match", "=*", "--output", formulaPath, "--url", url}, env).code, 0);
+        QFile formulaFile(formulaPath);
+        QVERIFY(formulaFile.open(QIODevice::ReadOnly));
+        const QByteArray formulaRow = formulaFile.readAll().split('\n').value(1);
+        QVERIFY2(formulaRow.startsWith("sess:=HYPERLINK(1),"), formulaRow.constData());
+        QVERIFY2(formulaRow.contains(",'=HYPERLINK(1),"), formulaRow.constData());
+        QVERIFY2(!formulaRow.contains(",@"), formulaRow.constData());
+        QVERIFY(formulaRow.contains(QByteArray("sess:=HYPERLINK(1)").toBase64()));
+        QVERIFY((*conn)->command(Command{"DEL", "sess:=HYPERLINK(1)"}));
+        // Not a regular file: refused, and left as it was.
+        const QString fifo = testOutputDir() + QStringLiteral("/cli-fifo.csv");
+        QFile::remove(fifo);
+        QCOMPARE(::mkfifo(QFile::encodeName(fifo).constData(), 0600), 0);
+        const Run toFifo = cli({"sessions", "list", "--output", fifo, "--url", url}, env);
+        QVERIFY(toFifo.code != 0);
+        QVERIFY2(toFifo.err.contains("not a regular file"), toFifo.err.constData());
+        QVERIFY(QFileInfo(fifo).exists() && !QFileInfo(fifo).isFile());   // still the FIFO
+        QFile::remove(fifo);
+        QCOMPARE(cli({"sessions", "list", "--output", "/dev/null", "--url", url}, env).code, 64);
+        QCOMPARE(cli({"sessions", "list", "--output", testOutputDir() + "/x.txt", "--url", url}, env).code, 64);
+        QCOMPARE(cli({"sessions", "list", "--json", "--output", csvPath, "--url", url}, env).code, 64);
         // A file that cannot be written is an error before any scan.
         const Run unwritable = cli({"sessions", "list", "--output", "/nonexistent-dir/x.csv", "--url", url}, env);
         QVERIFY(unwritable.code != 0);

@@ -6,7 +6,9 @@
 #include "ui/models/connectionlistmodel.h"
 
 #include <QAbstractItemModelTester>
+#include <QCoreApplication>
 #include <QSet>
+#include <QSettings>
 #include <QTest>
 
 using namespace sdcore;
@@ -57,6 +59,34 @@ private Q_SLOTS:
         QCOMPARE(workspace.indexOf(thirdId), 1);
         QVERIFY(!model.indexOfId(QStringLiteral("no such id")).isValid());
         QCOMPARE(workspace.indexOf(QString()), -1);
+    }
+
+    // A list saved before ids were: each entry gets the same id at every start, and loading it
+    // saves nothing (an entry this build cannot read stays in the file).
+    void savedListWithoutIds()
+    {
+        QCoreApplication::setOrganizationName(QStringLiteral("SessionDeckConnectionListTest"));
+        QSettings().clear();
+        {
+            QSettings settings;
+            settings.beginWriteArray(QStringLiteral("connections"));
+            settings.setArrayIndex(0);
+            settings.setValue(QStringLiteral("url"), QStringLiteral("redis://127.0.0.1:1/0"));
+            settings.setArrayIndex(1);
+            settings.setValue(QStringLiteral("url"), QStringLiteral("not a url"));
+            settings.endArray();
+        }
+        QString first;
+        {
+            Workspace workspace(true);
+            QCOMPARE(workspace.connections().size(), 1);
+            first = workspace.idAt(0);
+            QVERIFY(!first.isEmpty());
+        }
+        QCOMPARE(QSettings().beginReadArray(QStringLiteral("connections")), 2);
+        Workspace again(true);
+        QCOMPARE(again.idAt(0), first);
+        QSettings().clear();
     }
 };
 

@@ -11,6 +11,7 @@
 #include "ui/models/pubsubmodel.h"
 #include "ui/pages/eventspage.h"
 #include "ui/pages/pubsubpanel.h"
+#include "ui/style/palette.h"
 
 #include <QAbstractButton>
 #include <QAbstractItemModelTester>
@@ -481,8 +482,7 @@ private Q_SLOTS:
         QCOMPARE(model.index(0, 0).data(PubSubModel::PreviousSubscribersRole).toLongLong(), 3);
         QCOMPARE(text(model, 0, PubSubModel::SubscribersColumn, Qt::ToolTipRole),
                  QStringLiteral("subscribers fell from 3 to 2: an app instance dropped off?"));
-        QCOMPARE(model.index(0, 1).data(Qt::ForegroundRole).value<QBrush>().color(),
-                 QColor(200, 0, 0));
+        QCOMPARE(model.index(0, 1).data(Qt::ForegroundRole).value<QBrush>().color(), sdui::palette::bad());
         QVERIFY(!model.index(1, 1).data(Qt::ForegroundRole).isValid());
 
         // Same set in another order: the rows keep their order; the mark clears once steady.

@@ -1,5 +1,5 @@
-// The Sessions page offscreen against a real redis-server: the table model under
-// QAbstractItemModelTester (batches, sort, filter, removal, TTL countdown); the page scans,
+// The Sessions page offscreen against a real redis-server (its table model alone is in
+// tst_sessiontablemodel): the page scans,
 // filters (also by a pasted cookie), shows the decoded detail, deletes a selected session after
 // confirming, asks for the connection's name on a production connection, refuses on a
 // read-only one, deletes by pattern after a count, exports CSV and JSON, and saves a PNG of
@@ -133,69 +133,6 @@ private Q_SLOTS:
         seed << Command{"SET", "sess:bin\x01\xff", QByteArray("\x00\x01\x02 binary", 10)};
         seed << Command{"HSET", "sess:hashed", "user", "hash-user", "views", "3"};
         QVERIFY(m_conn->pipeline(seed));
-    }
-
-    void modelUnderTester()
-    {
-        SessionTableModel model;
-        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-        const qint64 now = 1000000000000LL;
-        model.setNow(now);
-        model.clear("sess:");
-        QList<SessionRow> batch;
-        for (int i = 0; i < 500; ++i)
-            batch << row("sess:id" + QByteArray::number(i), i % 5 == 0 ? -1 : (i + 1) * 1000, now, 100 + i,
-                         QStringLiteral("user%1").arg(i % 50));
-        model.appendRows(batch.mid(0, 200));
-        model.appendRows(batch.mid(200));
-        QCOMPARE(model.rowCount(), 500);
-        QCOMPARE(model.keyAt(3), QByteArray("sess:id3"));
-        QCOMPARE(model.data(model.index(3, SessionTableModel::Id)).toString(), QStringLiteral("id3"));
-        QCOMPARE(model.data(model.index(3, SessionTableModel::Ttl)).toString(), QStringLiteral("4 s"));
-        QCOMPARE(model.data(model.index(0, SessionTableModel::Ttl)).toString(), QStringLiteral("no TTL"));
-        // The TTL counts down from the fetch time; nothing is re-read.
-        model.setNow(now + 2500);
-        QCOMPARE(model.ttlMsAt(3, model.now()), 1500);
-        QCOMPARE(model.data(model.index(3, SessionTableModel::Ttl)).toString(), QStringLiteral("2 s"));
-        model.setNow(now + 10000);
-        QCOMPARE(model.data(model.index(3, SessionTableModel::Ttl)).toString(), QStringLiteral("expired"));
-        model.setNow(now);
-
-        model.sort(SessionTableModel::Size, Qt::DescendingOrder);
-        QCOMPARE(model.keyAt(0), QByteArray("sess:id499"));
-        model.sort(SessionTableModel::Ttl, Qt::AscendingOrder);
-        QCOMPARE(model.keyAt(0), QByteArray("sess:id1"));
-        QCOMPARE(model.ttlMsAt(499, now), -1);   // no TTL last
-        model.sort(SessionTableModel::Id, Qt::AscendingOrder);
-        QCOMPARE(model.keyAt(0), QByteArray("sess:id0"));
-
-        model.setFilterText(QStringLiteral("USER7"));   // user, case-insensitive
-        QCOMPARE(model.rowCount(), 10);
-        model.setFilterText(QStringLiteral("connect.sid=s%3Aid42.signature"));   // a pasted cookie
-        QCOMPARE(model.rowCount(), 1);
-        QCOMPARE(model.keyAt(0), QByteArray("sess:id42"));
-        model.setFilterText(QString());
-        QCOMPARE(model.rowCount(), 500);
-
-        QCOMPARE(model.removeKeys({"sess:id1", "sess:id2", "sess:nope"}), 2);
-        QCOMPARE(model.rowCount(), 498);
-        QCOMPARE(model.totalRows(), 498);
-        QCOMPARE(rowOfKey(&model, "sess:id1"), -1);
-        const auto h = model.ttlHistogram(now);
-        QCOMPARE(h[CensusResult::NoTtl], 100);
-        // TTLs of 1..59 s are rows 0..58; 12 of them (every 5th) have no TTL, and 2 were removed.
-        QCOMPARE(h[CensusResult::UnderMinute], 59 - 12 - 2);
-        // Keys outside the prefix and odd bytes survive the packed store.
-        model.appendRows({row(QByteArray("other:\0x", 8), 5000, now, 1, QString()),
-                          row("sess:" + QByteArray(300000, 'k'), 5000, now, 1, QStringLiteral("long"))});
-        QCOMPARE(model.keyAt(model.rowCount() - 2), QByteArray("other:\0x", 8));
-        QCOMPARE(model.keyAt(model.rowCount() - 1).size(), 300005);
-        QCOMPARE(model.userAt(model.rowCount() - 1), QStringLiteral("long"));
-        QVERIFY(model.memoryBytes() > 0);
-        // The locking store's lock and tombstone keys are shown as such.
-        model.appendRows({row("sess:lock:id7", 3000, now, 8, QString()), row("sess:tomb:id8", 3000, now, 1, QString())});
-        QCOMPARE(model.data(model.index(model.rowCount() - 2, SessionTableModel::Type)).toString(), QStringLiteral("lock"));
-        QCOMPARE(model.data(model.index(model.rowCount() - 1, SessionTableModel::Type)).toString(), QStringLiteral("tombstone"));
     }
 
     void scanFilterDetailDelete()

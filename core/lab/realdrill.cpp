@@ -25,19 +25,19 @@ QByteArray drillSession()
 
 } // namespace
 
-RealDrillReport RealDrill::run(LocalLauncher &cluster, const RealDrillOptions &options)
+RealDrillReport RealDrill::run(LocalLauncher &deployment, const RealDrillOptions &options)
 {
     RealDrillReport report;
-    const RedisUrl url = cluster.sentinelUrl();
-    auto master = cluster.agreedMaster();
+    const RedisUrl url = deployment.sentinelUrl();
+    auto master = deployment.agreedMaster();
     if (!master) {
         report.error = master.errorMessage();
         return report;
     }
     report.oldMaster = *master;
     int masterIndex = -1;
-    for (int i = 0; i < cluster.nodes().size(); ++i) {
-        if (cluster.nodes().at(i).port == master->port && cluster.nodes().at(i).role != LocalLauncher::Role::Sentinel)
+    for (int i = 0; i < deployment.nodes().size(); ++i) {
+        if (deployment.nodes().at(i).port == master->port && deployment.nodes().at(i).role != LocalLauncher::Role::Sentinel)
             masterIndex = i;
     }
     if (masterIndex < 0) {
@@ -78,7 +78,7 @@ RealDrillReport RealDrill::run(LocalLauncher &cluster, const RealDrillOptions &o
         for (int i = 0; i < 100 && follower.subscribed() < url.hosts().size(); ++i)
             std::this_thread::sleep_for(std::chrono::milliseconds(10));
         clock.start();
-        if (Status killed = cluster.kill(masterIndex); !killed) {
+        if (Status killed = deployment.kill(masterIndex); !killed) {
             report.error = killed.errorMessage();
             return report;
         }

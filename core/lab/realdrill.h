@@ -26,7 +26,7 @@ struct RealDrillOptions
 class RealDrill
 {
 public:
-    static RealDrillReport run(LocalLauncher &cluster, const RealDrillOptions &options = {});
+    static RealDrillReport run(LocalLauncher &deployment, const RealDrillOptions &options = {});
 };
 
 } // namespace sdcore

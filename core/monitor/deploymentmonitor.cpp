@@ -186,10 +186,13 @@ void DeploymentMonitor::applySwitch(const SentinelEvent &event)
 {
     spdlog::info("events: +switch-master {} {} -> {}", event.masterName.toStdString(),
                  event.oldMaster.toString().toStdString(), event.newMaster.toString().toStdString());
-    // A Sentinel deployment is one shard: the failover moves its primary.
-    if (m_last && !m_last->shards.isEmpty()) {
+    // A Sentinel deployment is one shard: the failover moves its primary (and gives it one
+    // when the last poll found none).
+    if (m_last) {
         TopologySnapshot s = *m_last;
         s.at = QDateTime::currentDateTimeUtc();
+        if (s.shards.isEmpty())
+            s.shards.emplaceBack().name = m_url.masterName();
         ShardState &shard = s.shards.first();
         RedisNodeState oldMaster = shard.primary;
         RedisNodeState newMaster;
@@ -222,20 +225,11 @@ void DeploymentMonitor::record(const TopologySnapshot &s)
 {
     const double t = double(s.at.toMSecsSinceEpoch()) / 1000.0;
     // The deployment's primaries: ops, memory and clients added up, the slowest round trip.
-    if (s.reachedPrimary()) {
-        double ops = 0, memory = 0, clients = 0, rtt = 0;
-        for (const ShardState &shard : s.shards) {
-            if (!shard.primaryUp())
-                continue;
-            ops += double(qMax<qint64>(0, shard.primary.opsPerSec));
-            memory += double(qMax<qint64>(0, shard.primary.usedMemory));
-            clients += double(qMax<qint64>(0, shard.primary.connectedClients));
-            rtt = qMax(rtt, shard.primary.rttMs);
-        }
-        m_history[Series::OpsPerSec].append(t, ops);
-        m_history[Series::Memory].append(t, memory);
-        m_history[Series::Clients].append(t, clients);
-        m_history[Series::Rtt].append(t, rtt);
+    if (const PrimaryTotals totals = s.primaryTotals(); totals.up > 0) {
+        m_history[Series::OpsPerSec].append(t, double(totals.opsPerSec));
+        m_history[Series::Memory].append(t, double(totals.usedMemory));
+        m_history[Series::Clients].append(t, double(totals.connectedClients));
+        m_history[Series::Rtt].append(t, totals.maxRttMs);
     }
     for (const ShardState &shard : s.shards) {
         for (const RedisNodeState &r : shard.replicas) {

@@ -37,7 +37,7 @@ struct MonitorOptions
     bool events = true;
 };
 
-// Names of the series in MetricsHistory.
+// Names of the series in DeploymentMonitor::history().
 namespace Series {
 inline QString sessions(const QString &prefix) { return QStringLiteral("sessions:") + prefix; }
 inline QString lagBytes(const HostPort &replica) { return QStringLiteral("lag:") + replica.toString(); }

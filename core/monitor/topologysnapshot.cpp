@@ -74,6 +74,21 @@ int TopologySnapshot::primariesUp() const
     return int(std::count_if(shards.begin(), shards.end(), [](const ShardState &s) { return s.primaryUp(); }));
 }
 
+PrimaryTotals TopologySnapshot::primaryTotals() const
+{
+    PrimaryTotals t;
+    for (const ShardState &shard : shards) {
+        if (!shard.primaryUp())
+            continue;
+        ++t.up;
+        t.opsPerSec += qMax<qint64>(0, shard.primary.opsPerSec);
+        t.usedMemory += qMax<qint64>(0, shard.primary.usedMemory);
+        t.connectedClients += qMax<qint64>(0, shard.primary.connectedClients);
+        t.maxRttMs = qMax(t.maxRttMs, shard.primary.rttMs);
+    }
+    return t;
+}
+
 bool TopologySnapshot::reachedPrimary() const
 {
     return primariesUp() > 0;

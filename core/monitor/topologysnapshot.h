@@ -114,6 +114,17 @@ struct SentinelGroup
     QStringList monitoredNames;
 };
 
+// The deployment's primaries that answered, added up: ops/s, memory and clients summed, the
+// round trip the slowest one's. One shard: its primary's figures.
+struct PrimaryTotals
+{
+    int up = 0;
+    qint64 opsPerSec = 0;
+    qint64 usedMemory = 0;
+    qint64 connectedClients = 0;
+    double maxRttMs = 0;
+};
+
 struct TopologySnapshot
 {
     quint64 generation = 0;
@@ -143,6 +154,7 @@ struct TopologySnapshot
     QList<RedisNodeState> nodes() const;
     int primariesKnown() const;
     int primariesUp() const;
+    PrimaryTotals primaryTotals() const;
     const RedisNodeState *node(const HostPort &address) const;
     // The shard whose primary or replica is at `address`, else null.
     const ShardState *shardOf(const HostPort &address) const;

@@ -48,7 +48,7 @@ quint64 SessionBrowser::startScan(const ScanOptions &options)
 {
     cancelScan();
     const quint64 id = ++m_scanId;
-    auto cancel = std::make_shared<std::atomic_bool>(false);
+    const CancelToken cancel = newCancelToken();
     m_scanCancel = cancel;
     m_scanRunning = true;
     Q_EMIT scanStarted(id);
@@ -213,7 +213,7 @@ void SessionBrowser::runDelete(const DeleteResult &request, bool preview)
         deliver(this, [this, refused] { Q_EMIT deleteFinished(refused); });
         return;
     }
-    auto cancel = std::make_shared<std::atomic_bool>(false);
+    const CancelToken cancel = newCancelToken();
     m_deleteCancel = cancel;
     m_deleteRunning = true;
     const RedisUrl url = m_url;

@@ -87,9 +87,9 @@ private:
 
     quint64 m_scanId = 0;
     bool m_scanRunning = false;
-    std::shared_ptr<std::atomic_bool> m_scanCancel;
+    CancelToken m_scanCancel;
     bool m_deleteRunning = false;
-    std::shared_ptr<std::atomic_bool> m_deleteCancel;
+    CancelToken m_deleteCancel;
 };
 
 } // namespace sdcore

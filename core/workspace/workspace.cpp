@@ -404,7 +404,6 @@ void Workspace::startDemo()
 void Workspace::load()
 {
     QSettings settings;
-    bool idsMade = false;
     const int n = settings.beginReadArray(QStringLiteral("connections"));
     for (int i = 0; i < n; ++i) {
         settings.setArrayIndex(i);
@@ -414,12 +413,14 @@ void Workspace::load()
             continue;
         }
         ConnectionEntry entry;
-        // Lists saved before ids were get them now, kept from the next save on.
+        // A list saved before ids were: each entry's id is made from its URL, the same at every
+        // start until the next save keeps it (loading saves nothing: an entry this build cannot
+        // read stays in the file).
         entry.id = settings.value(QStringLiteral("id")).toString();
-        if (entry.id.isEmpty() || indexOf(entry.id) >= 0) {
+        if (entry.id.isEmpty())
+            entry.id = QUuid::createUuidV5(QUuid(), withoutPassword(*url).toString()).toString(QUuid::WithoutBraces);
+        if (indexOf(entry.id) >= 0)
             entry.id = newId();
-            idsMade = true;
-        }
         entry.url = *url;
         entry.name = settings.value(QStringLiteral("name"), defaultName(*url)).toString();
         entry.readOnly = settings.value(QStringLiteral("readOnly"), false).toBool();
@@ -436,8 +437,6 @@ void Workspace::load()
         m_connections << entry;
     }
     settings.endArray();
-    if (idsMade)
-        save();
     for (int i = 0; i < m_connections.size(); ++i) {
         if (m_connections.at(i).passwordStorage == PasswordStorage::Keychain && m_connections.at(i).needsPassword)
             readPassword(i);

@@ -65,6 +65,8 @@ public:
     QString activeId() const { return idAt(m_active); }
     // Where the connection with `id` is now, or -1 when it is gone.
     int indexOf(const QString &id) const;
+    // The saved connection (not the demo) to the same target as `url`, password aside; -1: none.
+    int indexOfTarget(const RedisUrl &url) const { return indexOfEntry(url); }
     QString idAt(int index) const;
     const ConnectionEntry *active() const;
 

@@ -1,4 +1,5 @@
 #include "ui/dialogs/connectiondialog.h"
+#include "ui/style/palette.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -27,7 +28,7 @@ QLabel *warningLabel(const QString &objectName)
     auto *label = new QLabel;
     label->setObjectName(objectName);
     label->setWordWrap(true);
-    label->setStyleSheet(QStringLiteral("color: #b71c1c;"));
+    label->setStyleSheet(palette::textStyle(palette::bad()));
     return label;
 }
 
@@ -100,7 +101,7 @@ void PasswordStorageField::update()
 {
     switch (storage()) {
     case PasswordStorage::SettingsFile:
-        m_note->setStyleSheet(QStringLiteral("color: #b71c1c;"));
+        m_note->setStyleSheet(palette::textStyle(palette::bad()));
         m_note->setText(tr("Warning: the password is written unencrypted to %1. Anyone who can read that "
                            "file, or a backup of it, can read the password. Choose this only on a machine "
                            "that no one else uses.")

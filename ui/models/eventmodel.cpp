@@ -1,6 +1,7 @@
 #include "ui/models/eventmodel.h"
 
 #include "core/sentinel/eventfilter.h"
+#include "ui/style/palette.h"
 
 #include <QBrush>
 #include <QColor>
@@ -49,9 +50,9 @@ QVariant background(SentinelEvent::Severity severity)
 {
     switch (severity) {
     case SentinelEvent::Severity::Failover:
-        return QBrush(QColor(255, 214, 196));
+        return QBrush(palette::badBackground());
     case SentinelEvent::Severity::Warning:
-        return QBrush(QColor(255, 245, 196));
+        return QBrush(palette::warningBackground());
     case SentinelEvent::Severity::Info:
         break;
     }

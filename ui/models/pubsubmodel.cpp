@@ -1,4 +1,5 @@
 #include "ui/models/pubsubmodel.h"
+#include "ui/style/palette.h"
 
 #include <QBrush>
 #include <QColor>
@@ -31,7 +32,7 @@ QVariant PubSubModel::data(const QModelIndex &index, int role) const
         break;
     case Qt::ForegroundRole:
         if (row.dropped())
-            return QBrush(QColor(200, 0, 0));
+            return QBrush(palette::bad());
         break;
     case Qt::ToolTipRole:
         if (row.dropped()) {

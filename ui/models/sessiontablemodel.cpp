@@ -185,6 +185,9 @@ bool SessionTableModel::passes(quint32 row) const
         return true;
     if (idBytes(row).indexOf(m_filterText) >= 0)
         return true;
+    // An id copied from the table (its printed form) finds the session it names.
+    if (!m_filterBytes.isEmpty() && idBytes(row).indexOf(m_filterBytes) >= 0)
+        return true;
     const QByteArrayView user = userBytes(row);
     return !user.isEmpty() && QString::fromUtf8(user).contains(m_filter, Qt::CaseInsensitive);
 }
@@ -198,6 +201,9 @@ void SessionTableModel::setFilterText(const QString &text)
     // A pasted cookie (only text with a cookie's form) or a full key names one session: its id
     // matches exactly. Any text is also a substring of the id or the user.
     m_filterText = trimmed.toUtf8();
+    m_filterBytes.clear();
+    if (const std::optional<QByteArray> bytes = sdcore::KeyText::fromPrintable(trimmed); bytes && *bytes != m_filterText)
+        m_filterBytes = *bytes;
     m_filterId.clear();
     if (sdcore::SessionKeyResolver::looksLikeCookie(trimmed))
         m_filterId = sdcore::SessionDecoder::sessionIdFromInput(trimmed, m_prefix);
@@ -465,7 +471,7 @@ QVariant SessionTableModel::data(const QModelIndex &index, int role) const
         }
         case Size:
             return (m_types[r] & 0x0f) == sdcore::SessionRow::String
-                ? QLocale::system().formattedDataSize(m_sizes[r], 1, QLocale::DataSizeTraditionalFormat)
+                ? sdcore::format::bytes(qint64(m_sizes[r]), QLocale::system())
                 : QString();
         case Type: {
             // The locking store's own keys live under the prefix too: say what they are.

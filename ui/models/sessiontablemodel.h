@@ -76,7 +76,7 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
     void sort(int column, Qt::SortOrder order = Qt::AscendingOrder) override;
 
-    // The row as a scan delivered it, its TTL as of `nowMs` (for the JSON export).
+    // The row as a scan delivered it, its TTL as of `nowMs` (for the export).
     sdcore::SessionRow rowAt(int visibleRow, qint64 nowMs) const;
 
 private:
@@ -106,6 +106,7 @@ private:
     std::vector<quint32> m_visible;       // the rows shown, in view order
     QString m_filter;
     QByteArray m_filterText;              // the filter as typed, for the id substring
+    QByteArray m_filterBytes;             // the bytes of the filter read as a printed id (\\, \xNN), when other
     QByteArray m_filterId;
     bool m_filterExact = false;
     int m_sortColumn = -1;

@@ -150,7 +150,7 @@ void ConnectivityPage::showRealDrill(const sdcore::RealDrillReport &r)
                                 .arg(r.writes)
                                 .arg(r.onNewMasterMs)
                           : tr("Real drill: %1 of %2 writes failed. %3").arg(r.failed).arg(r.writes).arg(r.error));
-    m_verdict->setStyleSheet(ok ? QStringLiteral("color: #2e7d32;") : QStringLiteral("color: #c62828;"));
+    m_verdict->setStyleSheet(palette::textStyle(ok ? palette::good() : palette::bad()));
     m_drillList->clear();
     m_drillList->addItem(tr("master %1 killed at 0 ms").arg(r.oldMaster.toString()));
     for (const sdcore::RealDrillPhase &p : r.phases) {
@@ -211,7 +211,7 @@ void ConnectivityPage::run(bool drill)
         auto url = sdcore::RedisUrl::parse(text);
         if (!url) {
             m_verdict->setText(tr("Fallback URL: %1").arg(url.errorMessage()));
-            m_verdict->setStyleSheet(QStringLiteral("color: #c62828;"));
+            m_verdict->setStyleSheet(palette::textStyle(palette::bad()));
             return;
         }
         if (!url->hasPassword() && m_url.hasPassword())
@@ -236,8 +236,9 @@ void ConnectivityPage::showReport(const sdcore::ProbeReport &report)
     m_verdict->setText(verdict == 0   ? tr("The first tier serves sessions.")
                        : verdict == 1 ? tr("Only a fallback tier serves sessions.")
                                       : tr("No Redis tier serves sessions: the apps would fall back to memory."));
-    m_verdict->setStyleSheet(verdict == 0 ? QStringLiteral("color: #2e7d32;")
-                                          : verdict == 1 ? QStringLiteral("color: #e68a00;") : QStringLiteral("color: #c62828;"));
+    m_verdict->setStyleSheet(palette::textStyle(verdict == 0   ? palette::good()
+                                                : verdict == 1 ? palette::warning()
+                                                               : palette::bad()));
     m_servedBy->setText(tr("Through the chain the probe was served by: <b>%1</b> (%2 ms in all)")
                             .arg(report.servedBy.isEmpty() ? tr("none") : report.servedBy)
                             .arg(report.elapsedMs));

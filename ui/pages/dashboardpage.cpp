@@ -206,7 +206,7 @@ void DashboardPage::showSnapshot(const sdcore::TopologySnapshot &s)
             updateFailoverButton();
             if (!denied.isEmpty()) {
                 m_failoverStatus->setText(tr("Failover is off: %1.").arg(denied));
-                m_failoverStatus->setStyleSheet(QStringLiteral("color: %1;").arg(palette::warning().darker(150).name()));
+                m_failoverStatus->setStyleSheet(palette::textStyle(palette::warningText()));
             }
         }
     }

@@ -8,20 +8,16 @@
 #include "core/monitor/deploymentmonitor.h"
 #include "ui/pages/dashboard/chartstack.h"
 
-#include <QHash>
 #include <QPointer>
 #include <QWidget>
 
 class QComboBox;
-class QGridLayout;
 class QGroupBox;
 class QLabel;
 class QListWidget;
 class QPushButton;
 class QTimer;
 class QTreeWidget;
-class QCustomPlot;
-class QCPBars;
 
 namespace sdui {
 

@@ -11,6 +11,7 @@
 #include <QVBoxLayout>
 
 #include "ui/charts/plot.h"
+#include "ui/style/palette.h"
 
 #include <algorithm>
 #include <cmath>
@@ -46,7 +47,7 @@ PubSubPanel::PubSubPanel(QWidget *parent) : QWidget(parent)
     m_error->setObjectName(QStringLiteral("pubsubError"));
     m_error->setWordWrap(true);
     m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_error->setStyleSheet(QStringLiteral("color: #c00000;"));
+    m_error->setStyleSheet(palette::textStyle(palette::bad()));
     m_error->hide();
     layout->addWidget(m_error);
 

@@ -7,7 +7,9 @@
 #include "ui/charts/ttlchart.h"
 #include "ui/dialogs/deleteconfirmdialog.h"
 #include "ui/models/sessiontablemodel.h"
+#include "ui/pages/sessions/scanbar.h"
 #include "ui/pages/sessions/sessiondetail.h"
+#include "ui/style/palette.h"
 
 #include <QApplication>
 #include <QCheckBox>
@@ -49,45 +51,7 @@ SessionsPage::SessionsPage(QWidget *parent)
 {
     m_model = new SessionTableModel(this);
 
-    m_prefix = new QLineEdit(QStringLiteral("sess:"));
-    m_prefix->setObjectName(QStringLiteral("prefixEdit"));
-    m_prefix->setMaximumWidth(120);
-    m_prefix->setToolTip(tr("Key prefix of the sessions (connect-redis uses sess:)"));
-    m_match = new QLineEdit;
-    m_match->setObjectName(QStringLiteral("matchEdit"));
-    m_match->setPlaceholderText(tr("server-side MATCH, e.g. abc*"));
-    m_match->setToolTip(tr("Glob on the session id, applied by the server's SCAN MATCH"));
-    m_replica = new QCheckBox(tr("Read from a replica"));
-    m_replica->setObjectName(QStringLiteral("replicaCheck"));
-    m_replica->setToolTip(tr("Scan a healthy replica instead of the master (Sentinel connections)"));
-    m_rate = new QSpinBox;
-    m_rate->setObjectName(QStringLiteral("rateSpin"));
-    m_rate->setRange(0, 1000000);
-    m_rate->setSingleStep(1000);
-    m_rate->setSpecialValueText(tr("no limit"));
-    m_rate->setSuffix(tr(" keys/s"));
-    m_rate->setToolTip(tr("Limit the scan's pace to spare a busy server"));
-    m_scan = new QPushButton(tr("Scan"));
-    m_scan->setObjectName(QStringLiteral("scanButton"));
-    m_cancel = new QPushButton(tr("Cancel"));
-    m_cancel->setObjectName(QStringLiteral("cancelButton"));
-    m_cancel->setEnabled(false);
-    m_progress = new QProgressBar;
-    m_progress->setObjectName(QStringLiteral("scanProgress"));
-    m_progress->setMaximumWidth(220);
-    m_progress->setTextVisible(true);
-    m_progress->setRange(0, 1);
-    m_progress->setValue(0);
-
-    auto *scanRow = new QHBoxLayout;
-    scanRow->addWidget(new QLabel(tr("Prefix")));
-    scanRow->addWidget(m_prefix);
-    scanRow->addWidget(m_match, 1);
-    scanRow->addWidget(m_replica);
-    scanRow->addWidget(m_rate);
-    scanRow->addWidget(m_scan);
-    scanRow->addWidget(m_cancel);
-    scanRow->addWidget(m_progress);
+    m_scanBar = new ScanBar;
 
     m_filter = new QLineEdit;
     m_filter->setObjectName(QStringLiteral("filterEdit"));
@@ -139,7 +103,7 @@ SessionsPage::SessionsPage(QWidget *parent)
     m_deleteNote = new QLabel;
     m_deleteNote->setObjectName(QStringLiteral("deleteNote"));
     m_deleteNote->setWordWrap(true);
-    m_deleteNote->setStyleSheet(QStringLiteral("color: #8a6d00;"));
+    m_deleteNote->setStyleSheet(palette::textStyle(palette::warningText()));
     m_deleteNote->setVisible(false);
     leftLayout->addWidget(m_deleteNote);
     leftLayout->addWidget(m_table, 1);
@@ -182,21 +146,19 @@ SessionsPage::SessionsPage(QWidget *parent)
     split->setStretchFactor(1, 2);
 
     auto *layout = new QVBoxLayout(this);
-    layout->addLayout(scanRow);
+    layout->addWidget(m_scanBar);
     layout->addWidget(split, 1);
 
-    connect(m_scan, &QPushButton::clicked, this, &SessionsPage::startScan);
-    connect(m_match, &QLineEdit::returnPressed, this, &SessionsPage::startScan);
-    connect(m_prefix, &QLineEdit::returnPressed, this, &SessionsPage::startScan);
-    connect(m_cancel, &QPushButton::clicked, this, &SessionsPage::cancel);
+    connect(m_scanBar, &ScanBar::scanRequested, this, &SessionsPage::startScan);
+    connect(m_scanBar, &ScanBar::cancelRequested, this, &SessionsPage::cancel);
     connect(m_filter, &QLineEdit::textChanged, this, &SessionsPage::applyFilter);
     connect(m_deleteSelected, &QPushButton::clicked, this, &SessionsPage::deleteSelected);
     connect(m_deletePattern, &QPushButton::clicked, this, [this] {
         bool ok = false;
         const QString glob = QInputDialog::getText(this, tr("Delete by pattern"),
                                                    tr("Delete every session whose id matches (glob, after '%1'):")
-                                                       .arg(m_prefix->text()),
-                                                   QLineEdit::Normal, m_match->text(), &ok);
+                                                       .arg(QString::fromUtf8(m_scanBar->prefix())),
+                                                   QLineEdit::Normal, m_scanBar->matchText(), &ok);
         if (ok && !glob.trimmed().isEmpty())
             deleteByPattern(glob.trimmed());
     });
@@ -216,6 +178,11 @@ SessionsPage::SessionsPage(QWidget *parent)
 
 SessionsPage::~SessionsPage() = default;
 
+QLineEdit *SessionsPage::matchEdit() const
+{
+    return m_scanBar->matchEdit();
+}
+
 void SessionsPage::setBrowser(sdcore::SessionBrowser *browser, const QString &connectionName, bool readOnly,
                               bool production)
 {
@@ -225,12 +192,11 @@ void SessionsPage::setBrowser(sdcore::SessionBrowser *browser, const QString &co
     m_name = connectionName;
     m_scannedOnce = false;
     m_scanId = 0;
-    m_model->clear(m_prefix->text().toUtf8());
+    m_model->clear(m_scanBar->prefix());
     m_chart->clearHistogram();
     m_detail->clear(tr("Select a session to see it decoded."));
     m_status->clear();
-    m_progress->setRange(0, 1);
-    m_progress->setValue(0);
+    m_scanBar->resetProgress();
     setReadOnly(readOnly, production);
     if (m_browser) {
         connect(m_browser, &sdcore::SessionBrowser::scanStarted, this, &SessionsPage::onScanStarted);
@@ -242,8 +208,7 @@ void SessionsPage::setBrowser(sdcore::SessionBrowser *browser, const QString &co
                 m_detail->showNote(tr("Could not read it: %1").arg(error));
         });
         connect(m_browser, &sdcore::SessionBrowser::deleteProgress, this, [this](qint64 done, qint64 total) {
-            m_progress->setRange(0, total > 0 ? int(qMin<qint64>(total, INT_MAX)) : 0);
-            m_progress->setValue(int(qMin<qint64>(done, INT_MAX)));
+            m_scanBar->showProgress(done, total);
         });
         connect(m_browser, &sdcore::SessionBrowser::deleteFinished, this, &SessionsPage::onDeleteFinished);
         if (isVisible())
@@ -290,13 +255,9 @@ void SessionsPage::startScan()
     if (!m_browser)
         return;
     m_scannedOnce = true;
-    const QByteArray prefix = m_prefix->text().toUtf8();
-    sdcore::ScanOptions options;
-    options.prefix = prefix;
-    options.match = m_match->text().trimmed().toUtf8();
-    options.keysPerSecond = m_rate->value();
-    m_browser->setReadFromReplica(m_replica->isChecked());
-    m_model->clear(prefix);
+    const sdcore::ScanOptions options = m_scanBar->options();
+    m_browser->setReadFromReplica(m_scanBar->fromReplica());
+    m_model->clear(options.prefix);
     m_model->setFilterText(m_filter->text());
     m_scanStartMs = QDateTime::currentMSecsSinceEpoch();
     m_scanId = m_browser->startScan(options);
@@ -313,7 +274,7 @@ void SessionsPage::cancel()
 void SessionsPage::onScanStarted(quint64 id)
 {
     m_scanId = id;
-    m_progress->setRange(0, 0);
+    m_scanBar->showBusy();
     m_status->setText(tr("Scanning…"));
     updateActions();
 }
@@ -325,11 +286,8 @@ void SessionsPage::onBatch(quint64 id, const sdcore::ScanBatch &batch)
     if (m_model->totalRows() == 0 && batch.dbSize > 0)
         m_model->reserve(qsizetype(batch.dbSize));
     m_model->appendRows(batch.rows);
-    if (batch.dbSize > 0) {
-        m_progress->setRange(0, int(qMin<qint64>(batch.dbSize, INT_MAX)));
-        m_progress->setValue(int(qMin(batch.keysSeen, batch.dbSize)));
-        m_progress->setFormat(tr("%1 keys seen").arg(QLocale().toString(batch.keysSeen)));
-    }
+    if (batch.dbSize > 0)
+        m_scanBar->showProgress(batch.keysSeen, batch.dbSize, tr("%1 keys seen").arg(QLocale().toString(batch.keysSeen)));
     // Only the count per batch: the histogram walks every row, and the 1 s tick redraws it.
     updateCounts();
 }
@@ -339,9 +297,7 @@ void SessionsPage::onScanFinished(quint64 id, const sdcore::ScanSummary &summary
     if (id != m_scanId)
         return;
     m_model->resort();
-    m_progress->setRange(0, 1);
-    m_progress->setValue(summary.complete ? 1 : 0);
-    m_progress->setFormat(summary.complete ? tr("done") : tr("stopped"));
+    m_scanBar->showFinished(summary.complete);
     QString text;
     const QString rows = QLocale().toString(summary.rows);
     if (summary.complete) {
@@ -389,8 +345,7 @@ void SessionsPage::updateActions()
 {
     const bool haveBrowser = m_browser != nullptr;
     const bool busyDelete = haveBrowser && m_browser->isDeleting();
-    m_scan->setEnabled(haveBrowser);
-    m_cancel->setEnabled(haveBrowser && (m_browser->isScanning() || busyDelete));
+    m_scanBar->setActions(haveBrowser, haveBrowser && (m_browser->isScanning() || busyDelete));
     const QString offTip = m_readOnly ? tr("'%1' is read-only: deleting is turned off").arg(m_name)
                                       : m_deleteDenied;
     const bool canDelete = haveBrowser && !m_readOnly && m_deleteDenied.isEmpty() && !busyDelete;
@@ -458,8 +413,7 @@ void SessionsPage::deleteByPattern(const QString &glob)
 
 void SessionsPage::onDeleteFinished(const sdcore::DeleteResult &r)
 {
-    m_progress->setRange(0, 1);
-    m_progress->setValue(0);
+    m_scanBar->resetProgress();
     if (r.dryRun) {
         updateActions();
         const QString pattern = sdcore::KeyText::printable(r.pattern);

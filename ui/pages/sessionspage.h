@@ -34,6 +34,7 @@ struct ScanSummary;
 namespace sdui {
 
 class SessionTableModel;
+class ScanBar;
 class SessionDetail;
 class TtlChart;
 
@@ -62,7 +63,7 @@ public:
     SessionTableModel *model() const { return m_model; }
     QTableView *table() const { return m_table; }
     QLineEdit *filterEdit() const { return m_filter; }
-    QLineEdit *matchEdit() const { return m_match; }
+    QLineEdit *matchEdit() const;
     QString statusText() const;
     QString detailKeyText() const;
     bool scanning() const;
@@ -97,13 +98,6 @@ private:
     QString m_pendingPattern;
     QString m_lastDelete;
 
-    QLineEdit *m_prefix = nullptr;
-    QLineEdit *m_match = nullptr;
-    QCheckBox *m_replica = nullptr;
-    QSpinBox *m_rate = nullptr;
-    QPushButton *m_scan = nullptr;
-    QPushButton *m_cancel = nullptr;
-    QProgressBar *m_progress = nullptr;
     QLabel *m_status = nullptr;
     QLineEdit *m_filter = nullptr;
     QPushButton *m_deleteSelected = nullptr;
@@ -113,6 +107,7 @@ private:
     SessionTableModel *m_model = nullptr;
     QTableView *m_table = nullptr;
 
+    ScanBar *m_scanBar = nullptr;
     SessionDetail *m_detail = nullptr;
 
     QLabel *m_count = nullptr;

@@ -1,4 +1,5 @@
 #include "ui/pages/welcomepage.h"
+#include "ui/style/palette.h"
 
 #include <QHBoxLayout>
 #include <QLabel>
@@ -80,7 +81,7 @@ void WelcomePage::setDemoProgress(const QString &message)
 
 void WelcomePage::setError(const QString &message)
 {
-    m_message->setStyleSheet(QStringLiteral("color: #b00020;"));
+    m_message->setStyleSheet(palette::textStyle(palette::bad()));
     m_message->setText(message);
 }
 

@@ -10,6 +10,14 @@ QColor warning() { return QColor(0xe6, 0x8a, 0x00); }
 QColor bad() { return QColor(0xc6, 0x28, 0x28); }
 QColor unknown() { return QColor(0x9e, 0x9e, 0x9e); }
 QColor local() { return QColor(0x55, 0x55, 0x99); }
+QColor warningText() { return warning().darker(150); }
+QColor badBackground() { return QColor(255, 214, 196); }
+QColor warningBackground() { return QColor(255, 245, 196); }
+
+QString textStyle(const QColor &color)
+{
+    return QStringLiteral("color: %1;").arg(color.name());
+}
 
 QColor health(sdcore::Health health)
 {

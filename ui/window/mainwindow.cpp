@@ -195,10 +195,13 @@ QMenu *MainWindow::connectionMenu(int row)
     menu->setObjectName(QStringLiteral("connectionMenu"));
     if (row < 0 || row >= m_workspace->connections().size())
         return menu;
-    menu->addAction(tr("Edit…"), this, [this, row] { editConnection(row); })->setObjectName(QStringLiteral("editAction"));
-    menu->addAction(tr("Rename…"), this, [this, row] { renameConnection(row); })->setObjectName(QStringLiteral("renameAction"));
-    menu->addAction(tr("Duplicate…"), this, [this, row] { duplicateConnection(row); })->setObjectName(QStringLiteral("duplicateAction"));
-    menu->addAction(tr("Remove…"), this, [this, row] { removeConnection(row); })->setObjectName(QStringLiteral("removeAction"));
+    // The menu stays open while the list may change: it acts on the connection by its id.
+    const QString id = m_workspace->idAt(row);
+    const auto at = [this, id] { return m_workspace->indexOf(id); };
+    menu->addAction(tr("Edit…"), this, [this, at] { editConnection(at()); })->setObjectName(QStringLiteral("editAction"));
+    menu->addAction(tr("Rename…"), this, [this, at] { renameConnection(at()); })->setObjectName(QStringLiteral("renameAction"));
+    menu->addAction(tr("Duplicate…"), this, [this, at] { duplicateConnection(at()); })->setObjectName(QStringLiteral("duplicateAction"));
+    menu->addAction(tr("Remove…"), this, [this, at] { removeConnection(at()); })->setObjectName(QStringLiteral("removeAction"));
     menu->addSeparator();
     QAction *readOnly = menu->addAction(tr("Read-only (no delete, no failover)"));
     readOnly->setCheckable(true);
@@ -206,8 +209,6 @@ QMenu *MainWindow::connectionMenu(int row)
     QAction *production = menu->addAction(tr("Production (type the name to confirm deletes)"));
     production->setCheckable(true);
     production->setChecked(m_workspace->connections().at(row).production);
-    // The menu stays open while the list may change: it acts on the connection by its id.
-    const QString id = m_workspace->idAt(row);
     const auto apply = [this, id] {
         m_dashboard->refreshControls();
         if (id == m_workspace->activeId()) {
@@ -275,6 +276,14 @@ void MainWindow::editConnection(int row)
             m_workspace->renameConnection(index, dialog->name());
             if (url.hasPassword() && url.password() != old.password())
                 m_workspace->setPassword(index, url.password(), dialog->storage());
+            return;
+        }
+        // Another connection has that target already: its own settings are not overwritten
+        // with this one's.
+        if (const int other = m_workspace->indexOfTarget(url); other >= 0 && other != index) {
+            QMessageBox::warning(this, tr("Cannot save the connection"),
+                                 tr("'%1' connects to %2 already; edit or remove that one instead.")
+                                     .arg(m_workspace->connections().at(other).name, bare(url).toString()));
             return;
         }
         auto added = m_workspace->addConnection(url, dialog->name(), dialog->storage());

@@ -83,18 +83,11 @@ void HealthTiles::showSnapshot(const sdcore::TopologySnapshot &s)
     setTile(QStringLiteral("health"), sdcore::healthName(s.health).toUpper(), palette::health(s.health));
     // One shard shows its primary; several are added up (the round trip: the slowest primary).
     const int known = s.primariesKnown();
-    const int primariesUp = s.primariesUp();
+    const sdcore::PrimaryTotals totals = s.primaryTotals();
+    const int primariesUp = totals.up;
     const bool up = primariesUp > 0;
-    qint64 ops = 0, memory = 0, clients = 0;
-    double rtt = 0;
-    for (const sdcore::ShardState &shard : s.shards) {
-        if (!shard.primaryUp())
-            continue;
-        ops += qMax<qint64>(0, shard.primary.opsPerSec);
-        memory += qMax<qint64>(0, shard.primary.usedMemory);
-        clients += qMax<qint64>(0, shard.primary.connectedClients);
-        rtt = qMax(rtt, shard.primary.rttMs);
-    }
+    const qint64 ops = totals.opsPerSec, memory = totals.usedMemory, clients = totals.connectedClients;
+    const double rtt = totals.maxRttMs;
     const QString node = known == 0 ? QStringLiteral("–")
                          : s.shards.size() == 1 ? s.shards.first().primary.address.toString()
                                                 : tr("%1 of %2 primaries up").arg(primariesUp).arg(s.shards.size());
@@ -142,10 +135,10 @@ void HealthTiles::showCensus(const sdcore::CensusResult &c)
     const qint64 age = c.at.secsTo(QDateTime::currentDateTimeUtc());
     // The count is exact but not live: say how old it is, and mark it once it is stale.
     tile->setText(QStringLiteral("%1  <span style='font-size:small; font-weight:normal'>%2</span>")
-                      .arg(locale.toString(c.count), sdcore::format::age(age)));
-    tile->setStyleSheet(age > 60 ? QStringLiteral("color: %1;").arg(palette::warning().darker(150).name()) : QString());
+                      .arg(sdcore::format::count(c.count, locale), sdcore::format::age(age)));
+    tile->setStyleSheet(age > 60 ? palette::textStyle(palette::warningText()) : QString());
     tile->setToolTip(tr("%1 keys under '%2', %3 of string values, counted by SCAN on %4 in %5 ms")
-                         .arg(locale.toString(c.count), c.prefix, sdcore::format::bytes(c.totalBytes, locale),
+                         .arg(sdcore::format::count(c.count, locale), c.prefix, sdcore::format::bytes(c.totalBytes, locale),
                               c.node.toString())
                          .arg(c.durationMs));
 }

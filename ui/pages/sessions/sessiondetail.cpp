@@ -74,7 +74,8 @@ SessionDetail::SessionDetail(QWidget *parent) : QWidget(parent)
     layout->addWidget(tabs, 1);
     layout->addLayout(buttons);
 
-    connect(copyKey, &QPushButton::clicked, this, [this] { QApplication::clipboard()->setText(QString::fromUtf8(m_key)); });
+    // The printed form: what the command line and the filter take back, whatever the bytes.
+    connect(copyKey, &QPushButton::clicked, this, [this] { QApplication::clipboard()->setText(sdcore::KeyText::printable(m_key)); });
     connect(copyValue, &QPushButton::clicked, this, [this] { QApplication::clipboard()->setText(m_json->toPlainText()); });
     connect(refresh, &QPushButton::clicked, this, [this] {
         if (!m_key.isEmpty())
