@@ -9,7 +9,8 @@ FUZZ_SECONDS ?= 60
 # Seconds `make soak` runs the chaos soak for.
 SOAK_SECONDS ?= 600
 SOAK_SEED ?= 20261124
-FUZZ_TARGETS := fuzz_redisurl fuzz_reply fuzz_info fuzz_sentinelevent fuzz_sessiondecoder fuzz_sessionid
+FUZZ_TARGETS := fuzz_redisurl fuzz_reply fuzz_info fuzz_sentinelevent fuzz_sessiondecoder fuzz_sessionid \
+                fuzz_clusternodes
 BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CTEST_ARGS ?=

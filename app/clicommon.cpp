@@ -51,13 +51,16 @@ const QList<CommandSpec> &commandSpecs()
          "         role, Redis version and PING round-trip time.\n"},
         {"status", true, {},
          "  status --url URL [--json] [--timeout MS]\n"
-         "         Topology and health: master, replicas, sentinels, quorum. Exit 0 healthy,\n"
+         "         Topology and health: master, replicas, sentinels, quorum; for a cluster each\n"
+         "         shard's slots, primary and replicas, and cluster_state. Exit 0 healthy,\n"
          "         1 degraded (a replica or sentinel down, quorum met), 2 critical (no reachable\n"
-         "         master, or quorum not met).\n"},
+         "         master, quorum not met, cluster_state fail or slots nobody serves).\n"},
         {"events", true, {"seconds"},
          "  events --url URL [--json] [--seconds N]\n"
          "         Stream the sentinels' events (failovers, down/up) as they happen, one line each,\n"
-         "         until Ctrl-C (or N seconds). Needs a redis-sentinel:// URL.\n"},
+         "         until Ctrl-C (or N seconds). Needs a redis-sentinel:// or redis-cluster:// URL;\n"
+         "         a cluster publishes no events, so its nodes are polled every second and what\n"
+         "         changed is printed (a failover names old_primary and new_primary with --json).\n"},
         {"failover", true, {"yes", "dry-run"},
          "  failover --url URL (--yes | --dry-run) [--timeout S] [--json]\n"
          "         Ask Sentinel to fail over the master and follow it to its end; prints the old\n"

@@ -28,6 +28,7 @@
 
 #include <atomic>
 #include <csignal>
+#include <numeric>
 
 using namespace sdcore;
 using namespace cli;
@@ -158,12 +159,34 @@ int runStatus(const QCommandLineParser &parser)
                           group.quorumText.isEmpty() ? QStringLiteral("?") : group.quorumText,
                           group.answeredBy.toString());
     }
+    if (s.isCluster() && !s.cluster.answeredBy.host.isEmpty()) {
+        lines << QStringLiteral("  cluster_state %1, %2 of 16384 slots ok, %3 nodes known, current epoch %4, "
+                                "asked %5")
+                     .arg(s.cluster.state)
+                     .arg(s.cluster.slotsOk)
+                     .arg(s.cluster.knownNodes)
+                     .arg(s.cluster.currentEpoch)
+                     .arg(s.cluster.answeredBy.toString());
+    }
     for (const ShardState &shard : s.shards) {
+        if (s.isCluster()) {
+            lines << QStringLiteral("  shard %1 (%2 slots)%3")
+                         .arg(shard.slots.isEmpty() ? QStringLiteral("without slots") : shard.name)
+                         .arg(std::accumulate(shard.slots.begin(), shard.slots.end(), 0,
+                                              [](int n, const SlotRange &r) { return n + r.count(); }))
+                         .arg(shard.migrations.isEmpty() ? QString()
+                                                         : QStringLiteral(", %1 slot(s) migrating").arg(shard.migrations.size()));
+            for (const SlotMigration &m : shard.migrations)
+                lines << QStringLiteral("    slot %1 %2 %3").arg(m.slot).arg(m.importing ? "importing from" : "migrating to",
+                                                                   m.peer.isEmpty() ? m.peerId : m.peer);
+        }
         if (shard.hasPrimary)
-            lines << nodeLine("master", shard.primary);
+            lines << nodeLine(s.isCluster() ? "primary" : "master", shard.primary);
         for (const RedisNodeState &r : shard.replicas)
             lines << nodeLine("replica", r);
     }
+    for (const RedisNodeState &n : s.spareNodes)
+        lines << nodeLine("no-slots", n);
     for (const SentinelState &st : group.sentinels) {
         // One arg() call for the texts: a server's reason may hold "%1" itself.
         lines << QStringLiteral("  sentinel %1  %2%3")
@@ -176,7 +199,12 @@ int runStatus(const QCommandLineParser &parser)
     for (const ShardState &shard : s.shards)
         keys += shard.primaryUp() ? qMax<qint64>(0, shard.primary.keys) : 0;
     if (s.reachedPrimary())
-        lines << QStringLiteral("  keys in db %1: %2").arg(target.url.db()).arg(keys);
+        lines << QStringLiteral("  keys in db %1: %2%3")
+                     .arg(target.url.db())
+                     .arg(keys)
+                     .arg(s.primariesUp() < s.primariesKnown()
+                              ? QStringLiteral(" (%1 of %2 primaries answered)").arg(s.primariesUp()).arg(s.primariesKnown())
+                              : QString());
     for (QString &line : lines)
         line = safe(line);
     out() << lines.join(QLatin1Char('\n')) << "\n";
@@ -197,13 +225,56 @@ QJsonObject eventJson(const SentinelEvent &e)
                        {"sentinel", e.source.toString()}};
 }
 
+// A cluster publishes no events: poll it every second and print what changed.
+int runClusterEvents(QCoreApplication &app, const Target &target, int seconds)
+{
+    PollerOptions options;
+    options.intervalMs = 1000;
+    options.pubsub = false;
+    TopologyPoller poller(target.url, options);
+    const TopologySnapshot first = poller.pollOnce();
+    if (first.shards.isEmpty()) {
+        err() << "sessiondeck-cli: " << safe(first.error) << "\n";
+        return first.errorKind == ErrorKind::Unsupported ? ExitUsage : ExitUnreachable;
+    }
+    err() << "watching cluster through " << first.cluster.answeredBy.toString() << " (" << first.shards.size()
+          << " shards, polled every second)\n";
+    err().flush();
+    QObject::connect(&poller, &TopologyPoller::polled, [&](const TopologySnapshot &s) {
+        for (const SentinelEvent &e : s.events) {
+            if (target.json) {
+                QJsonObject o{{"time", e.at.toString(Qt::ISODateWithMs)},
+                              {"type", e.type},
+                              {"detail", e.detail},
+                              {"seen_by", e.source.toString()}};
+                if (e.type == ClusterEventType::Failover) {
+                    o.insert("old_primary", e.oldMaster.toString());
+                    o.insert("new_primary", e.newMaster.toString());
+                    o.insert("shard", e.name);
+                }
+                out() << QJsonDocument(o).toJson(QJsonDocument::Compact) << "\n";
+            } else {
+                out() << e.at.toLocalTime().toString(QStringLiteral("HH:mm:ss.zzz")) << "  " << e.type << "  "
+                      << safe(e.detail) << "\n";
+            }
+        }
+        out().flush();
+    });
+    quitOnInterrupt(app);
+    poller.start(1);
+    if (seconds > 0)
+        QTimer::singleShot(seconds * 1000, &app, &QCoreApplication::quit);
+    app.exec();
+    return ExitOk;
+}
+
 int runEvents(QCoreApplication &app, const QCommandLineParser &parser)
 {
     Target target;
     if (auto code = parseTarget(parser, target))
         return *code;
-    if (!target.url.isSentinel())
-        return usage(QStringLiteral("events needs a redis-sentinel:// URL"));
+    if (!target.url.isSentinel() && !target.url.isCluster())
+        return usage(QStringLiteral("events needs a redis-sentinel:// or redis-cluster:// URL"));
     int seconds = 0;
     if (parser.isSet(QStringLiteral("seconds"))) {
         bool ok = false;
@@ -211,6 +282,8 @@ int runEvents(QCoreApplication &app, const QCommandLineParser &parser)
         if (!ok || seconds <= 0)
             return usage(QStringLiteral("--seconds wants a positive number"));
     }
+    if (target.url.isCluster())
+        return runClusterEvents(app, target, seconds);
     quitOnInterrupt(app);
     EventTimeline timeline;
     SentinelEventStream stream(target.url);

@@ -22,6 +22,7 @@ QString kindName(RedisUrl::Kind kind)
     case RedisUrl::Kind::Tcp: return QStringLiteral("tcp");
     case RedisUrl::Kind::Unix: return QStringLiteral("unix");
     case RedisUrl::Kind::Sentinel: return QStringLiteral("sentinel");
+    case RedisUrl::Kind::Cluster: return QStringLiteral("cluster");
     }
     return QStringLiteral("?");
 }
@@ -90,6 +91,7 @@ void TestRedisUrl::parsesValidUrls_data()
     const QString tcp = QStringLiteral("tcp");
     const QString unix = QStringLiteral("unix");
     const QString sentinel = QStringLiteral("sentinel");
+    const QString cluster = QStringLiteral("cluster");
 
     QTest::newRow("minimal") << "redis://localhost" << tcp << "localhost:6379" << "localhost" << 0
                              << none << none << none << none << 0;
@@ -161,6 +163,14 @@ void TestRedisUrl::parsesValidUrls_data()
     QTest::newRow("sentinel encoded master") << "redis-sentinel://h#a%40b%23c" << sentinel
                                              << "h:26379" << "h" << 0 << none << none << "a@b#c"
                                              << none << 0;
+
+    QTest::newRow("cluster one seed") << "redis-cluster://10.0.0.1" << cluster << "10.0.0.1:6379" << "10.0.0.1"
+                                      << 0 << none << none << none << none << 0;
+    QTest::newRow("cluster seeds") << "redis-cluster://app:p@ss@n1:7000,n2,[::1]:7002/?timeout=250" << cluster
+                                   << "n1:7000,n2:6379,[::1]:7002" << "n1" << 0 << "app" << "p@ss" << none << none
+                                   << 250;
+    QTest::newRow("cluster db 0") << "REDIS-CLUSTER://h/0" << cluster << "h:6379" << "h" << 0 << none << none
+                                  << none << none << 0;
 
     QTest::newRow("unix") << "unix:///tmp/redis.sock" << unix << none << none << 0 << none << none
                           << none << "/tmp/redis.sock" << 0;
@@ -235,6 +245,11 @@ void TestRedisUrl::rejectsInvalidUrls_data()
     QTest::newRow("space in host") << "redis://my host" << bad()
                                    << "invalid character ' ' in host name";
     QTest::newRow("several hosts on redis://") << "redis://h1,h2" << bad() << "several hosts";
+    QTest::newRow("cluster db 1") << "redis-cluster://h1,h2/1" << bad() << "only db 0";
+    QTest::newRow("cluster fragment") << "redis-cluster://h1#m" << bad() << "fragment";
+    QTest::newRow("cluster empty seed") << "redis-cluster://h1,,h2" << bad() << "empty host";
+    QTest::newRow("cluster trailing comma") << "redis-cluster://h1," << bad() << "empty host";
+    QTest::newRow("cluster without ://") << "redis-cluster:h1" << bad() << "expected '://'";
 
     QTest::newRow("non-numeric port") << "redis://host:abc" << bad() << "invalid port";
     QTest::newRow("empty port") << "redis://host:" << bad() << "missing port";
@@ -368,6 +383,7 @@ void TestRedisUrl::unknownSchemeListsSupportedOnes()
         QVERIFY2(text.contains(QLatin1String("redis://")), qPrintable(text));
         QVERIFY2(text.contains(QLatin1String("unix://")), qPrintable(text));
         QVERIFY2(text.contains(QLatin1String("redis-sentinel://")), qPrintable(text));
+        QVERIFY2(text.contains(QLatin1String("redis-cluster://")), qPrintable(text));
     }
 }
 
@@ -399,6 +415,18 @@ void TestRedisUrl::parsesTls()
     QCOMPARE(sentinel->kind(), RedisUrl::Kind::Sentinel);
     QVERIFY(sentinel->usesTls());
     QCOMPARE(sentinel->toString(), QStringLiteral("rediss-sentinel://h1:26379,h2:26380?cacert=/ca.pem#m"));
+    const auto cluster = RedisUrl::parse(QStringLiteral("rediss-cluster://:pw@h1,h2:7001?cacert=/ca.pem&sni=r.example"));
+    QVERIFY_OK(cluster);
+    QCOMPARE(cluster->kind(), RedisUrl::Kind::Cluster);
+    QVERIFY(cluster->isCluster());
+    QVERIFY(cluster->usesTls());
+    QCOMPARE(cluster->toString(), QStringLiteral("rediss-cluster://:***@h1:6379,h2:7001?cacert=/ca.pem&sni=r.example"));
+    // Each node of the cluster is a plain TLS node with the same credentials.
+    const RedisUrl node = cluster->withNode(HostPort{QStringLiteral("10.0.0.7"), 7005});
+    QCOMPARE(node.kind(), RedisUrl::Kind::Tcp);
+    QVERIFY(node.usesTls());
+    QCOMPARE(node.password(), QStringLiteral("pw"));
+    QCOMPARE(RedisUrl::parse(cluster->toSecretString())->password(), QStringLiteral("pw"));
     // Plain URLs stay plain, and a unix socket never takes TLS.
     QVERIFY(!RedisUrl::parse(QStringLiteral("redis://h"))->usesTls());
     RedisUrl socket = *RedisUrl::parse(QStringLiteral("unix:///tmp/r.sock"));

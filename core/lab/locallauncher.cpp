@@ -158,6 +158,29 @@ RedisUrl LocalLauncher::nodeUrl(int index) const
     return url;
 }
 
+RedisUrl LocalLauncher::clusterUrl() const
+{
+    QList<HostPort> seeds;
+    for (const Node &n : m_nodes) {
+        if (n.role == Role::ClusterNode && seeds.size() < qMax(1, m_options.clusterPrimaries))
+            seeds << HostPort{QStringLiteral("127.0.0.1"), n.port};
+    }
+    RedisUrl url = RedisUrl::cluster(seeds);
+    if (!m_options.password.isEmpty())
+        url.setPassword(m_options.password);
+    url.setTls(clientTls());
+    return url;
+}
+
+int LocalLauncher::indexOfPort(quint16 port) const
+{
+    for (int i = 0; i < m_nodes.size(); ++i) {
+        if (m_nodes.at(i).port == port)
+            return i;
+    }
+    return -1;
+}
+
 RedisUrl LocalLauncher::sentinelUrl() const
 {
     QList<HostPort> sentinels;
@@ -327,6 +350,15 @@ void LocalLauncher::writeDataConfig(Node &node, quint16 masterPort) const
         c += QStringLiteral("user %1 on >%2 ~* &* +@all\n")
                  .arg(m_options.aclUser, m_options.aclPassword);
     }
+    if (node.role == Role::ClusterNode) {
+        // nodes.conf lives in the node's dir: a restarted node keeps its id and its place.
+        c += QStringLiteral("cluster-enabled yes\ncluster-config-file nodes.conf\n"
+                            "cluster-node-timeout %1\ncluster-port %2\n")
+                 .arg(m_options.clusterNodeTimeoutMs)
+                 .arg(node.busPort);
+        if (m_options.tls)
+            c += QStringLiteral("tls-cluster yes\n");
+    }
     f.write(c.toUtf8());
     f.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
 }
@@ -359,6 +391,11 @@ Status LocalLauncher::startDataNode(Node &node, quint16 masterPort)
     Status last = success();
     for (int attempt = 0; attempt < 3; ++attempt) {
         node.port = findFreePort();
+        if (node.role == Role::ClusterNode) {
+            do
+                node.busPort = findFreePort();
+            while (node.busPort == node.port);
+        }
         node.configPath = m_dir->filePath(node.name + QStringLiteral(".conf"));
         node.logPath = m_dir->filePath(node.name + QStringLiteral(".log"));
         if (node.role == Role::Sentinel)
@@ -446,7 +483,7 @@ Status LocalLauncher::startStandalone()
     stop();
     if (Status s = prepareDirectory(); !s)
         return s;
-    m_nodes = {Node{QStringLiteral("redis"), Role::Standalone, 0, 0, false, {}, {}}};
+    m_nodes = {Node{QStringLiteral("redis"), Role::Standalone, 0, 0, 0, false, {}, {}}};
     if (Status s = startDataNode(m_nodes[0], 0); !s) {
         stop();
         return s;
@@ -464,11 +501,11 @@ Status LocalLauncher::startSentinelDeployment()
         return s;
 
     m_nodes.clear();
-    m_nodes << Node{QStringLiteral("master"), Role::Master, 0, 0, false, {}, {}};
+    m_nodes << Node{QStringLiteral("master"), Role::Master, 0, 0, 0, false, {}, {}};
     for (int i = 1; i <= m_options.replicas; ++i)
-        m_nodes << Node{QStringLiteral("replica-%1").arg(i), Role::Replica, 0, 0, false, {}, {}};
+        m_nodes << Node{QStringLiteral("replica-%1").arg(i), Role::Replica, 0, 0, 0, false, {}, {}};
     for (int i = 1; i <= m_options.sentinels; ++i)
-        m_nodes << Node{QStringLiteral("sentinel-%1").arg(i), Role::Sentinel, 0, 0, false, {}, {}};
+        m_nodes << Node{QStringLiteral("sentinel-%1").arg(i), Role::Sentinel, 0, 0, 0, false, {}, {}};
 
     auto fail = [this](Status s) {
         stop();
@@ -558,6 +595,151 @@ Status LocalLauncher::waitForSentinelsReady(int timeoutMs) const
     }
     return makeError(ErrorKind::Timeout,
                      QStringLiteral("The sentinels did not agree on the cluster in time (%1)").arg(last));
+}
+
+Status LocalLauncher::startCluster()
+{
+    if (Status s = checkBinaries(); !s)
+        return s;
+    const QString redisCli = findBinary(QStringLiteral("redis-cli"));
+    if (redisCli.isEmpty())
+        return makeError(ErrorKind::Process, QStringLiteral("redis-cli was not found on PATH; install it with "
+                                                            "'sudo apt-get install redis-tools'"));
+    stop();
+    if (Status s = prepareDirectory(); !s)
+        return s;
+    m_nodes.clear();
+    const int primaries = qMax(1, m_options.clusterPrimaries);
+    const int total = primaries * (1 + qMax(0, m_options.clusterReplicas));
+    for (int i = 1; i <= total; ++i)
+        m_nodes << Node{QStringLiteral("cluster-%1").arg(i), Role::ClusterNode, 0, 0, 0, false, {}, {}};
+    for (Node &node : m_nodes) {
+        if (Status s = startDataNode(node, 0); !s) {
+            stop();
+            return s;
+        }
+    }
+    QStringList args{QStringLiteral("--cluster"), QStringLiteral("create")};
+    for (const Node &node : std::as_const(m_nodes))
+        args << QStringLiteral("127.0.0.1:%1").arg(node.port);
+    args << QStringLiteral("--cluster-replicas") << QString::number(qMax(0, m_options.clusterReplicas))
+         << QStringLiteral("--cluster-yes");
+    if (m_options.tls) {
+        args << QStringLiteral("--tls") << QStringLiteral("--cacert") << m_tlsFiles.caFile
+             << QStringLiteral("--cert") << m_tlsFiles.certFile << QStringLiteral("--key") << m_tlsFiles.keyFile;
+    }
+    QProcess create;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    if (!m_options.password.isEmpty())
+        env.insert(QStringLiteral("REDISCLI_AUTH"), m_options.password);   // not on the command line
+    create.setProcessEnvironment(env);
+    create.setProcessChannelMode(QProcess::MergedChannels);
+    create.start(redisCli, args);
+    if (!create.waitForFinished(m_options.readyTimeoutMs) || create.exitStatus() != QProcess::NormalExit
+        || create.exitCode() != 0) {
+        const QString output = QString::fromUtf8(create.readAll()).trimmed().right(600);
+        create.kill();
+        create.waitForFinished(1000);
+        stop();
+        return makeError(ErrorKind::Process, QStringLiteral("redis-cli --cluster create failed: %1").arg(output));
+    }
+    if (Status s = waitForClusterReady(m_options.readyTimeoutMs); !s) {
+        stop();
+        return s;
+    }
+    spdlog::info("launcher: Redis Cluster ready, {} primaries with {} replica(s) each, from 127.0.0.1:{}",
+                 primaries, m_options.clusterReplicas, m_nodes.first().port);
+    return success();
+}
+
+Status LocalLauncher::waitForClusterReady(int timeoutMs) const
+{
+    QDeadlineTimer deadline(timeoutMs);
+    QString last = QStringLiteral("no node asked yet");
+    while (!deadline.hasExpired()) {
+        if (cancelled())
+            return makeError(ErrorKind::Cancelled, QStringLiteral("Cancelled"));
+        bool ready = true;
+        QByteArray slotsSeen;
+        int running = 0;
+        for (int i = 0; i < m_nodes.size() && ready; ++i) {
+            const Node &node = m_nodes.at(i);
+            if (node.role != Role::ClusterNode || node.pid <= 0 || node.paused)
+                continue;
+            ++running;
+            auto conn = RedisConnection::open(nodeUrl(i), probeOptions());
+            if (!conn) {
+                ready = false;
+                last = QStringLiteral("%1: %2").arg(node.name, conn.errorMessage());
+                break;
+            }
+            auto replies = (*conn)->pipeline({Command{"CLUSTER", "INFO"}, Command{"INFO", "replication"},
+                                              Command{"CLUSTER", "SLOTS"}});
+            if (!replies) {
+                ready = false;
+                last = QStringLiteral("%1: %2").arg(node.name, replies.errorMessage());
+                break;
+            }
+            const Info cluster = Info::parse(replies->at(0).bytes());
+            const Info replication = Info::parse(replies->at(1).bytes());
+            if (cluster.text("cluster_state") != QLatin1String("ok")) {
+                ready = false;
+                last = QStringLiteral("%1 reports cluster_state:%2").arg(node.name, cluster.text("cluster_state"));
+            } else if (replication.text("role") == QLatin1String("slave")
+                       && replication.text("master_link_status") != QLatin1String("up")) {
+                ready = false;
+                last = QStringLiteral("%1's link to its primary is not up yet").arg(node.name);
+            } else {
+                // Every node must give the same slot map (gossip has spread).
+                QByteArray map;
+                for (const RedisValue &range : replies->at(2).elements()) {
+                    if (range.size() >= 3)
+                        map += QByteArray::number(range.at(0).toInteger()) + "-"
+                            + QByteArray::number(range.at(1).toInteger()) + "@"
+                            + QByteArray::number(range.at(2).size() > 1 ? range.at(2).at(1).toInteger() : 0) + ";";
+                }
+                if (slotsSeen.isEmpty())
+                    slotsSeen = map;
+                else if (slotsSeen != map) {
+                    ready = false;
+                    last = QStringLiteral("%1 does not agree on the slot map yet").arg(node.name);
+                }
+            }
+        }
+        if (ready && running > 0)
+            return success();
+        sleepMs(50);
+    }
+    return makeError(ErrorKind::Timeout, QStringLiteral("The cluster did not become ready in time (%1)").arg(last));
+}
+
+Result<int> LocalLauncher::primaryIndexOfSlot(int slot) const
+{
+    QString last;
+    for (int i = 0; i < m_nodes.size(); ++i) {
+        const Node &node = m_nodes.at(i);
+        if (node.role != Role::ClusterNode || node.pid <= 0 || node.paused)
+            continue;
+        auto conn = RedisConnection::open(nodeUrl(i), probeOptions());
+        if (!conn) {
+            last = conn.errorMessage();
+            continue;
+        }
+        auto slots = (*conn)->command(Command{"CLUSTER", "SLOTS"});
+        if (!slots) {
+            last = slots.errorMessage();
+            continue;
+        }
+        for (const RedisValue &range : slots->elements()) {
+            if (range.size() >= 3 && slot >= range.at(0).toInteger() && slot <= range.at(1).toInteger()) {
+                const int index = indexOfPort(quint16(range.at(2).at(1).toInteger()));
+                if (index >= 0)
+                    return index;
+            }
+        }
+        return makeError(ErrorKind::NotFound, QStringLiteral("No node serves slot %1").arg(slot));
+    }
+    return makeError(ErrorKind::Refused, QStringLiteral("No cluster node answered: %1").arg(last));
 }
 
 void LocalLauncher::stop()

@@ -1,7 +1,8 @@
 #pragma once
 
 // Starts real redis-server / redis-sentinel processes on loopback in a temporary folder, for the
-// demo and the tests: a single server, or 1 master + N replicas + M sentinels. Every process it
+// demo and the tests: a single server, 1 master + N replicas + M sentinels, or a Redis Cluster
+// (P primaries with R replicas each). Every process it
 // started is stopped by pid when the launcher is destroyed; if the owning process dies first the
 // kernel kills them (PR_SET_PDEATHSIG), so the thread that calls start must outlive the cluster.
 // Blocking: use from one thread (the tests' main thread, or the demo's worker thread).
@@ -40,6 +41,11 @@ struct LauncherOptions
     bool tls = false;
     bool tlsAuthClients = false;
     int readyTimeoutMs = 30000;
+    // Redis Cluster: shards, replicas of each, and cluster-node-timeout (short, so that tests
+    // see a failover within seconds: about 2.3 s after a primary dies at 1000 ms).
+    int clusterPrimaries = 3;
+    int clusterReplicas = 1;
+    int clusterNodeTimeoutMs = 1000;
 };
 
 // PEM files: a CA certificate, and a certificate it signed for 127.0.0.1 and localhost (good for
@@ -54,7 +60,7 @@ struct TlsFiles
 class LocalLauncher
 {
 public:
-    enum class Role { Master, Replica, Sentinel, Standalone };
+    enum class Role { Master, Replica, Sentinel, Standalone, ClusterNode };
 
     struct Node
     {
@@ -62,6 +68,7 @@ public:
         Role role = Role::Standalone;   // the role it was started with
         quint16 port = 0;
         pid_t pid = 0;           // 0 when not running
+        quint16 busPort = 0;     // cluster bus (cluster-port), cluster nodes only
         bool paused = false;
         QString configPath;
         QString logPath;
@@ -85,6 +92,10 @@ public:
     // Starts master, replicas (waits for their sync), then sentinels, and waits until every
     // sentinel names the same master and knows all replicas and the other sentinels.
     Status startSentinelDeployment();
+    // Starts clusterPrimaries × (1 + clusterReplicas) cluster nodes ("cluster-1", …), joins them
+    // with `redis-cli --cluster create`, and waits until every node reports cluster_state:ok,
+    // knows every other node, and every replica's link to its primary is up.
+    Status startCluster();
     // Kills every process (SIGKILL, also paused ones), reaps it and waits for its port to close.
     void stop();
 
@@ -97,6 +108,15 @@ public:
     RedisUrl nodeUrl(int index) const;
     RedisUrl standaloneUrl() const { return nodeUrl(0); }
     RedisUrl sentinelUrl() const;
+    // redis-cluster:// with the first primaries as seeds (rediss-cluster:// with TLS).
+    RedisUrl clusterUrl() const;
+    // Waits until every running, unpaused cluster node reports cluster_state:ok and the same
+    // primaries for every slot, and each replica's link is up.
+    Status waitForClusterReady(int timeoutMs) const;
+    // The node serving `slot` as a running node sees it (CLUSTER SLOTS), and the node index.
+    Result<int> primaryIndexOfSlot(int slot) const;
+    // The index of the node at `port`, -1 if none.
+    int indexOfPort(quint16 port) const;
     QList<int> redisNodeIndexes() const;
     QList<int> sentinelIndexes() const;
 

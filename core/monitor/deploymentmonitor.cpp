@@ -1,5 +1,6 @@
 #include "core/monitor/deploymentmonitor.h"
 
+#include "core/cluster/clustercensus.h"
 #include "core/sentinel/masterresolver.h"
 #include "core/sentinel/sentineleventstream.h"
 
@@ -250,21 +251,39 @@ void DeploymentMonitor::onPolled(const TopologySnapshot &snapshot)
         return;
     m_last = snapshot;
     record(snapshot);
+    // A cluster's events are found by the poller (it has none of its own to subscribe to).
+    for (const SentinelEvent &e : snapshot.events) {
+        const auto added = m_timeline.add(e);
+        Q_EMIT timelineUpdated(added.entry, added.isNew);
+    }
     Q_EMIT snapshotUpdated(snapshot);
 }
 
 void DeploymentMonitor::maybeStartCensus()
 {
-    if (!m_options.census || m_censusRunning || !m_last || m_last->shards.isEmpty()
-        || !m_last->shards.first().primaryUp())
+    if (!m_options.census || m_censusRunning || !m_last || !m_last->reachedPrimary())
         return;
     const qint64 wait = qMax<qint64>(m_options.censusMinIntervalMs, 10 * m_lastCensusMs);
     if (m_sinceCensus.isValid() && m_sinceCensus.elapsed() < wait)
         return;
     m_censusRunning = true;
     m_sinceCensus.start();
-    const RedisUrl nodeUrl = m_url.kind() == RedisUrl::Kind::Unix ? m_url : m_url.withNode(m_last->shards.first().primary.address);
     const QStringList prefixes = m_options.prefixes;
+    if (m_last->isCluster()) {
+        // Every shard's primary at once; the figures are their sum, and each shard's is kept.
+        m_censusWorker.run([this, url = m_url, snapshot = *m_last, prefixes] {
+            QList<CensusResult> results;
+            for (const QString &prefix : prefixes)
+                results << ClusterCensus::run(url, snapshot, prefix, &m_cancelCensus);
+            deliver(this, [this, results] {
+                for (const CensusResult &r : results)
+                    onCensus(r);
+                m_censusRunning = false;
+            });
+        });
+        return;
+    }
+    const RedisUrl nodeUrl = m_url.kind() == RedisUrl::Kind::Unix ? m_url : m_url.withNode(m_last->shards.first().primary.address);
     m_censusWorker.run([this, nodeUrl, prefixes] {
         // The census thread; its own connection, closed when the census ends.
         ConnectionOptions options;

@@ -1,5 +1,6 @@
 #include "core/monitor/topologypoller.h"
 
+#include "core/cluster/clusternodes.h"
 #include "core/sentinel/masterresolver.h"
 #include "core/support/info.h"
 
@@ -51,6 +52,8 @@ TopologyPoller::TopologyPoller(RedisUrl url, PollerOptions options, QObject *par
 {
     if (m_url.isSentinel())
         m_knownSentinels = m_url.hosts();
+    if (m_url.isCluster())
+        m_knownNodes = m_url.hosts();
 }
 
 TopologyPoller::~TopologyPoller() = default;
@@ -72,6 +75,7 @@ void TopologyPoller::stop()
         m_timer->stop();
     m_connections.clear();
     m_sentinel.reset();
+    m_clusterEvents.reset();
 }
 
 void TopologyPoller::setIntervalMs(int ms)
@@ -211,8 +215,8 @@ RedisConnection *TopologyPoller::masterConnection(const TopologySnapshot &s, con
 {
     const HostPort primary = s.shards.first().primary.address;
     return connection(QStringLiteral("redis ") + primary.toString(),
-                      m_url.isSentinel() || m_url.kind() == RedisUrl::Kind::Tcp ? m_url.withNode(primary) : m_url,
-                      false, deadline, error);
+                      m_url.kind() == RedisUrl::Kind::Unix ? m_url : m_url.withNode(primary), false, deadline,
+                      error);
 }
 
 void TopologyPoller::pollPubSub(TopologySnapshot &s, const QDeadlineTimer &deadline)
@@ -431,6 +435,136 @@ void TopologyPoller::pollPlain(TopologySnapshot &s, const QDeadlineTimer &deadli
     }
 }
 
+void TopologyPoller::pollCluster(TopologySnapshot &s, const QDeadlineTimer &deadline)
+{
+    // The node that answered last time first (a stable view), then the seeds, then every node
+    // learned: any one reachable node is enough.
+    QList<HostPort> order;
+    if (!m_clusterAnswered.host.isEmpty())
+        order << m_clusterAnswered;
+    for (const HostPort &h : std::as_const(m_knownNodes)) {
+        if (!order.contains(h))
+            order << h;
+    }
+    QStringList tried;
+    std::optional<QList<ClusterNodeLine>> lines;
+    RedisValue shardsReply;
+    for (const HostPort &address : std::as_const(order)) {
+        const QString key = QStringLiteral("redis ") + address.toString();
+        Error error;
+        RedisConnection *conn = connection(key, m_url.withNode(address), false, deadline, &error);
+        if (!conn) {
+            tried << QStringLiteral("%1: %2").arg(address.toString(), error.message);
+            if (error.kind == ErrorKind::AuthFailed || error.kind == ErrorKind::NoAuth)
+                s.errorKind = error.kind;
+            continue;
+        }
+        auto replies = conn->pipeline(
+            {Command{"CLUSTER", "INFO"}, Command{"CLUSTER", "NODES"}, Command{"CLUSTER", "SHARDS"}});
+        if (!replies) {
+            tried << QStringLiteral("%1: %2").arg(address.toString(), replies.errorMessage());
+            if (replies.error().isConnectionFailure())
+                forget(key);
+            continue;
+        }
+        if (replies->at(0).isError()) {
+            const Error e = conn->errorFromReply(replies->at(0), Command{"CLUSTER", "INFO"});
+            if (e.message.contains(QLatin1String("cluster support disabled"))) {
+                s.error = QStringLiteral("%1 is not in cluster mode (it answers \"cluster support disabled\"); "
+                                         "for a single node use redis://%1")
+                              .arg(address.toString());
+                s.errorKind = ErrorKind::Unsupported;
+                return;
+            }
+            tried << QStringLiteral("%1: %2").arg(address.toString(), e.message);
+            if (e.kind == ErrorKind::NoPermission)
+                s.errorKind = e.kind;
+            continue;
+        }
+        auto parsed = parseClusterNodes(replies->at(1).bytes());
+        if (!parsed) {
+            tried << QStringLiteral("%1: %2").arg(address.toString(), parsed.errorMessage());
+            continue;
+        }
+        s.cluster = parseClusterInfo(replies->at(0).bytes());
+        s.cluster.answeredBy = address;
+        lines = std::move(*parsed);
+        shardsReply = replies->at(2);
+        m_clusterAnswered = address;
+        break;
+    }
+    if (!lines) {
+        m_clusterAnswered = {};
+        s.error = tried.isEmpty() ? QStringLiteral("No cluster node could be asked: the cycle's time budget ran out")
+                                  : QStringLiteral("No cluster node answered: ") + tried.join(QStringLiteral("; "));
+        if (s.errorKind == ErrorKind::None)
+            s.errorKind = ErrorKind::Refused;
+        return;
+    }
+
+    ClusterLayout layout = clusterLayout(*lines);
+    for (const ClusterNodeLine &line : std::as_const(*lines)) {
+        if (!line.address.host.isEmpty() && !m_knownNodes.contains(line.address))
+            m_knownNodes << line.address;
+    }
+    // CLUSTER SHARDS (Redis 7) adds each node's replication offset and health.
+    QHash<QString, ClusterShardNode> fromShards;
+    if (!shardsReply.isError()) {
+        if (auto entries = parseClusterShards(shardsReply)) {
+            s.cluster.fromShards = true;
+            for (const ClusterShardEntry &entry : std::as_const(*entries)) {
+                for (const ClusterShardNode &n : entry.nodes)
+                    fromShards.insert(QString::fromLatin1(n.id), n);
+            }
+        }
+    }
+    // Each node visited as the cluster listed it; its own INFO decides its role and figures.
+    const auto visit = [&](RedisNodeState &n, QByteArray *infoText) {
+        const RedisNodeState listed = n;
+        if (listed.address.host.isEmpty()) {
+            n.reason = QStringLiteral("the cluster knows no address for it (noaddr)");
+            return;
+        }
+        n = pollNode(listed.address, m_url.withNode(listed.address), deadline, infoText);
+        n.nodeId = listed.nodeId;
+        n.flags = listed.flags;
+        n.configEpoch = listed.configEpoch;
+        n.linkState = listed.linkState;
+        n.roleReported = listed.roleReported;
+        if (n.role.isEmpty())
+            n.role = listed.role;
+        const auto sh = fromShards.constFind(listed.nodeId);
+        if (sh != fromShards.cend()) {
+            n.clusterHealth = sh->health;
+            if (n.replOffset < 0)
+                n.replOffset = sh->replicationOffset;
+        }
+        if (!n.up && listed.flags.contains(QLatin1String("fail")))
+            n.reason += QStringLiteral(" (marked fail by the cluster)");
+    };
+    for (ShardState &shard : layout.shards) {
+        QByteArray primaryInfo;
+        visit(shard.primary, &primaryInfo);
+        const QList<ReplicaLine> replicaInfo = replicaLines(Info::parse(primaryInfo));
+        for (RedisNodeState &r : shard.replicas) {
+            visit(r, nullptr);
+            if (r.up && shard.primary.up && shard.primary.replOffset >= 0 && r.replOffset >= 0)
+                r.lagBytes = qMax<qint64>(0, shard.primary.replOffset - r.replOffset);
+            for (const ReplicaLine &line : replicaInfo) {
+                if (line.address == r.address) {
+                    r.lagSeconds = line.lagSeconds;
+                    if (r.lagBytes < 0 && shard.primary.replOffset >= 0 && line.offset >= 0)
+                        r.lagBytes = qMax<qint64>(0, shard.primary.replOffset - line.offset);
+                }
+            }
+        }
+    }
+    for (RedisNodeState &n : layout.spare)
+        visit(n, nullptr);
+    s.shards = std::move(layout.shards);
+    s.spareNodes = std::move(layout.spare);
+}
+
 void TopologyPoller::checkAccess(TopologySnapshot &s, const QDeadlineTimer &deadline)
 {
     if (m_access.known && !m_accessRecheck.hasExpired()) {
@@ -486,14 +620,20 @@ TopologySnapshot TopologyPoller::pollOnce()
     s.generation = m_generation;
     s.at = QDateTime::currentDateTimeUtc();
     s.target = m_url.toString();
-    s.kind = m_url.isSentinel() ? DeploymentKind::Sentinel : DeploymentKind::Standalone;
+    s.kind = m_url.isSentinel()  ? DeploymentKind::Sentinel
+             : m_url.isCluster() ? DeploymentKind::Cluster
+                                 : DeploymentKind::Standalone;
     if (s.hasSentinels())
         pollSentinelManaged(s, deadline);
+    else if (s.isCluster())
+        pollCluster(s, deadline);
     else
         pollPlain(s, deadline);
     pollPubSub(s, deadline);
     checkAccess(s, deadline);
     s.evaluate();
+    if (s.isCluster())
+        s.events = m_clusterEvents.observe(s);
     s.cycleMs = elapsed.elapsed();
     return s;
 }

@@ -3,10 +3,13 @@
 // Polls one connection target and publishes a TopologySnapshot per cycle. For a Sentinel URL it
 // asks a sentinel for the topology (master, replicas, other sentinels, quorum) and then visits
 // every node: PING round trip and INFO for Redis nodes, PING for sentinels. A plain URL is one
-// node, plus the replicas its INFO lists. Any node may be down, stopped or refusing auth: each
+// node, plus the replicas its INFO lists. A cluster URL asks one node (the one that answered
+// last, else each seed, else each node learned) for CLUSTER INFO, NODES and SHARDS, visits every
+// node it lists, and compares the result with the last poll for the cluster's events. Any node may be down, stopped or refusing auth: each
 // visit has a short timeout and the whole cycle a time budget, so a cycle always completes.
 // Lives on a worker thread (DeploymentMonitor's); slots are invoked through queued connections.
 
+#include "core/cluster/clusterevents.h"
 #include "core/monitor/topologysnapshot.h"
 #include "core/redis/redisconnection.h"
 #include "core/sentinel/sentinelclient.h"
@@ -41,6 +44,8 @@ public:
     // One cycle, synchronously (the timer calls it; tests may too).
     TopologySnapshot pollOnce();
     QList<HostPort> knownSentinels() const { return m_knownSentinels; }
+    // Cluster nodes learned from CLUSTER NODES (the seeds first).
+    QList<HostPort> knownClusterNodes() const { return m_knownNodes; }
 
 public Q_SLOTS:
     void start(quint64 generation);
@@ -56,6 +61,7 @@ Q_SIGNALS:
 private:
     void pollSentinelManaged(TopologySnapshot &s, const QDeadlineTimer &deadline);
     void pollPlain(TopologySnapshot &s, const QDeadlineTimer &deadline);
+    void pollCluster(TopologySnapshot &s, const QDeadlineTimer &deadline);
     RedisNodeState pollNode(const HostPort &address, const RedisUrl &url, const QDeadlineTimer &deadline,
                             QByteArray *infoText = nullptr);
     SentinelState pollSentinel(const HostPort &address, const QDeadlineTimer &deadline);
@@ -78,6 +84,9 @@ private:
     quint64 m_generation = 0;
     std::optional<SentinelClient> m_sentinel;
     QList<HostPort> m_knownSentinels;
+    QList<HostPort> m_knownNodes;
+    HostPort m_clusterAnswered;
+    ClusterEventDetector m_clusterEvents;
     std::map<QString, std::unique_ptr<RedisConnection>> m_connections;
     AccessState m_access;
     QDeadlineTimer m_accessRecheck;

@@ -40,6 +40,19 @@ const ShardState *TopologySnapshot::shardOf(const HostPort &address) const
     return nullptr;
 }
 
+const ShardState *TopologySnapshot::shardOfSlot(int slot) const
+{
+    if (!isCluster())
+        return shards.isEmpty() ? nullptr : &shards.first();
+    for (const ShardState &shard : shards) {
+        for (const SlotRange &range : shard.slots) {
+            if (range.contains(slot))
+                return &shard;
+        }
+    }
+    return nullptr;
+}
+
 const RedisNodeState *TopologySnapshot::node(const HostPort &address) const
 {
     for (const ShardState &shard : shards) {
@@ -49,6 +62,10 @@ const RedisNodeState *TopologySnapshot::node(const HostPort &address) const
             if (r.address == address)
                 return &r;
         }
+    }
+    for (const RedisNodeState &n : spareNodes) {
+        if (n.address == address)
+            return &n;
     }
     return nullptr;
 }
@@ -61,6 +78,7 @@ QList<RedisNodeState> TopologySnapshot::nodes() const
             all << shard.primary;
         all << shard.replicas;
     }
+    all << spareNodes;
     return all;
 }
 
@@ -110,9 +128,121 @@ QString TopologySnapshot::authProblem() const
     return {};
 }
 
+QString slotRangesText(const QList<SlotRange> &ranges)
+{
+    QStringList parts;
+    for (const SlotRange &r : ranges)
+        parts << (r.first == r.last ? QString::number(r.first)
+                                    : QStringLiteral("%1-%2").arg(r.first).arg(r.last));
+    return parts.join(u' ');
+}
+
+namespace {
+
+// Why the cluster flags a node, in words.
+QString clusterFlagText(const QStringList &flags)
+{
+    if (flags.contains(QLatin1String("fail")))
+        return QStringLiteral("marked fail by the cluster");
+    if (flags.contains(QLatin1String("fail?")))
+        return QStringLiteral("suspected failing (fail?) by the node that answered");
+    if (flags.contains(QLatin1String("handshake")))
+        return QStringLiteral("still in handshake");
+    if (flags.contains(QLatin1String("noaddr")))
+        return QStringLiteral("has no known address");
+    return {};
+}
+
+} // namespace
+
+void TopologySnapshot::evaluateCluster()
+{
+    bool critical = false;
+    if (shards.isEmpty()) {
+        health = Health::Critical;
+        problems << (error.isEmpty() ? QStringLiteral("No cluster node answered") : error);
+        return;
+    }
+    if (!cluster.state.isEmpty() && cluster.state != QLatin1String("ok")) {
+        critical = true;
+        problems << QStringLiteral("cluster_state is %1 (as %2 sees it): the cluster refuses commands")
+                        .arg(cluster.state, cluster.answeredBy.toString());
+    }
+    int covered = 0;
+    for (const ShardState &shard : shards) {
+        for (const SlotRange &r : shard.slots)
+            covered += r.count();
+    }
+    if (covered < 16384) {
+        critical = true;
+        problems << QStringLiteral("%1 of 16384 slots are served by no primary").arg(16384 - covered);
+    }
+    if (cluster.slotsFail > 0) {
+        critical = true;
+        problems << QStringLiteral("%1 slots are in failed shards").arg(cluster.slotsFail);
+    }
+    for (const ShardState &shard : shards) {
+        const QString slots = shard.slots.isEmpty() ? QStringLiteral("no slots") : slotRangesText(shard.slots);
+        const RedisNodeState &p = shard.primary;
+        if (!p.up) {
+            if (!shard.slots.isEmpty())
+                critical = true;
+            const QString flag = clusterFlagText(p.flags);
+            problems << QStringLiteral("Shard %1: primary %2 is down: %3%4")
+                            .arg(slots, p.address.toString(), p.reason,
+                                 flag.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(flag));
+        } else if (p.role != QLatin1String("master")) {
+            critical = true;
+            problems << QStringLiteral("Shard %1: %2 reports role '%3', not master")
+                            .arg(slots, p.address.toString(), p.role);
+        } else if (const QString flag = clusterFlagText(p.flags); !flag.isEmpty()) {
+            problems << QStringLiteral("Shard %1: primary %2 is %3").arg(slots, p.address.toString(), flag);
+        }
+        int replicasUp = 0;
+        for (const RedisNodeState &r : shard.replicas) {
+            const QString flag = clusterFlagText(r.flags);
+            if (!r.up) {
+                problems << QStringLiteral("Shard %1: replica %2 is down: %3%4")
+                                .arg(slots, r.address.toString(), r.reason,
+                                     flag.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(flag));
+                continue;
+            }
+            if (!flag.isEmpty())
+                problems << QStringLiteral("Shard %1: replica %2 is %3").arg(slots, r.address.toString(), flag);
+            else if (r.masterLinkStatus == QLatin1String("down"))
+                problems << QStringLiteral("Shard %1: replica %2 has lost its link to the primary")
+                                .arg(slots, r.address.toString());
+            else
+                ++replicasUp;
+        }
+        if (!shard.slots.isEmpty() && shard.replicas.isEmpty())
+            problems << QStringLiteral("Shard %1 has no replica: a failure of %2 loses its slots")
+                            .arg(slots, p.address.toString());
+        else if (!shard.slots.isEmpty() && replicasUp == 0 && p.up)
+            problems << QStringLiteral("Shard %1 has no healthy replica").arg(slots);
+    }
+    for (const RedisNodeState &n : spareNodes) {
+        const QString flag = clusterFlagText(n.flags);
+        if (!n.up)
+            problems << QStringLiteral("Node %1 (no slots) is down: %2%3")
+                            .arg(n.address.toString(), n.reason,
+                                 flag.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(flag));
+        else if (!flag.isEmpty())
+            problems << QStringLiteral("Node %1 (no slots) is %2").arg(n.address.toString(), flag);
+    }
+    if (critical)
+        health = Health::Critical;
+    else
+        health = problems.isEmpty() ? Health::Ok : Health::Degraded;
+}
+
 void TopologySnapshot::evaluate()
 {
     problems.clear();
+    if (isCluster()) {
+        evaluateCluster();
+        return;
+    }
     bool critical = false;
     if (hasSentinels() && sentinel.masterNameUnknown) {
         // One problem, said once: nothing else (quorum, roles) means anything without a master.
@@ -187,6 +317,13 @@ QJsonObject nodeJson(const RedisNodeState &n)
     }
     if (!n.masterLinkStatus.isEmpty())
         o.insert("master_link_status", n.masterLinkStatus);
+    if (!n.nodeId.isEmpty()) {
+        o.insert("node_id", n.nodeId);
+        o.insert("config_epoch", n.configEpoch);
+        o.insert("link_state", n.linkState);
+        if (!n.clusterHealth.isEmpty())
+            o.insert("cluster_health", n.clusterHealth);
+    }
     if (n.lagBytes >= 0)
         o.insert("lag_bytes", n.lagBytes);
     if (n.lagSeconds >= 0)
@@ -226,13 +363,39 @@ QJsonObject TopologySnapshot::toJson() const
         QJsonArray replicas;
         for (const RedisNodeState &r : shard.replicas)
             replicas.append(nodeJson(r));
-        shardArray.append(QJsonObject{{"name", shard.name},
-                                      {"slots", slots},
-                                      {"primary", shard.hasPrimary ? QJsonValue(nodeJson(shard.primary))
-                                                                   : QJsonValue(QJsonValue::Null)},
-                                      {"replicas", replicas}});
+        QJsonObject so{{"name", shard.name},
+                       {"slots", slots},
+                       {"primary", shard.hasPrimary ? QJsonValue(nodeJson(shard.primary))
+                                                    : QJsonValue(QJsonValue::Null)},
+                       {"replicas", replicas}};
+        if (!shard.migrations.isEmpty()) {
+            QJsonArray migrations;
+            for (const SlotMigration &m : shard.migrations)
+                migrations.append(QJsonObject{{"slot", m.slot},
+                                              {"direction", m.importing ? "importing" : "migrating"},
+                                              {"peer_id", m.peerId},
+                                              {"peer", m.peer}});
+            so.insert("migrations", migrations);
+        }
+        shardArray.append(so);
     }
     o.insert("shards", shardArray);
+    if (isCluster()) {
+        QJsonArray spare;
+        for (const RedisNodeState &n : spareNodes)
+            spare.append(nodeJson(n));
+        o.insert("spare_nodes", spare);
+        o.insert("cluster_state", cluster.state);
+        o.insert("cluster", QJsonObject{{"state", cluster.state},
+                                        {"answered_by", cluster.answeredBy.toString()},
+                                        {"slots_assigned", cluster.slotsAssigned},
+                                        {"slots_ok", cluster.slotsOk},
+                                        {"slots_pfail", cluster.slotsPfail},
+                                        {"slots_fail", cluster.slotsFail},
+                                        {"known_nodes", cluster.knownNodes},
+                                        {"size", cluster.size},
+                                        {"current_epoch", cluster.currentEpoch}});
+    }
     QJsonArray ss;
     for (const SentinelState &s : sentinel.sentinels) {
         QJsonObject so{{"host", s.address.host},

@@ -6,6 +6,7 @@
 // Built by TopologyPoller on its worker thread and handed to the UI over a queued signal.
 
 #include "core/redis/redisurl.h"
+#include "core/sentinel/sentinelevent.h"
 
 #include <QDateTime>
 #include <QJsonObject>
@@ -42,6 +43,11 @@ struct RedisNodeState
     qint64 lagSeconds = -1;     // seconds since the master last heard from it
     qint64 lastOkPingMs = -1;   // Sentinel's last-ok-ping-reply
     QString roleReported;       // Sentinel's role-reported
+    // Redis Cluster: what CLUSTER NODES says of the node (flags go in `flags`).
+    QString nodeId;
+    qint64 configEpoch = -1;
+    QString linkState;          // "connected" / "disconnected", as the answering node sees it
+    QString clusterHealth;      // CLUSTER SHARDS' "online", "failed", "loading"
 };
 
 struct SentinelState
@@ -86,13 +92,31 @@ struct SlotRange
 {
     int first = 0;
     int last = 16383;
+
+    int count() const { return last - first + 1; }
+    bool contains(int slot) const { return slot >= first && slot <= last; }
+    bool operator==(const SlotRange &other) const = default;
+};
+
+// "0-5460", "0-5460 10923", "" for none.
+QString slotRangesText(const QList<SlotRange> &ranges);
+
+// A slot moving between two primaries while a reshard runs: `[slot->-id]` on the source
+// (migrating), `[slot-<-id]` on the target (importing).
+struct SlotMigration
+{
+    int slot = 0;
+    bool importing = false;     // false: migrating away
+    QString peerId;             // the other primary's node id
+    QString peer;               // its address when known
 };
 
 // A primary and its replicas.
 struct ShardState
 {
     QString name;                 // the master group's name under Sentinel; "" standalone
-    QList<SlotRange> slots;       // empty: every key (standalone, Sentinel)
+    QList<SlotRange> slots;       // standalone, Sentinel: empty (every key); Cluster: its ranges
+    QList<SlotMigration> migrations;
     bool hasPrimary = false;      // a primary address is known (reachable or not)
     RedisNodeState primary;
     QList<RedisNodeState> replicas;
@@ -112,6 +136,22 @@ struct SentinelGroup
     // The sentinels answered but monitor no master by masterName; the names they do monitor.
     bool masterNameUnknown = false;
     QStringList monitoredNames;
+};
+
+// A Redis Cluster as CLUSTER INFO reports it (from the node that answered this cycle).
+struct ClusterGroup
+{
+    HostPort answeredBy;
+    QString state;                // cluster_state: "ok" / "fail"
+    int slotsAssigned = -1;
+    int slotsOk = -1;
+    int slotsPfail = -1;
+    int slotsFail = -1;
+    int knownNodes = -1;
+    int size = -1;                // primaries serving slots
+    qint64 currentEpoch = -1;
+    qint64 myEpoch = -1;
+    bool fromShards = false;      // CLUSTER SHARDS answered (Redis 7)
 };
 
 // The deployment's primaries that answered, added up: ops/s, memory and clients summed, the
@@ -138,6 +178,13 @@ struct TopologySnapshot
 
     QList<ShardState> shards;     // one for standalone and Sentinel
     SentinelGroup sentinel;       // filled when kind is Sentinel
+    ClusterGroup cluster;         // filled when kind is Cluster
+    // Cluster nodes that serve no slots and replicate no known primary: a failed old primary
+    // after its replica took over, a node still in handshake.
+    QList<RedisNodeState> spareNodes;
+    // What this cycle saw change in a cluster (a failover, a node marked fail), as timeline
+    // events; a cluster publishes none of its own. Filled by the poller.
+    QList<SentinelEvent> events;
     QString error;                // nothing could be reached: why
     ErrorKind errorKind = ErrorKind::None;
 
@@ -145,12 +192,14 @@ struct TopologySnapshot
     AccessState access;
 
     bool hasSentinels() const { return kind == DeploymentKind::Sentinel; }
+    bool isCluster() const { return kind == DeploymentKind::Cluster; }
     // A server or sentinel refused the connection's credentials (NOAUTH, WRONGPASS): its words,
     // else "". The user is to be asked for the password again.
     QString authProblem() const;
     // A primary answered in this snapshot: the connection works.
     bool reachedPrimary() const;
-    // Every data node, each shard's primary (when known) first, then its replicas.
+    // Every data node, each shard's primary (when known) first, then its replicas; then the
+    // cluster's spare nodes.
     QList<RedisNodeState> nodes() const;
     int primariesKnown() const;
     int primariesUp() const;
@@ -158,9 +207,14 @@ struct TopologySnapshot
     const RedisNodeState *node(const HostPort &address) const;
     // The shard whose primary or replica is at `address`, else null.
     const ShardState *shardOf(const HostPort &address) const;
+    // The shard that serves `slot` (a cluster), or the one shard; null when none does.
+    const ShardState *shardOfSlot(int slot) const;
     // Health and problems from the parts above (called by the poller; pure).
     void evaluate();
     QJsonObject toJson() const;
+
+private:
+    void evaluateCluster();
 };
 
 } // namespace sdcore

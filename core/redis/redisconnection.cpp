@@ -351,6 +351,11 @@ Result<std::unique_ptr<RedisConnection>> RedisConnection::open(const RedisUrl &u
                          QStringLiteral("%1 names sentinels; resolve the master first")
                              .arg(url.toString()));
     }
+    if (url.isCluster()) {
+        return makeError(ErrorKind::BadUrl,
+                         QStringLiteral("%1 names cluster seed nodes; open one node of it")
+                             .arg(url.toString()));
+    }
     // hiredis writes with write(2): a peer that vanished would raise SIGPIPE and kill the whole
     // app. A failed write must be an error value instead.
     static std::once_flag ignoreSigpipe;

@@ -18,7 +18,8 @@ namespace {
 using Failure = std::optional<Error>;
 
 const char *const kSupportedSchemes =
-    "supported schemes: redis://, rediss://, unix://, redis-sentinel://, rediss-sentinel://";
+    "supported schemes: redis://, rediss://, unix://, redis-sentinel://, rediss-sentinel://, "
+    "redis-cluster://, rediss-cluster://";
 
 // Every message goes through here so that users always get the same shape and a position to
 // look at. Callers pass only components that cannot be (part of) the password.
@@ -126,13 +127,17 @@ Failure UrlParser::parseScheme(qsizetype *restStart)
     const QString lower = scheme.toString().toLower();
     if (isTlsScheme(lower)) {
         m_out.tls.enabled = true;
-        m_out.kind = lower.contains(u"sentinel") ? RedisUrl::Kind::Sentinel : RedisUrl::Kind::Tcp;
+        m_out.kind = lower.contains(u"sentinel") ? RedisUrl::Kind::Sentinel
+                     : lower.contains(u"cluster") ? RedisUrl::Kind::Cluster
+                                                  : RedisUrl::Kind::Tcp;
     } else if (lower == u"redis")
         m_out.kind = RedisUrl::Kind::Tcp;
     else if (lower == u"unix")
         m_out.kind = RedisUrl::Kind::Unix;
     else if (lower == u"redis-sentinel")
         m_out.kind = RedisUrl::Kind::Sentinel;
+    else if (lower == u"redis-cluster")
+        m_out.kind = RedisUrl::Kind::Cluster;
     else
         return badUrl(QStringLiteral("unknown scheme '%1'; %2").arg(scheme.toString(), supported), 0);
     *restStart = sep + 3;
@@ -163,6 +168,8 @@ Failure UrlParser::parseNetworkTarget(qsizetype start)
         if (dbEnd > pos + 1) {
             if (Failure f = parseDb(pos + 1, dbEnd))
                 return f;
+            if (m_out.kind == RedisUrl::Kind::Cluster && m_out.db != 0)
+                return badUrl("a Redis Cluster has only db 0; remove the '/db' part", pos);
         }
         pos = dbEnd;
     }
@@ -246,10 +253,12 @@ Failure UrlParser::parseUserInfo(qsizetype from, qsizetype to)
 
 Failure UrlParser::parseHostList(qsizetype from, qsizetype to)
 {
-    if (m_out.kind != RedisUrl::Kind::Sentinel) {
+    if (m_out.kind != RedisUrl::Kind::Sentinel && m_out.kind != RedisUrl::Kind::Cluster) {
         const qsizetype comma = findAny(from, to, u",");
         if (comma < to)
-            return badUrl("several hosts are only allowed in redis-sentinel:// URLs", comma);
+            return badUrl("several hosts are only allowed in redis-sentinel:// and "
+                          "redis-cluster:// URLs",
+                          comma);
         return parseHostPort(from, to);
     }
     qsizetype itemStart = from;
@@ -553,6 +562,14 @@ RedisUrl RedisUrl::tcp(const QString &host, quint16 port, int db)
     return url;
 }
 
+RedisUrl RedisUrl::cluster(const QList<HostPort> &seeds)
+{
+    RedisUrl url;
+    url.m_kind = Kind::Cluster;
+    url.m_hosts = seeds;
+    return url;
+}
+
 RedisUrl RedisUrl::sentinel(const QList<HostPort> &sentinels, const QString &masterName, int db)
 {
     RedisUrl url;
@@ -597,6 +614,9 @@ QString RedisUrl::build(bool revealPassword) const
     case Kind::Unix: out = QStringLiteral("unix://"); break;
     case Kind::Sentinel:
         out = m_tls.enabled ? QStringLiteral("rediss-sentinel://") : QStringLiteral("redis-sentinel://");
+        break;
+    case Kind::Cluster:
+        out = m_tls.enabled ? QStringLiteral("rediss-cluster://") : QStringLiteral("redis-cluster://");
         break;
     }
 

@@ -5,8 +5,10 @@
 //   redis://[user[:password]@]host[:port][/db][?timeout=ms]
 //   unix://[user[:password]@]/path/redis.sock[?db=N][&timeout=ms]
 //   redis-sentinel://[user[:password]@]host[:port][,host2[:port2]...][/db][?timeout=ms]#masterName
+//   redis-cluster://[user[:password]@]host[:port][,host2[:port2]...][?timeout=ms]
 //
-// `rediss://` and `rediss-sentinel://` are the same over TLS (to the sentinels and to the data
+// A cluster URL lists seed nodes (any one reachable is enough; the others are discovered) and
+// has only db 0. `rediss://`, `rediss-sentinel://` and `rediss-cluster://` are the same over TLS (to the sentinels and to the data
 // nodes they name), with the TLS options as query parameters:
 //   ?cacert=FILE&cert=FILE&key=FILE&sni=NAME&insecure=1
 // toString() never shows the password; that is the one place a target becomes text.
@@ -27,6 +29,10 @@ struct HostPort
     // "host:port", "[::1]:port" for IPv6.
     QString toString() const;
     bool operator==(const HostPort &other) const = default;
+    bool operator<(const HostPort &other) const
+    {
+        return host != other.host ? host < other.host : port < other.port;
+    }
 };
 
 // TLS settings of a connection, as redis-cli spells them (--cacert, --cert, --key, --sni,
@@ -48,7 +54,7 @@ struct TlsOptions
 class RedisUrl
 {
 public:
-    enum class Kind { Tcp, Unix, Sentinel };
+    enum class Kind { Tcp, Unix, Sentinel, Cluster };
 
     static constexpr quint16 DefaultRedisPort = 6379;
     static constexpr quint16 DefaultSentinelPort = 26379;
@@ -59,11 +65,14 @@ public:
 
     static RedisUrl tcp(const QString &host, quint16 port, int db = 0);
     static RedisUrl sentinel(const QList<HostPort> &sentinels, const QString &masterName, int db = 0);
+    static RedisUrl cluster(const QList<HostPort> &seeds);
 
     Kind kind() const { return m_kind; }
     bool isSentinel() const { return m_kind == Kind::Sentinel; }
+    bool isCluster() const { return m_kind == Kind::Cluster; }
 
-    // Redis nodes for Tcp (exactly one), the sentinels for Sentinel, empty for Unix.
+    // Redis nodes for Tcp (exactly one), the sentinels for Sentinel, the seeds for Cluster,
+    // empty for Unix.
     const QList<HostPort> &hosts() const { return m_hosts; }
     QString socketPath() const { return m_socketPath; }
     QString masterName() const { return m_masterName; }
@@ -82,7 +91,7 @@ public:
     void setTls(const TlsOptions &tls);
 
     // The same target with `host:port` as the single Redis node (used once Sentinel resolved
-    // the master); credentials and db are kept.
+    // the master, and for each node of a cluster); credentials, db and TLS are kept.
     RedisUrl withNode(const HostPort &node) const;
 
     // The URL with the password replaced by "***". Used for display and logs.

@@ -84,14 +84,15 @@ bool isTlsScheme(const QString &lower)
         QStringLiteral("rediss"),           QStringLiteral("rediss-sentinel"),
         QStringLiteral("rediss+sentinel"),  QStringLiteral("redis+tls"),
         QStringLiteral("redis+ssl"),        QStringLiteral("redis-sentinel+tls"),
-        QStringLiteral("redis-sentinel+ssl"),
+        QStringLiteral("redis-sentinel+ssl"), QStringLiteral("rediss-cluster"),
     };
     return tls.contains(lower);
 }
 
 bool isKnownScheme(const QString &lower)
 {
-    return lower == u"redis" || lower == u"unix" || lower == u"redis-sentinel" || isTlsScheme(lower);
+    return lower == u"redis" || lower == u"unix" || lower == u"redis-sentinel" || lower == u"redis-cluster"
+        || isTlsScheme(lower);
 }
 
 bool isIpv4(QStringView s)

@@ -80,6 +80,12 @@ Result<ConnectedNode> MasterResolver::connect(const RedisUrl &url, const Connect
 {
     ConnectedNode out;
     RedisUrl nodeUrl = url;
+    if (url.isCluster()) {
+        return makeError(ErrorKind::Unsupported,
+                         QStringLiteral("%1 is a Redis Cluster: this works on one node; run it with "
+                                        "redis://host:port of a primary")
+                             .arg(url.toString()));
+    }
     if (url.isSentinel()) {
         auto resolved = resolve(url, options);
         if (!resolved)

@@ -43,6 +43,19 @@ int CensusResult::sizeBucketOf(qint64 bytes)
     return Larger;
 }
 
+void CensusResult::add(const CensusResult &other)
+{
+    count += other.count;
+    totalBytes += other.totalBytes;
+    otherTypes += other.otherTypes;
+    vanished += other.vanished;
+    pausedMs = qMax(pausedMs, other.pausedMs);
+    for (int i = 0; i < TtlBuckets; ++i)
+        ttl[i] += other.ttl[i];
+    for (int i = 0; i < SizeBuckets; ++i)
+        sizes[i] += other.sizes[i];
+}
+
 CensusResult SessionCensus::run(RedisConnection &connection, const QString &prefix,
                                 const std::atomic_bool *cancel, ScanOptions options,
                                 const Progress &progress)

@@ -16,6 +16,18 @@
 
 namespace sdcore {
 
+// One shard's part of a cluster census.
+struct ShardCensus
+{
+    QString name;                   // the shard's slots, "0-5460"
+    HostPort node;                  // the primary counted
+    qint64 count = 0;
+    qint64 totalBytes = 0;
+    qint64 durationMs = 0;
+    bool complete = false;
+    QString error;
+};
+
 struct CensusResult
 {
     enum TtlBucket { UnderMinute, Under10Minutes, UnderHour, UnderDay, UnderWeek, Longer, NoTtl, TtlBuckets };
@@ -34,6 +46,11 @@ struct CensusResult
     qint64 pausedMs = 0;            // waited for the rate limit or a backoff
     std::array<qint64, TtlBuckets> ttl{};
     std::array<qint64, SizeBuckets> sizes{};
+    // A cluster: each shard's figures (the ones above are their sum); empty for one node.
+    QList<ShardCensus> shards;
+
+    // Adds `other`'s figures to these (counts, bytes and histograms; the longer pause).
+    void add(const CensusResult &other);
 
     static QString ttlBucketName(int bucket);
     static QString sizeBucketName(int bucket);

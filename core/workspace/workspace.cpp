@@ -66,6 +66,10 @@ static QString defaultName(const RedisUrl &url)
             .arg(url.masterName(), url.hosts().first().toString(),
                  url.hosts().size() > 1 ? QStringLiteral(" +%1").arg(url.hosts().size() - 1)
                                         : QString());
+    case RedisUrl::Kind::Cluster:
+        return QStringLiteral("cluster %1%2")
+            .arg(url.hosts().first().toString(),
+                 url.hosts().size() > 1 ? QStringLiteral(" +%1").arg(url.hosts().size() - 1) : QString());
     case RedisUrl::Kind::Unix: return url.socketPath();
     case RedisUrl::Kind::Tcp: break;
     }

@@ -27,8 +27,13 @@ inline const sdcore::ShardState &firstShard(const sdcore::TopologySnapshot &s)
     return s.shards.isEmpty() ? none : s.shards.first();
 }
 
-// A Result (or Status) is good; otherwise the test fails with its error message.
-#define QVERIFY_OK(result) QVERIFY2(bool(result), qPrintable((result).errorMessage()))
+// A Result (or Status) is good; otherwise the test fails with its error message. The expression
+// is evaluated once.
+#define QVERIFY_OK(expression)                                                                    \
+    do {                                                                                          \
+        const auto &sdVerifyResult = (expression);                                                \
+        QVERIFY2(bool(sdVerifyResult), qPrintable(sdVerifyResult.errorMessage()));                \
+    } while (false)
 
 // How many entries of `type` ("+switch-master", …) the timeline holds.
 inline int countOf(const sdcore::EventTimeline &timeline, const QString &type)

@@ -130,7 +130,7 @@ ConnectionDialog::ConnectionDialog(Workspace::KeychainState keychain, const QStr
     setWindowTitle(tr("New connection"));
     m_url = new QLineEdit;
     m_url->setObjectName(QStringLiteral("url"));
-    m_url->setPlaceholderText(QStringLiteral("redis://host:6379/0, rediss://…, redis-sentinel://h1,h2,h3#mymaster"));
+    m_url->setPlaceholderText(QStringLiteral("redis://host:6379/0, rediss://…, redis-sentinel://h1,h2,h3#mymaster, redis-cluster://h1,h2"));
     m_name = new QLineEdit;
     m_name->setObjectName(QStringLiteral("name"));
     m_name->setPlaceholderText(tr("optional; shown in the connection list and the title"));

@@ -174,6 +174,11 @@ void DashboardPage::updateFailoverButton()
         m_failoverButton->setEnabled(false);
         m_failoverButton->setToolTip(tr("This connection is marked read-only (connection list, right "
                                         "click): failover and every other write are disabled"));
+    } else if (m_monitor->url().isCluster()) {
+        m_failoverButton->setEnabled(false);
+        m_failoverButton->setToolTip(tr("A Redis Cluster fails a shard over by itself when its primary "
+                                        "dies; a manual failover per shard is not in this version yet "
+                                        "(redis-cli -p PORT CLUSTER FAILOVER on the replica does it)"));
     } else if (!m_monitor->url().isSentinel()) {
         m_failoverButton->setEnabled(false);
         m_failoverButton->setToolTip(tr("Manual failover needs a Sentinel connection "

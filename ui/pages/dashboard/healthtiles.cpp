@@ -53,6 +53,7 @@ void HealthTiles::addTile(QGridLayout *grid, int index, const QString &name, con
     box->addWidget(value);
     grid->addWidget(frame, index / 5, index % 5);
     m_tiles.insert(name, value);
+    m_captions.insert(name, caption);
 }
 
 QString HealthTiles::tileText(const QString &name) const
@@ -81,6 +82,11 @@ void HealthTiles::showSnapshot(const sdcore::TopologySnapshot &s)
 {
     const QLocale locale;
     setTile(QStringLiteral("health"), sdcore::healthName(s.health).toUpper(), palette::health(s.health));
+    // A cluster has no master, sentinels or quorum: those tiles say its primaries, its
+    // cluster_state and its slots.
+    m_captions.value(QStringLiteral("node"))->setText(s.isCluster() ? tr("Primaries") : tr("Master"));
+    m_captions.value(QStringLiteral("sentinels"))->setText(s.isCluster() ? tr("Cluster state") : tr("Sentinels up"));
+    m_captions.value(QStringLiteral("quorum"))->setText(s.isCluster() ? tr("Slots OK") : tr("Quorum"));
     // One shard shows its primary; several are added up (the round trip: the slowest primary).
     const int known = s.primariesKnown();
     const sdcore::PrimaryTotals totals = s.primaryTotals();
@@ -108,7 +114,22 @@ void HealthTiles::showSnapshot(const sdcore::TopologySnapshot &s)
         sentinelsUp += st.up ? 1 : 0;
     setTile(QStringLiteral("replicas"), QStringLiteral("%1 / %2").arg(replicasUp).arg(replicas),
             replicasUp == replicas ? QColor() : palette::warning());
-    if (s.hasSentinels()) {
+    if (s.isCluster()) {
+        const bool ok = s.cluster.state == QLatin1String("ok");
+        setTile(QStringLiteral("sentinels"), s.cluster.state.isEmpty() ? none : s.cluster.state,
+                s.cluster.state.isEmpty() ? QColor() : ok ? palette::good() : palette::bad());
+        setTile(QStringLiteral("quorum"),
+                s.cluster.slotsOk < 0 ? none : QStringLiteral("%1 / 16384").arg(locale.toString(s.cluster.slotsOk)),
+                s.cluster.slotsOk == 16384 ? QColor() : palette::bad());
+        m_tiles.value(QStringLiteral("quorum"))
+            ->setToolTip(tr("As %1 sees it: %2 assigned, %3 possibly failing, %4 failed; %5 nodes known, current epoch %6")
+                             .arg(s.cluster.answeredBy.toString())
+                             .arg(s.cluster.slotsAssigned)
+                             .arg(s.cluster.slotsPfail)
+                             .arg(s.cluster.slotsFail)
+                             .arg(s.cluster.knownNodes)
+                             .arg(s.cluster.currentEpoch));
+    } else if (s.hasSentinels()) {
         setTile(QStringLiteral("sentinels"), QStringLiteral("%1 / %2").arg(sentinelsUp).arg(group.sentinels.size()),
                 sentinelsUp == group.sentinels.size() ? QColor() : palette::warning());
         if (group.quorum < 0)   // no sentinel told it (unknown master name, none reachable)
@@ -136,11 +157,24 @@ void HealthTiles::showCensus(const sdcore::CensusResult &c)
     // The count is exact but not live: say how old it is, and mark it once it is stale.
     tile->setText(QStringLiteral("%1  <span style='font-size:small; font-weight:normal'>%2</span>")
                       .arg(sdcore::format::count(c.count, locale), sdcore::format::age(age)));
-    tile->setStyleSheet(age > 60 ? palette::textStyle(palette::warningText()) : QString());
-    tile->setToolTip(tr("%1 keys under '%2', %3 of string values, counted by SCAN on %4 in %5 ms")
+    tile->setStyleSheet(age > 60 || !c.complete ? palette::textStyle(palette::warningText()) : QString());
+    if (!c.complete)
+        tile->setText(tile->text() + tr(" <span style='font-size:small; font-weight:normal'>partial</span>"));
+    QString where = c.node.toString();
+    if (!c.shards.isEmpty()) {
+        QStringList parts;
+        for (const sdcore::ShardCensus &shard : c.shards)
+            parts << tr("shard %1 on %2: %3%4")
+                         .arg(shard.name, shard.node.toString(), sdcore::format::count(shard.count, locale),
+                              shard.complete ? QString() : tr(" (partial: %1)").arg(shard.error));
+        where = tr("%n primaries at once", nullptr, int(c.shards.size())) + QStringLiteral(" (") + parts.join(QStringLiteral("; "))
+            + QStringLiteral(")");
+    }
+    tile->setToolTip(tr("%1 keys under '%2', %3 of string values, counted by SCAN on %4 in %5 ms%6")
                          .arg(sdcore::format::count(c.count, locale), c.prefix, sdcore::format::bytes(c.totalBytes, locale),
-                              c.node.toString())
-                         .arg(c.durationMs));
+                              where)
+                         .arg(c.durationMs)
+                         .arg(c.complete ? QString() : tr("; not complete: %1").arg(c.error)));
 }
 
 } // namespace sdui

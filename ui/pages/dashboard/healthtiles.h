@@ -34,6 +34,7 @@ private:
     void setTile(const QString &name, const QString &text, const QColor &color);
 
     QHash<QString, QLabel *> m_tiles;
+    QHash<QString, QLabel *> m_captions;
 };
 
 } // namespace sdui

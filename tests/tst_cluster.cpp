@@ -1,0 +1,420 @@
+// SessionDeck on a real Redis Cluster (3 primaries, 3 replicas, cluster-node-timeout 1000 ms)
+// that the launcher starts: the topology and health the poller builds from it, seeds that are
+// dead or not in cluster mode, a replica killed (degraded), a primary killed (the failover found
+// once, with both primaries named), a shard losing primary and replica (cluster_state:fail,
+// critical), the census across shards and the monitor's timeline, and the CLI's status and events
+// on it.
+
+#include "core/cluster/clustercensus.h"
+#include "core/cluster/clusterslot.h"
+#include "core/lab/locallauncher.h"
+#include "core/monitor/deploymentmonitor.h"
+#include "core/monitor/topologypoller.h"
+#include "core/redis/redisconnection.h"
+#include "tests/support/clirun.h"
+#include "tests/support/testsupport.h"
+
+#include <QElapsedTimer>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTest>
+#include <QThread>
+
+using namespace sdcore;
+
+class TestCluster : public QObject
+{
+    Q_OBJECT
+
+    LocalLauncher m_cluster;
+
+    quint16 portAt(int index) const { return m_cluster.nodes().at(index).port; }
+
+    // Polls until `done` holds for a snapshot (or `timeoutMs`); every event of every poll goes
+    // to `events`.
+    template<typename Done>
+    TopologySnapshot pollUntil(TopologyPoller &poller, Done done, int timeoutMs, QList<SentinelEvent> *events)
+    {
+        QElapsedTimer timer;
+        timer.start();
+        TopologySnapshot s;
+        do {
+            s = poller.pollOnce();
+            if (events)
+                *events << s.events;
+            if (done(s))
+                return s;
+            QThread::msleep(100);
+        } while (timer.elapsed() < timeoutMs);
+        return s;
+    }
+
+    static int count(const QList<SentinelEvent> &events, const QString &type)
+    {
+        return int(std::count_if(events.begin(), events.end(), [&](const SentinelEvent &e) { return e.type == type; }));
+    }
+
+    // Writes `count` sessions "sess:<prefix><i>", each on the primary of its slot; returns how
+    // many went to each primary.
+    QMap<HostPort, int> writeSessions(const QString &prefix, int count, const TopologySnapshot &s)
+    {
+        std::map<QString, std::unique_ptr<RedisConnection>> conns;
+        QMap<HostPort, QList<Command>> batches;
+        for (int i = 0; i < count; ++i) {
+            const QByteArray key = "sess:" + prefix.toUtf8() + QByteArray::number(i);
+            const ShardState *shard = s.shardOfSlot(keySlot(key));
+            batches[shard->primary.address] << Command{"SET", key, sessionJson("\"n\":" + QByteArray::number(i)), "PX", "600000"};
+        }
+        QMap<HostPort, int> perPrimary;
+        for (auto it = batches.cbegin(); it != batches.cend(); ++it) {
+            auto conn = RedisConnection::open(m_cluster.clusterUrl().withNode(it.key()));
+            if (!conn)
+                qFatal("%s", qPrintable(conn.errorMessage()));
+            auto replies = (*conn)->pipeline(it.value());
+            if (!replies)
+                qFatal("%s", qPrintable(replies.errorMessage()));
+            for (const RedisValue &r : *replies) {
+                if (r.isError())
+                    qFatal("%s", r.bytes().constData());
+            }
+            perPrimary[it.key()] = int(it.value().size());
+        }
+        return perPrimary;
+    }
+
+    // How many keys match `pattern` on one node, by its own SCAN.
+    qint64 scanCount(const HostPort &node, const QByteArray &pattern)
+    {
+        auto conn = RedisConnection::open(m_cluster.clusterUrl().withNode(node));
+        qint64 n = 0;
+        QByteArray cursor = "0";
+        do {
+            auto reply = (*conn)->command(Command{"SCAN", cursor, "MATCH", pattern, "COUNT", "1000"});
+            cursor = reply->at(0).bytes();
+            n += reply->at(1).size();
+        } while (cursor != "0");
+        return n;
+    }
+
+    // Brings back every stopped node and waits for a healthy cluster.
+    void restore()
+    {
+        for (int i = 0; i < m_cluster.nodes().size(); ++i) {
+            if (m_cluster.nodes().at(i).pid <= 0)
+                QVERIFY_OK(m_cluster.restart(i));
+        }
+        QVERIFY_OK(m_cluster.waitForClusterReady(30000));
+        TopologyPoller poller(m_cluster.clusterUrl(), PollerOptions());
+        const TopologySnapshot s =
+            pollUntil(poller, [](const TopologySnapshot &s) { return s.health == Health::Ok; }, 20000, nullptr);
+        QVERIFY2(s.health == Health::Ok, qPrintable(s.problems.join('\n')));
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY_OK(m_cluster.startCluster());
+    }
+
+    void topologyMatchesCluster()
+    {
+
+        TopologyPoller poller(m_cluster.clusterUrl(), PollerOptions());
+        const TopologySnapshot s = poller.pollOnce();
+        QVERIFY2(s.health == Health::Ok, qPrintable(s.problems.join('\n') + s.error));
+        QCOMPARE(s.kind, DeploymentKind::Cluster);
+        QVERIFY(!s.hasSentinels());
+        QCOMPARE(s.shards.size(), 3);
+        QCOMPARE(s.nodes().size(), 6);
+        QVERIFY(s.spareNodes.isEmpty());
+        QCOMPARE(s.cluster.state, QStringLiteral("ok"));
+        QCOMPARE(s.cluster.slotsOk, 16384);
+        QCOMPARE(s.cluster.knownNodes, 6);
+        QVERIFY(s.cluster.fromShards);   // Redis 7 answers CLUSTER SHARDS
+        int covered = 0;
+        QSet<quint16> ports;
+        for (const ShardState &shard : s.shards) {
+            for (const SlotRange &r : shard.slots)
+                covered += r.count();
+            QVERIFY(shard.primaryUp());
+            QCOMPARE(shard.primary.role, QStringLiteral("master"));
+            QCOMPARE(shard.primary.nodeId.size(), 40);
+            QVERIFY(shard.primary.rttMs > 0);
+            QVERIFY(shard.primary.usedMemory > 0);
+            QCOMPARE(shard.primary.linkState, QStringLiteral("connected"));
+            QCOMPARE(shard.replicas.size(), 1);
+            const RedisNodeState &r = shard.replicas.first();
+            QVERIFY(r.up);
+            QCOMPARE(r.role, QStringLiteral("slave"));
+            QCOMPARE(r.masterLinkStatus, QStringLiteral("up"));
+            QVERIFY(r.lagBytes >= 0);
+            QVERIFY(r.lagSeconds >= 0);
+            // CLUSTER SHARDS says "loading" for a replica whose offset is 0 (an empty data set).
+            QVERIFY2(r.clusterHealth == QLatin1String("online") || r.clusterHealth == QLatin1String("loading"),
+                     qPrintable(r.clusterHealth));
+            ports << shard.primary.address.port << r.address.port;
+        }
+        QCOMPARE(covered, 16384);
+        QCOMPARE(ports.size(), 6);
+        // The seeds were three nodes; the poller learned all six.
+        QCOMPARE(m_cluster.clusterUrl().hosts().size(), 3);
+        QCOMPARE(poller.knownClusterNodes().size(), 6);
+        // The key's slot is served where the cluster says.
+        const ShardState *shard = s.shardOfSlot(12182);   // "foo"
+        QVERIFY(shard);
+        auto index = m_cluster.primaryIndexOfSlot(12182);
+        QVERIFY_OK(index);
+        QCOMPARE(shard->primary.address.port, portAt(*index));
+    }
+
+    void oneLiveSeedIsEnough()
+    {
+        const quint16 dead = findFreePort();
+        RedisUrl url = RedisUrl::cluster({HostPort{"127.0.0.1", dead}, m_cluster.clusterUrl().hosts().last()});
+        TopologyPoller poller(url, PollerOptions());
+        const TopologySnapshot s = poller.pollOnce();
+        QVERIFY2(s.health == Health::Ok, qPrintable(s.problems.join('\n') + s.error));
+        QCOMPARE(s.shards.size(), 3);
+
+        // No seed at all: an error that names each seed and why.
+        TopologyPoller nobody(RedisUrl::cluster({HostPort{"127.0.0.1", dead}}), PollerOptions());
+        const TopologySnapshot none = nobody.pollOnce();
+        QCOMPARE(none.health, Health::Critical);
+        QVERIFY(none.shards.isEmpty());
+        QVERIFY2(none.error.contains(QStringLiteral("127.0.0.1:%1").arg(dead)), qPrintable(none.error));
+        QVERIFY(none.events.isEmpty());
+    }
+
+    void seedNotInClusterMode()
+    {
+        LocalLauncher standalone;
+        QVERIFY_OK(standalone.startStandalone());
+        const HostPort node = standalone.standaloneUrl().hosts().first();
+        TopologyPoller poller(RedisUrl::cluster({node}), PollerOptions());
+        const TopologySnapshot s = poller.pollOnce();
+        QCOMPARE(s.health, Health::Critical);
+        QCOMPARE(s.errorKind, ErrorKind::Unsupported);
+        QVERIFY2(s.error.contains("not in cluster mode"), qPrintable(s.error));
+        QVERIFY2(s.error.contains("redis://" + node.toString()), qPrintable(s.error));
+
+        const CliRun run = runCli({"status", "--url", "redis-cluster://" + node.toString()});
+        QCOMPARE(run.code, 2);
+        QVERIFY2(run.out.contains("not in cluster mode"), run.out.constData());
+    }
+
+    void cliStatus()
+    {
+        const QString url = m_cluster.clusterUrl().toString();
+        CliRun run = runCli({"status", "--url", url, "--json"});
+        QCOMPARE(run.code, 0);
+        const QJsonObject o = QJsonDocument::fromJson(run.out).object();
+        QCOMPARE(o.value("kind").toString(), QStringLiteral("cluster"));
+        QCOMPARE(o.value("health").toString(), QStringLiteral("ok"));
+        QCOMPARE(o.value("cluster_state").toString(), QStringLiteral("ok"));
+        const QJsonArray shards = o.value("shards").toArray();
+        QCOMPARE(shards.size(), 3);
+        int covered = 0;
+        for (const QJsonValue &v : shards) {
+            const QJsonObject shard = v.toObject();
+            for (const QJsonValue &r : shard.value("slots").toArray())
+                covered += r.toArray().at(1).toInt() - r.toArray().at(0).toInt() + 1;
+            QVERIFY(shard.value("primary").toObject().value("up").toBool());
+            QVERIFY(shard.value("primary").toObject().contains("host"));
+            QCOMPARE(shard.value("replicas").toArray().size(), 1);
+            QVERIFY(shard.value("replicas").toArray().at(0).toObject().value("up").toBool());
+        }
+        QCOMPARE(covered, 16384);
+
+        run = runCli({"status", "--url", url});
+        QCOMPARE(run.code, 0);
+        QVERIFY2(run.out.contains("OK"), run.out.constData());
+        QVERIFY2(run.out.contains("cluster_state ok"), run.out.constData());
+        QVERIFY2(run.out.contains("shard 0-"), run.out.constData());
+        QCOMPARE(run.out.count("  primary "), 3);
+        QCOMPARE(run.out.count("  replica "), 3);
+    }
+
+    // The census counts every shard: the total is the sum of each primary's own SCAN, and each
+    // shard's figure is kept.
+    void censusAcrossShards()
+    {
+        TopologyPoller poller(m_cluster.clusterUrl(), PollerOptions());
+        const TopologySnapshot s = poller.pollOnce();
+        const QMap<HostPort, int> written = writeSessions(QStringLiteral("census-"), 3000, s);
+        QCOMPARE(written.size(), 3);
+        const CensusResult r = ClusterCensus::run(m_cluster.clusterUrl(), s, QStringLiteral("sess:census-"));
+        QVERIFY2(r.complete, qPrintable(r.error));
+        QCOMPARE(r.count, 3000);
+        QCOMPARE(r.shards.size(), 3);
+        qint64 sum = 0;
+        for (const ShardCensus &shard : r.shards) {
+            QVERIFY(shard.complete);
+            QCOMPARE(shard.count, qint64(written.value(shard.node)));
+            QCOMPARE(shard.count, scanCount(shard.node, "sess:census-*"));
+            sum += shard.count;
+        }
+        QCOMPARE(sum, r.count);
+        QCOMPARE(r.ttl[CensusResult::UnderHour], 3000);
+        QVERIFY(r.totalBytes > 3000 * 100);
+
+        // A shard that cannot be counted makes the figure partial, and says which.
+        TopologySnapshot broken = s;
+        broken.shards[1].primary.up = false;
+        const CensusResult partial = ClusterCensus::run(m_cluster.clusterUrl(), broken, QStringLiteral("sess:census-"));
+        QVERIFY(!partial.complete);
+        QVERIFY2(partial.error.contains(broken.shards[1].name), qPrintable(partial.error));
+        QCOMPARE(partial.count, 3000 - written.value(s.shards[1].primary.address));
+    }
+
+    // The monitor on a cluster: snapshots, the census across shards, and a failover on the
+    // timeline once.
+    void monitorRecordsFailover()
+    {
+        MonitorOptions options;
+        options.prefixes = {QStringLiteral("sess:census-")};
+        options.censusMinIntervalMs = 1000;
+        DeploymentMonitor monitor(m_cluster.clusterUrl(), options);
+        std::optional<CensusResult> census;
+        connect(&monitor, &DeploymentMonitor::censusUpdated, this, [&](const CensusResult &r) { census = r; });
+        monitor.start();
+        QTRY_VERIFY_WITH_TIMEOUT(monitor.lastSnapshot() && monitor.lastSnapshot()->health == Health::Ok, 10000);
+        QCOMPARE(monitor.lastSnapshot()->kind, DeploymentKind::Cluster);
+        QTRY_VERIFY_WITH_TIMEOUT(census.has_value(), 15000);
+        QVERIFY2(census->complete, qPrintable(census->error));
+        QCOMPARE(census->count, 3000);
+        QCOMPARE(census->shards.size(), 3);
+
+        const ShardState shard = monitor.lastSnapshot()->shards.at(0);
+        QVERIFY_OK(m_cluster.kill(m_cluster.indexOfPort(shard.primary.address.port)));
+        QTRY_COMPARE_WITH_TIMEOUT(countOf(monitor.timeline(), QStringLiteral("failover")), 1, 20000);
+        QTest::qWait(2500);
+        QCOMPARE(countOf(monitor.timeline(), QStringLiteral("failover")), 1);
+        const ShardState *now = monitor.lastSnapshot()->shardOfSlot(shard.slots.first().first);
+        QCOMPARE(now->primary.address, shard.replicas.first().address);
+        restore();
+    }
+
+    void replicaKilledIsDegraded()
+    {
+        TopologyPoller poller(m_cluster.clusterUrl(), PollerOptions());
+        TopologySnapshot s = poller.pollOnce();
+        const RedisNodeState replica = s.shards.at(1).replicas.first();
+        const int index = m_cluster.indexOfPort(replica.address.port);
+        QVERIFY_OK(m_cluster.kill(index));
+        s = poller.pollOnce();
+        QCOMPARE(s.health, Health::Degraded);
+        QVERIFY2(s.problems.join('\n').contains(QStringLiteral("replica %1 is down").arg(replica.address.toString())),
+                 qPrintable(s.problems.join('\n')));
+        QCOMPARE(count(s.events, "node-down"), 1);
+        const CliRun run = runCli({"status", "--url", m_cluster.clusterUrl().toString(), "--json"});
+        QCOMPARE(run.code, 1);
+        QCOMPARE(QJsonDocument::fromJson(run.out).object().value("health").toString(), QStringLiteral("degraded"));
+        restore();
+    }
+
+    // A primary dies: its replica takes over (about 2.3 s at node-timeout 1000 ms). The poller
+    // reports one failover naming both, however many polls see the new state.
+    void primaryKilledFailoverFoundOnce()
+    {
+        TopologyPoller poller(m_cluster.clusterUrl(), PollerOptions());
+        TopologySnapshot s = poller.pollOnce();
+        QCOMPARE(s.health, Health::Ok);
+        const ShardState shard = s.shards.at(0);
+        const HostPort oldPrimary = shard.primary.address;
+        const HostPort replica = shard.replicas.first().address;
+        QVERIFY_OK(m_cluster.kill(m_cluster.indexOfPort(oldPrimary.port)));
+
+        QList<SentinelEvent> events;
+        s = pollUntil(poller, [&](const TopologySnapshot &s) {
+            const ShardState *now = s.shardOfSlot(shard.slots.first().first);
+            return now && now->primary.address == replica && now->primaryUp();
+        }, 20000, &events);
+        QCOMPARE(s.shardOfSlot(shard.slots.first().first)->primary.address, replica);
+        // More polls see the same state: still one failover.
+        pollUntil(poller, [](const TopologySnapshot &) { return false; }, 2000, &events);
+        QCOMPARE(count(events, "failover"), 1);
+        const auto failover = std::find_if(events.begin(), events.end(),
+                                           [](const SentinelEvent &e) { return e.type == QLatin1String("failover"); });
+        QCOMPARE(failover->oldMaster, oldPrimary);
+        QCOMPARE(failover->newMaster, replica);
+        QVERIFY2(failover->detail.startsWith(QStringLiteral("failover of shard %1: %2 → %3, epoch ")
+                                                 .arg(shard.name, oldPrimary.toString(), replica.toString())),
+                 qPrintable(failover->detail));
+        QCOMPARE(count(events, "node-down"), 1);
+        QVERIFY(count(events, "node-fail") == 1);
+
+        // The old primary, back, rejoins as a replica of the new one.
+        QVERIFY_OK(m_cluster.restart(m_cluster.indexOfPort(oldPrimary.port)));
+        s = pollUntil(poller, [&](const TopologySnapshot &s) {
+            const ShardState *now = s.shardOfSlot(shard.slots.first().first);
+            return now && now->replicas.size() == 1 && now->replicas.first().address == oldPrimary
+                && now->replicas.first().up && s.health == Health::Ok;
+        }, 20000, &events);
+        QVERIFY2(s.health == Health::Ok, qPrintable(s.problems.join('\n')));
+        QCOMPARE(count(events, "node-up"), 1);
+        QCOMPARE(count(events, "failover"), 1);
+        restore();
+    }
+
+    void cliEventsReportFailover()
+    {
+        QProcess events;
+        events.start(QStringLiteral(SESSIONDECK_CLI),
+                     {"events", "--url", m_cluster.clusterUrl().toString(), "--json", "--seconds", "12"});
+        QVERIFY(events.waitForStarted());
+        // Let it take its first look, then kill a primary.
+        QByteArray stderrText;
+        QTRY_VERIFY_WITH_TIMEOUT((stderrText += events.readAllStandardError()).contains("watching cluster"), 10000);
+        TopologyPoller poller(m_cluster.clusterUrl(), PollerOptions());
+        const TopologySnapshot s = poller.pollOnce();
+        const HostPort oldPrimary = s.shards.at(2).primary.address;
+        const HostPort replica = s.shards.at(2).replicas.first().address;
+        QVERIFY_OK(m_cluster.kill(m_cluster.indexOfPort(oldPrimary.port)));
+        QVERIFY(events.waitForFinished(30000));
+        QCOMPARE(events.exitCode(), 0);
+        int failovers = 0;
+        for (const QByteArray &line : events.readAllStandardOutput().split('\n')) {
+            if (line.isEmpty())
+                continue;
+            QJsonParseError error;
+            const QJsonObject o = QJsonDocument::fromJson(line, &error).object();
+            QVERIFY2(error.error == QJsonParseError::NoError, line.constData());
+            QVERIFY(o.contains("time") && o.contains("type") && o.contains("detail"));
+            if (o.value("type").toString() == QLatin1String("failover")) {
+                ++failovers;
+                QCOMPARE(o.value("old_primary").toString(), oldPrimary.toString());
+                QCOMPARE(o.value("new_primary").toString(), replica.toString());
+            }
+        }
+        QCOMPARE(failovers, 1);
+        restore();
+    }
+
+    // A shard loses its primary and its replica: its slots are served by nobody.
+    void shardLostIsCritical()
+    {
+        TopologyPoller poller(m_cluster.clusterUrl(), PollerOptions());
+        TopologySnapshot s = poller.pollOnce();
+        const ShardState shard = s.shards.at(1);
+        QVERIFY_OK(m_cluster.kill(m_cluster.indexOfPort(shard.replicas.first().address.port)));
+        QVERIFY_OK(m_cluster.kill(m_cluster.indexOfPort(shard.primary.address.port)));
+        QList<SentinelEvent> events;
+        s = pollUntil(poller, [](const TopologySnapshot &s) { return s.cluster.state == QLatin1String("fail"); },
+                      20000, &events);
+        QCOMPARE(s.cluster.state, QStringLiteral("fail"));
+        QCOMPARE(s.health, Health::Critical);
+        const QString problems = s.problems.join('\n');
+        QVERIFY2(problems.contains("cluster_state is fail"), qPrintable(problems));
+        QVERIFY2(problems.contains(QStringLiteral("Shard %1: primary %2 is down").arg(shard.name, shard.primary.address.toString())),
+                 qPrintable(problems));
+        QCOMPARE(count(events, "cluster-state"), 1);
+        QCOMPARE(count(events, "failover"), 0);
+        const CliRun run = runCli({"status", "--url", m_cluster.clusterUrl().toString(), "--json"});
+        QCOMPARE(run.code, 2);
+        restore();
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCluster)
+#include "tst_cluster.moc"
