@@ -64,7 +64,7 @@ class TestCluster : public QObject
         for (int i = 0; i < count; ++i) {
             const QByteArray key = "sess:" + prefix.toUtf8() + QByteArray::number(i);
             const ShardState *shard = s.shardOfSlot(keySlot(key));
-            batches[shard->primary.address] << Command{"SET", key, sessionJson("\"n\":" + QByteArray::number(i)), "PX", "600000"};
+            batches[shard->primary.address] << Command{"SET", key, sessionJson("\"n\":" + QByteArray::number(i)), "PX", "1800000"};
         }
         QMap<HostPort, int> perPrimary;
         for (auto it = batches.cbegin(); it != batches.cend(); ++it) {

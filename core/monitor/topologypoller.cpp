@@ -539,8 +539,6 @@ void TopologyPoller::pollCluster(TopologySnapshot &s, const QDeadlineTimer &dead
             if (n.replOffset < 0)
                 n.replOffset = sh->replicationOffset;
         }
-        if (!n.up && listed.flags.contains(QLatin1String("fail")))
-            n.reason += QStringLiteral(" (marked fail by the cluster)");
     };
     for (ShardState &shard : layout.shards) {
         QByteArray primaryInfo;

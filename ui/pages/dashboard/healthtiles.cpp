@@ -119,7 +119,7 @@ void HealthTiles::showSnapshot(const sdcore::TopologySnapshot &s)
         setTile(QStringLiteral("sentinels"), s.cluster.state.isEmpty() ? none : s.cluster.state,
                 s.cluster.state.isEmpty() ? QColor() : ok ? palette::good() : palette::bad());
         setTile(QStringLiteral("quorum"),
-                s.cluster.slotsOk < 0 ? none : QStringLiteral("%1 / 16384").arg(locale.toString(s.cluster.slotsOk)),
+                s.cluster.slotsOk < 0 ? none : QStringLiteral("%1 / %2").arg(locale.toString(s.cluster.slotsOk), locale.toString(16384)),
                 s.cluster.slotsOk == 16384 ? QColor() : palette::bad());
         m_tiles.value(QStringLiteral("quorum"))
             ->setToolTip(tr("As %1 sees it: %2 assigned, %3 possibly failing, %4 failed; %5 nodes known, current epoch %6")
