@@ -1,6 +1,8 @@
 // sessiondeck-cli sessions stats | list | show | delete: the Sessions page's work from a shell.
 
 #include "app/clicommon.h"
+#include "core/cluster/clustercensus.h"
+#include "core/monitor/topologypoller.h"
 #include "core/sessions/auditlog.h"
 #include "core/sessions/sessionbrowser.h"
 #include "core/sessions/sessioncensus.h"
@@ -104,11 +106,96 @@ std::optional<int> resolveInputs(const SessionArgs &args, RedisConnection &conne
 
 // The id part of a key as `list` prints it.
 
+QJsonObject histogramsJson(const CensusResult &r, QJsonObject o)
+{
+    QJsonObject ttl;
+    for (int b = 0; b < CensusResult::TtlBuckets; ++b)
+        ttl[CensusResult::ttlBucketName(b)] = r.ttl[b];
+    QJsonObject sizes;
+    for (int b = 0; b < CensusResult::SizeBuckets; ++b)
+        sizes[CensusResult::sizeBucketName(b)] = r.sizes[b];
+    o.insert("ttl_histogram", ttl);
+    o.insert("size_histogram", sizes);
+    return o;
+}
+
+void printHistograms(const CensusResult &r)
+{
+    out() << "\nTTL:\n";
+    for (int b = 0; b < CensusResult::TtlBuckets; ++b)
+        out() << "  " << CensusResult::ttlBucketName(b).leftJustified(10) << r.ttl[b] << "\n";
+    out() << "Size:\n";
+    for (int b = 0; b < CensusResult::SizeBuckets; ++b)
+        out() << "  " << CensusResult::sizeBucketName(b).leftJustified(10) << r.sizes[b] << "\n";
+}
+
+// A cluster: every shard counted at once, the total and each shard's figure.
+int runClusterStats(SessionArgs &args)
+{
+    PollerOptions pollerOptions;
+    pollerOptions.pubsub = false;
+    TopologyPoller poller(args.target.url, pollerOptions);
+    const TopologySnapshot s = poller.pollOnce();
+    if (s.shards.isEmpty())
+        return fail(args.target, makeError(s.errorKind == ErrorKind::None ? ErrorKind::Refused : s.errorKind, s.error));
+    ScanOptions options;
+    options.keysPerSecond = args.keysPerSecond;
+    cancelOnInterrupt();
+    const CensusResult r = ClusterCensus::run(args.target.url, s, QString::fromUtf8(args.prefix), &g_interrupted, options,
+                                              args.replica);
+    if (args.target.json) {
+        QJsonArray shards;
+        for (const ShardCensus &shard : r.shards) {
+            const ShardState *state = s.shardOf(shard.node);
+            QJsonObject o{{"slots", shard.name},
+                          {"primary", state && state->hasPrimary ? state->primary.address.toString() : shard.node.toString()},
+                          {"node", shard.node.toString()},
+                          {"count", shard.count},
+                          {"total_bytes", shard.totalBytes},
+                          {"complete", shard.complete},
+                          {"elapsed_ms", shard.durationMs}};
+            if (!shard.error.isEmpty())
+                o.insert("error", shard.error);
+            shards.append(o);
+        }
+        QJsonObject o{{"prefix", r.prefix},
+                      {"kind", "cluster"},
+                      {"complete", r.complete},
+                      {"count", r.count},
+                      {"other_types", r.otherTypes},
+                      {"total_bytes", r.totalBytes},
+                      {"elapsed_ms", r.durationMs},
+                      {"shards", shards}};
+        if (!r.error.isEmpty())
+            o.insert("error", r.error);
+        printJson(histogramsJson(r, o));
+    } else {
+        const QLocale c = QLocale::c();
+        out() << "Sessions under '" << r.prefix << "' on " << r.shards.size() << " shards"
+              << (r.complete ? "" : " (partial)") << ": " << r.count << "\n";
+        for (const ShardCensus &shard : r.shards)
+            out() << "  shard " << shard.name.leftJustified(18) << " on " << shard.node.toString().leftJustified(21)
+                  << " " << shard.count << (shard.complete ? "" : "  (partial: " + safe(shard.error) + ")") << "  in "
+                  << shard.durationMs << " ms\n";
+        out() << "Total size: " << format::bytes(r.totalBytes, c) << " in string values";
+        if (r.otherTypes)
+            out() << "; " << r.otherTypes << " keys of other types";
+        printHistograms(r);
+        out() << "Counted in " << r.durationMs << " ms, the shards at once\n";
+    }
+    out().flush();
+    if (!r.complete && !args.target.json)
+        err() << "sessiondeck-cli: the count is partial: " << safe(r.error) << "\n";
+    return r.complete ? ExitOk : ExitUnreachable;
+}
+
 int runStats(const QCommandLineParser &parser)
 {
     SessionArgs args;
     if (auto code = parseSessionArgs(parser, args))
         return *code;
+    if (args.target.url.isCluster())
+        return runClusterStats(args);
     auto node = openNode(args, args.replica);
     if (!node)
         return fail(args.target, node.error());
@@ -119,21 +206,13 @@ int runStats(const QCommandLineParser &parser)
     if (!r.complete && r.error != QStringLiteral("cancelled"))
         return fail(args.target, makeError(ErrorKind::ServerError, r.error));
     if (args.target.json) {
-        QJsonObject ttl;
-        for (int b = 0; b < CensusResult::TtlBuckets; ++b)
-            ttl[CensusResult::ttlBucketName(b)] = r.ttl[b];
-        QJsonObject sizes;
-        for (int b = 0; b < CensusResult::SizeBuckets; ++b)
-            sizes[CensusResult::sizeBucketName(b)] = r.sizes[b];
-        printJson(QJsonObject{{"prefix", r.prefix},
-                              {"node", node->node.toString()},
-                              {"complete", r.complete},
-                              {"count", r.count},
-                              {"other_types", r.otherTypes},
-                              {"ttl_histogram", ttl},
-                              {"size_histogram", sizes},
-                              {"total_bytes", r.totalBytes},
-                              {"elapsed_ms", r.durationMs}});
+        printJson(histogramsJson(r, QJsonObject{{"prefix", r.prefix},
+                                                {"node", node->node.toString()},
+                                                {"complete", r.complete},
+                                                {"count", r.count},
+                                                {"other_types", r.otherTypes},
+                                                {"total_bytes", r.totalBytes},
+                                                {"elapsed_ms", r.durationMs}}));
     } else {
         const QLocale c = QLocale::c();
         out() << "Sessions under '" << r.prefix << "' on " << node->node.toString()
@@ -141,12 +220,7 @@ int runStats(const QCommandLineParser &parser)
         out() << "Total size: " << format::bytes(r.totalBytes, c) << " in string values";
         if (r.otherTypes)
             out() << "; " << r.otherTypes << " keys of other types";
-        out() << "\nTTL:\n";
-        for (int b = 0; b < CensusResult::TtlBuckets; ++b)
-            out() << "  " << CensusResult::ttlBucketName(b).leftJustified(10) << r.ttl[b] << "\n";
-        out() << "Size:\n";
-        for (int b = 0; b < CensusResult::SizeBuckets; ++b)
-            out() << "  " << CensusResult::sizeBucketName(b).leftJustified(10) << r.sizes[b] << "\n";
+        printHistograms(r);
         out() << "Counted in " << r.durationMs << " ms\n";
     }
     out().flush();

@@ -265,6 +265,35 @@ private Q_SLOTS:
         QVERIFY(!partial.complete);
         QVERIFY2(partial.error.contains(broken.shards[1].name), qPrintable(partial.error));
         QCOMPARE(partial.count, 3000 - written.value(s.shards[1].primary.address));
+
+        // The same from the replicas, one per shard (READONLY), once they have the keys.
+        QTRY_COMPARE_WITH_TIMEOUT(ClusterCensus::run(m_cluster.clusterUrl(), s, QStringLiteral("sess:census-"), nullptr, {},
+                                                     true).count,
+                                  3000, 10000);
+        const CensusResult replicas =
+            ClusterCensus::run(m_cluster.clusterUrl(), s, QStringLiteral("sess:census-"), nullptr, {}, true);
+        QVERIFY2(replicas.complete, qPrintable(replicas.error));
+        for (const ShardCensus &shard : replicas.shards)
+            QCOMPARE(s.node(shard.node)->role, QStringLiteral("slave"));
+
+        // The CLI gives the total and each shard's figure.
+        const CliRun run = runCli({"sessions", "stats", "--url", m_cluster.clusterUrl().toString(), "--prefix",
+                                   "sess:census-", "--json"});
+        QCOMPARE(run.code, 0);
+        const QJsonObject o = QJsonDocument::fromJson(run.out).object();
+        QCOMPARE(o.value("count").toInt(), 3000);
+        QCOMPARE(o.value("kind").toString(), QStringLiteral("cluster"));
+        const QJsonArray shards = o.value("shards").toArray();
+        QCOMPARE(shards.size(), 3);
+        for (const QJsonValue &v : shards) {
+            const HostPort primary{QStringLiteral("127.0.0.1"),
+                                   quint16(v.toObject().value("primary").toString().section(':', 1).toUInt())};
+            QCOMPARE(v.toObject().value("count").toInt(), written.value(primary));
+        }
+        const CliRun text = runCli({"sessions", "stats", "--url", m_cluster.clusterUrl().toString(), "--prefix",
+                                    "sess:census-", "--replica"});
+        QCOMPARE(text.code, 0);
+        QVERIFY2(text.out.contains("on 3 shards: 3000"), text.out.constData());
     }
 
     // The monitor on a cluster: snapshots, the census across shards, and a failover on the

@@ -9,8 +9,21 @@
 
 namespace sdcore {
 
+const RedisNodeState *ClusterCensus::healthyReplica(const ShardState &shard)
+{
+    const RedisNodeState *best = nullptr;
+    for (const RedisNodeState &r : shard.replicas) {
+        if (!r.up || r.masterLinkStatus != QLatin1String("up") || r.flags.contains(QLatin1String("fail"))
+            || r.flags.contains(QLatin1String("fail?")))
+            continue;
+        if (!best || (r.lagBytes >= 0 && (best->lagBytes < 0 || r.lagBytes < best->lagBytes)))
+            best = &r;
+    }
+    return best;
+}
+
 CensusResult ClusterCensus::run(const RedisUrl &url, const TopologySnapshot &snapshot, const QString &prefix,
-                                const std::atomic_bool *cancel, ScanOptions options)
+                                const std::atomic_bool *cancel, ScanOptions options, bool fromReplicas)
 {
     QElapsedTimer wall;
     wall.start();
@@ -28,18 +41,34 @@ CensusResult ClusterCensus::run(const RedisUrl &url, const TopologySnapshot &sna
             CensusResult &part = parts[size_t(i)];
             part.prefix = prefix;
             part.node = shard.primary.address;
-            if (!shard.primaryUp()) {
+            if (fromReplicas) {
+                const RedisNodeState *replica = healthyReplica(shard);
+                if (!replica) {
+                    part.error = QStringLiteral("no healthy replica to read from");
+                    return;
+                }
+                part.node = replica->address;
+            } else if (!shard.primaryUp()) {
                 part.error = QStringLiteral("primary %1 is down").arg(shard.primary.address.toString());
                 return;
             }
             ConnectionOptions connectionOptions;
             connectionOptions.clientName = "sessiondeck-census";
-            auto conn = RedisConnection::open(url.withNode(shard.primary.address), connectionOptions);
+            const HostPort node = part.node;
+            auto conn = RedisConnection::open(url.withNode(node), connectionOptions);
             if (!conn) {
                 part.error = conn.errorMessage();
                 return;
             }
+            if (fromReplicas) {
+                // A replica refuses reads until told that this connection may read stale data.
+                if (auto ro = (*conn)->command(Command{"READONLY"}); !ro) {
+                    part.error = ro.errorMessage();
+                    return;
+                }
+            }
             part = SessionCensus::run(**conn, prefix, cancel, options);
+            part.node = node;
         });
     }
     for (std::thread &t : threads)

@@ -13,10 +13,15 @@ namespace sdcore {
 class ClusterCensus
 {
 public:
-    // `url`: the cluster's URL (credentials, TLS); `snapshot`: the shards to count (their
-    // primaries), from the last poll.
+    // `url`: the cluster's URL (credentials, TLS); `snapshot`: the shards to count, from the
+    // last poll. Each shard is counted on its primary, or with `fromReplicas` on one healthy
+    // replica (up, link up, least behind); a shard without one is not counted (the result
+    // says so) rather than read from its primary behind the user's back.
     static CensusResult run(const RedisUrl &url, const TopologySnapshot &snapshot, const QString &prefix,
-                            const std::atomic_bool *cancel = nullptr, ScanOptions options = {});
+                            const std::atomic_bool *cancel = nullptr, ScanOptions options = {},
+                            bool fromReplicas = false);
+    // The replica of `shard` to read from: up, link up, smallest lag; null when none is.
+    static const RedisNodeState *healthyReplica(const ShardState &shard);
 };
 
 } // namespace sdcore
