@@ -61,10 +61,17 @@ const QList<CommandSpec> &commandSpecs()
          "         until Ctrl-C (or N seconds). Needs a redis-sentinel:// or redis-cluster:// URL;\n"
          "         a cluster publishes no events, so its nodes are polled every second and what\n"
          "         changed is printed (a failover names old_primary and new_primary with --json).\n"},
-        {"failover", true, {"yes", "dry-run"},
+        {"failover", true, {"yes", "dry-run", "primary", "promote", "force", "takeover"},
          "  failover --url URL (--yes | --dry-run) [--timeout S] [--json]\n"
          "         Ask Sentinel to fail over the master and follow it to its end; prints the old\n"
-         "         and new master. Refuses without --yes; --dry-run only shows what it would do.\n"},
+         "         and new master. Refuses without --yes; --dry-run only shows what it would do.\n"
+         "  failover --url redis-cluster://... (--primary HOST:PORT | --replica HOST:PORT)\n"
+         "           [--force | --takeover] (--yes | --dry-run) [--timeout S] [--json]\n"
+         "         Fail one cluster shard over: CLUSTER FAILOVER to the replica (the named one, or\n"
+         "         the shard's most up-to-date healthy one), followed until it is primary.\n"
+         "         --force does without the primary (it may be down; unreplicated writes are\n"
+         "         lost); --takeover also without the other primaries' vote (writes may be lost,\n"
+         "         and two primaries may serve the same slots until one is stopped).\n"},
         {"sessions stats", true, {"prefix", "replica", "rate"},
          "  sessions stats --url URL [--prefix P] [--replica] [--rate KEYS/S] [--json]\n"
          "         Count the sessions: TTL and size histograms, total bytes (SCAN, never KEYS).\n"},

@@ -4,6 +4,7 @@
 // failed, 64 bad arguments.
 
 #include "app/clicommon.h"
+#include "core/cluster/clusterfailover.h"
 #include "core/lab/demodeployment.h"
 #include "core/monitor/topologypoller.h"
 #include "core/sentinel/eventtimeline.h"
@@ -21,6 +22,8 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLocale>
+#include <QRegularExpression>
+#include <QSet>
 #include <QTextStream>
 #include <QTimer>
 
@@ -362,13 +365,119 @@ int failoverDryRun(const Target &target)
     return possible ? ExitOk : ExitUnreachable;
 }
 
+// "host:port" ("[::1]:7000" for IPv6), checked as a URL's host would be.
+Result<HostPort> parseHostPort(const QString &text)
+{
+    if (text.isEmpty() || text.contains(QRegularExpression(QStringLiteral("[/@?#,\\s]"))))
+        return makeError(ErrorKind::BadUrl, QStringLiteral("want HOST:PORT, e.g. 127.0.0.1:7001"));
+    auto url = RedisUrl::parse(QStringLiteral("redis://") + text);
+    if (!url)
+        return url.error();
+    return url->hosts().first();
+}
+
+// One cluster shard: plan from one poll, confirm, CLUSTER FAILOVER, follow.
+int runClusterFailover(const QCommandLineParser &parser, Target &target)
+{
+    ClusterFailoverRequest request;
+    const bool byPrimary = parser.isSet(QStringLiteral("primary"));
+    const bool byReplica = parser.isSet(QStringLiteral("promote"));
+    if (byPrimary == byReplica)
+        return usage(QStringLiteral("failover on a cluster: name the shard with --primary HOST:PORT or the replica to "
+                                    "promote with --replica HOST:PORT (one of them)"));
+    const QString address = parser.value(byPrimary ? QStringLiteral("primary") : QStringLiteral("promote"));
+    auto hostPort = parseHostPort(address);
+    if (!hostPort)
+        return usage(QStringLiteral("--%1: %2").arg(byPrimary ? "primary" : "replica", hostPort.errorMessage()));
+    (byPrimary ? request.primary : request.replica) = *hostPort;
+    if (parser.isSet(QStringLiteral("force")) && parser.isSet(QStringLiteral("takeover")))
+        return usage(QStringLiteral("failover: --force and --takeover do not go together"));
+    if (parser.isSet(QStringLiteral("force")))
+        request.mode = ClusterFailoverRequest::Mode::Force;
+    if (parser.isSet(QStringLiteral("takeover")))
+        request.mode = ClusterFailoverRequest::Mode::Takeover;
+    if (parser.isSet(QStringLiteral("dry-run")) && parser.isSet(QStringLiteral("yes")))
+        return usage(QStringLiteral("failover: --dry-run and --yes do not go together"));
+    if (parser.isSet(QStringLiteral("timeout"))) {
+        bool ok = false;
+        const int seconds = parser.value(QStringLiteral("timeout")).toInt(&ok);
+        if (!ok || seconds <= 0)
+            return usage(QStringLiteral("--timeout wants a positive number of seconds"));
+        request.timeoutMs = seconds * 1000;
+        target.options = ConnectionOptions();
+    }
+    PollerOptions pollerOptions;
+    pollerOptions.pubsub = false;
+    TopologyPoller poller(target.url, pollerOptions);
+    const TopologySnapshot s = poller.pollOnce();
+    auto plan = ClusterFailover::plan(s, request);
+    if (!plan) {
+        if (target.json)
+            printJson(QJsonObject{{"ok", false}, {"error", plan.errorMessage()}});
+        else
+            err() << "sessiondeck-cli: " << safe(plan.errorMessage()) << "\n";
+        return plan.error().kind == ErrorKind::BadUrl ? ExitUsage : ExitUnreachable;
+    }
+    if (parser.isSet(QStringLiteral("dry-run"))) {
+        if (target.json) {
+            printJson(QJsonObject{{"dry_run", true},
+                                  {"shard", plan->shard},
+                                  {"primary", plan->primary.toString()},
+                                  {"replica", plan->replica.toString()},
+                                  {"mode", failoverModeName(plan->mode)},
+                                  {"warnings", QJsonArray::fromStringList(plan->warnings)}});
+        } else {
+            out() << "Dry run: nothing was failed over. With --yes: " << safe(plan->description()) << ".\n";
+            for (const QString &w : plan->warnings)
+                out() << "  ! " << safe(w) << "\n";
+            out() << "  " << failoverModeRisk(plan->mode) << "\n";
+        }
+        return ExitOk;
+    }
+    if (!parser.isSet(QStringLiteral("yes")))
+        return usage(QStringLiteral("%1. It drops the clients' connections to %2; run again with --yes to confirm")
+                         .arg(plan->description(), plan->primary.toString()));
+    if (plan->mode != ClusterFailoverRequest::Mode::Default)
+        err() << "warning: " << failoverModeRisk(plan->mode) << "\n";
+    for (const QString &w : plan->warnings)
+        err() << "warning: " << safe(w) << "\n";
+    cancelOnInterrupt();
+    const FailoverOutcome outcome = ClusterFailover::run(target.url, *plan, [](const QString &step) {
+        err() << safe(step) << "\n";
+        err().flush();
+    }, &g_interrupted);
+    if (target.json) {
+        printJson(QJsonObject{{"ok", outcome.ok},
+                              {"shard", outcome.masterName},
+                              {"mode", failoverModeName(plan->mode)},
+                              {"old_primary", outcome.oldMaster.toString()},
+                              {"new_primary", outcome.ok ? outcome.newMaster.toString() : QString()},
+                              {"elapsed_ms", outcome.elapsedMs},
+                              {"error", outcome.error},
+                              {"steps", QJsonArray::fromStringList(outcome.steps)}});
+    } else {
+        (outcome.ok ? out() : err()) << safe(outcome.summary()) << "\n";
+    }
+    out().flush();
+    err().flush();
+    return outcome.ok ? ExitOk : ExitUnreachable;
+}
+
 int runFailover(QCoreApplication &app, const QCommandLineParser &parser)
 {
     Target target;
     if (auto code = parseTarget(parser, target))
         return *code;
+    if (target.url.isCluster())
+        return runClusterFailover(parser, target);
+    for (const char *clusterOnly : {"primary", "promote", "force", "takeover"}) {
+        if (parser.isSet(QLatin1String(clusterOnly)))
+            return usage(QStringLiteral("failover: --%1 is for a cluster shard (redis-cluster:// URLs)")
+                             .arg(QLatin1String(clusterOnly) == QLatin1String("promote") ? QStringLiteral("replica")
+                                                                                         : QLatin1String(clusterOnly)));
+    }
     if (!target.url.isSentinel())
-        return usage(QStringLiteral("failover needs a redis-sentinel:// URL"));
+        return usage(QStringLiteral("failover needs a redis-sentinel:// or redis-cluster:// URL"));
     if (parser.isSet(QStringLiteral("dry-run"))) {
         if (parser.isSet(QStringLiteral("yes")))
             return usage(QStringLiteral("failover: --dry-run and --yes do not go together"));
@@ -491,6 +600,41 @@ int runDemo(QCoreApplication &app, const QCommandLineParser &parser)
     return exitCode;
 }
 
+// The arguments with a failover's "--replica X" spelled "--promote X" (see main()). The command
+// is the first argument that is neither an option nor the value of one.
+QStringList failoverArguments(QStringList args, const QList<QCommandLineOption> &options)
+{
+    QSet<QString> valued;
+    for (const QCommandLineOption &option : options) {
+        if (!option.valueName().isEmpty()) {
+            for (const QString &name : option.names())
+                valued.insert(name);
+        }
+    }
+    QString command;
+    for (qsizetype i = 1; i < args.size() && command.isEmpty(); ++i) {
+        const QString &a = args.at(i);
+        if (a == QLatin1String("--"))
+            break;
+        if (a.startsWith(u'-')) {
+            const QString name = a.mid(a.startsWith(QLatin1String("--")) ? 2 : 1);
+            if (valued.contains(name))
+                ++i;   // its value follows
+            continue;
+        }
+        command = a;
+    }
+    if (command != QLatin1String("failover"))
+        return args;
+    for (QString &a : args) {
+        if (a == QLatin1String("--replica"))
+            a = QStringLiteral("--promote");
+        else if (a.startsWith(QLatin1String("--replica=")))
+            a = QStringLiteral("--promote=") + a.mid(10);
+    }
+    return args;
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
@@ -501,7 +645,7 @@ int main(int argc, char *argv[])
     QCoreApplication::setApplicationVersion(QStringLiteral(SESSIONDECK_VERSION));
 
     QCommandLineParser parser;
-    parser.addOptions({
+    const QList<QCommandLineOption> options{
         {"url", "Connection target URL.", "url"},
         {"json", "Print the result as JSON."},
         {"count", "Number of PINGs.", "n"},
@@ -519,6 +663,9 @@ int main(int argc, char *argv[])
         {"limit", "List at most this many sessions.", "n"},
         {"output", "sessions list: write the sessions to this file instead, CSV or JSON by its extension (.csv, .json).", "file"},
         {"dry-run", "Show what would be deleted (or failed over), do nothing."},
+        {"primary", "failover on a cluster: the shard, by its primary.", "host:port"},
+        {"force", "failover on a cluster: CLUSTER FAILOVER FORCE (without the primary)."},
+        {"takeover", "failover on a cluster: CLUSTER FAILOVER TAKEOVER (without the primary or a vote)."},
         {"expect", "sessions delete --match/--user: delete only the very keys a dry run found (its COUNT:DIGEST).", "fingerprint"},
         {"whole", "Show the whole value, however large."},
         {"fallback", "A fallback Redis URL for probe (repeat for more).", "url"},
@@ -532,11 +679,18 @@ int main(int argc, char *argv[])
         {"key", "Private key file (PEM) of the client certificate.", "file"},
         {"sni", "Server name to send and verify (default: the host).", "name"},
         {"insecure", "Do not verify the servers' certificates (testing only)."},
-    });
+    };
+    parser.addOptions(options);
+    // `failover --replica HOST:PORT` names the replica to promote, while the other commands'
+    // --replica is a switch: the failover's is read as --promote.
+    QCommandLineOption promote(QStringLiteral("promote"), QStringLiteral("failover on a cluster: the replica to promote."),
+                               QStringLiteral("host:port"));
+    promote.setFlags(QCommandLineOption::HiddenFromHelp);
+    parser.addOption(promote);
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addPositionalArgument("command", "ping, status, events, failover, sessions, probe, drill or demo");
-    if (!parser.parse(app.arguments()))
+    if (!parser.parse(failoverArguments(app.arguments(), options)))
         return usage(parser.errorText());
     if (parser.isSet(QStringLiteral("help"))) {
         out() << usageText();

@@ -324,6 +324,77 @@ private Q_SLOTS:
         restore();
     }
 
+    // A shard failed over by hand (CLI): named by its primary, then back by naming the replica;
+    // refusals with their reasons; FORCE with the primary stopped.
+    void manualFailover()
+    {
+        const QString url = m_cluster.clusterUrl().toString();
+        TopologyPoller poller(m_cluster.clusterUrl(), PollerOptions());
+        TopologySnapshot s = poller.pollOnce();
+        const ShardState shard = s.shards.at(1);
+        const QString primary = shard.primary.address.toString();
+        const QString replica = shard.replicas.first().address.toString();
+
+        // Refused: no confirmation, both or neither node, both modes, a replica as --primary.
+        CliRun run = runCli({"failover", "--url", url, "--primary", primary});
+        QCOMPARE(run.code, 64);
+        QVERIFY2(run.err.contains("promote replica " + replica.toUtf8()) && run.err.contains("--yes"), run.err.constData());
+        QCOMPARE(runCli({"failover", "--url", url, "--yes"}).code, 64);
+        QCOMPARE(runCli({"failover", "--url", url, "--primary", primary, "--replica", replica, "--yes"}).code, 64);
+        QCOMPARE(runCli({"failover", "--url", url, "--primary", primary, "--force", "--takeover", "--yes"}).code, 64);
+        QCOMPARE(runCli({"failover", "--url", url, "--primary", "not a host", "--yes"}).code, 64);
+        run = runCli({"failover", "--url", url, "--primary", replica, "--yes"});
+        QCOMPARE(run.code, 2);
+        QVERIFY2(run.err.contains("is a replica, not a primary"), run.err.constData());
+        run = runCli({"failover", "--url", url, "--replica", "127.0.0.1:1", "--yes"});
+        QCOMPARE(run.code, 2);
+        QVERIFY2(run.err.contains("no replica of this cluster"), run.err.constData());
+        // A dry run says what it would do and does nothing.
+        run = runCli({"failover", "--url", url, "--primary", primary, "--dry-run", "--json"});
+        QCOMPARE(run.code, 0);
+        QCOMPARE(QJsonDocument::fromJson(run.out).object().value("replica").toString(), replica);
+        s = poller.pollOnce();
+        QCOMPARE(s.shards.at(1).primary.address.toString(), primary);
+
+        // The default: the replica takes over with the primary's agreement.
+        run = runCli({"failover", "--url", url, "--primary", primary, "--yes", "--json"});
+        QVERIFY2(run.code == 0, run.out.constData());
+        QJsonObject o = QJsonDocument::fromJson(run.out).object();
+        QVERIFY(o.value("ok").toBool());
+        QCOMPARE(o.value("old_primary").toString(), primary);
+        QCOMPARE(o.value("new_primary").toString(), replica);
+        QVERIFY(o.value("elapsed_ms").toInt() >= 0);
+        QVERIFY(o.value("steps").toArray().size() >= 3);
+        s = pollUntil(poller, [&](const TopologySnapshot &s) {
+            return s.shards.at(1).primary.address.toString() == replica && s.health == Health::Ok;
+        }, 10000, nullptr);
+        QCOMPARE(s.shards.at(1).primary.address.toString(), replica);
+        QCOMPARE(s.shards.at(1).replicas.first().address.toString(), primary);
+
+        // And back, naming the replica to promote (the old primary, now a replica).
+        run = runCli({"failover", "--url", url, "--replica", primary, "--yes"});
+        QVERIFY2(run.code == 0, (run.out + run.err).constData());
+        QVERIFY2(run.out.contains("done in") && run.out.contains(replica.toUtf8() + " → " + primary.toUtf8()),
+                 run.out.constData());
+        s = pollUntil(poller, [&](const TopologySnapshot &s) {
+            return s.shards.at(1).primary.address.toString() == primary && s.health == Health::Ok;
+        }, 10000, nullptr);
+        QCOMPARE(s.shards.at(1).primary.address.toString(), primary);
+
+        // The primary stopped (SIGSTOP): the default is refused, FORCE promotes the replica.
+        const int stopped = m_cluster.indexOfPort(shard.primary.address.port);
+        QVERIFY_OK(m_cluster.pause(stopped));
+        run = runCli({"failover", "--url", url, "--primary", primary, "--yes"});
+        QCOMPARE(run.code, 2);
+        QVERIFY2(run.err.contains("is down") && run.err.contains("FORCE"), run.err.constData());
+        run = runCli({"failover", "--url", url, "--primary", primary, "--force", "--yes", "--json"});
+        m_cluster.resume(stopped);
+        QVERIFY2(run.code == 0, run.out.constData() + run.err);
+        QVERIFY2(run.err.contains("FORCE promotes the replica without the primary"), run.err.constData());
+        QCOMPARE(QJsonDocument::fromJson(run.out).object().value("new_primary").toString(), replica);
+        restore();
+    }
+
     void replicaKilledIsDegraded()
     {
         TopologyPoller poller(m_cluster.clusterUrl(), PollerOptions());

@@ -35,6 +35,13 @@ ConnectionOptions sentinelOptions()
 
 QString FailoverOutcome::summary() const
 {
+    if (cluster && !ok)
+        return QStringLiteral("Failover of shard %1 failed: %2").arg(masterName, error);
+    if (cluster)
+        return QStringLiteral("Failover of shard %1 done in %2 ms: primary %3 → %4")
+            .arg(masterName)
+            .arg(elapsedMs)
+            .arg(oldMaster.toString(), newMaster.toString());
     if (!ok)
         return QStringLiteral("Failover of '%1' failed: %2").arg(masterName, error);
     return QStringLiteral("Failover of '%1' done in %2 ms: master %3 → %4")

@@ -26,6 +26,9 @@ struct FailoverOutcome
     qint64 elapsedMs = 0;
     QString error;               // why it failed, in words
     QStringList steps;           // the events seen, in order
+    // A Redis Cluster shard's failover (masterName is then the shard's slots, and the masters
+    // are its old and new primary).
+    bool cluster = false;
 
     QString summary() const;
 };
