@@ -395,6 +395,34 @@ private Q_SLOTS:
         restore();
     }
 
+    // A user the ACL forbids CLUSTER FAILOVER: the poll says so (the window turns the button
+    // off with the reason), and the CLI's attempt fails in words.
+    void leastPrivilegeUserCannotFailOver()
+    {
+        for (int i = 0; i < m_cluster.nodes().size(); ++i) {
+            auto conn = RedisConnection::open(m_cluster.nodeUrl(i));
+            QVERIFY_OK(conn);
+            QVERIFY_OK((*conn)->command(Command{"ACL", "SETUSER", "watcher", "on", ">Watch-Pw-7", "~*", "&*", "+@all",
+                                                "-cluster|failover"}));
+        }
+        RedisUrl url = m_cluster.clusterUrl();
+        url.setUsername(QStringLiteral("watcher"));
+        url.setPassword(QStringLiteral("Watch-Pw-7"));
+        TopologyPoller poller(url, PollerOptions());
+        const TopologySnapshot s = poller.pollOnce();
+        QCOMPARE(s.health, Health::Ok);
+        QVERIFY(s.access.known);
+        QVERIFY(!s.access.canFailover);
+        QVERIFY2(s.access.failoverReason.contains("'watcher' may not run CLUSTER FAILOVER"),
+                 qPrintable(s.access.failoverReason));
+        QVERIFY(s.access.canDelete);
+        const CliRun run = runCli({"failover", "--url", url.toSecretString(), "--primary",
+                                   s.shards.first().primary.address.toString(), "--yes", "--no-auth-warning"});
+        QCOMPARE(run.code, 2);
+        QVERIFY2(run.err.contains("refused") && run.err.contains("permission"), run.err.constData());
+        QVERIFY(!run.err.contains("Watch-Pw-7") && !run.out.contains("Watch-Pw-7"));
+    }
+
     void replicaKilledIsDegraded()
     {
         TopologyPoller poller(m_cluster.clusterUrl(), PollerOptions());

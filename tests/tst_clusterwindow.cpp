@@ -1,15 +1,20 @@
 // The window on a real Redis Cluster: the dashboard shows each shard with its primary and
 // replica, the cluster's state and slots in the tiles, the session count across shards, and a
-// primary killed puts the failover on the Events page. Renders the dashboard to PNG.
+// primary killed puts the failover on the timeline; a manual failover of a shard from the
+// dialog (TAKEOVER asks a second time). Renders the dashboard and the dialog to PNG.
 
 #include "core/cluster/clusterslot.h"
 #include "core/lab/locallauncher.h"
 #include "core/redis/redisconnection.h"
 #include "tests/support/testsupport.h"
 #include "tests/support/testwindow.h"
+#include "ui/dialogs/clusterfailoverdialog.h"
 #include "ui/pages/dashboardpage.h"
 
 #include <QApplication>
+#include <QComboBox>
+#include <QMessageBox>
+#include <QPushButton>
 #include <QTreeWidget>
 #include <QTreeWidgetItemIterator>
 
@@ -73,12 +78,47 @@ private Q_SLOTS:
         QCOMPARE(covered, 16384);
         QVERIFY(window.grab().save(testOutputDir() + "/cluster-dashboard.png"));
 
+        // A manual failover of the second shard, from the dialog.
+        QVERIFY(dash->failoverButton()->isEnabled());
+        dash->failoverButton()->click();
+        sdui::ClusterFailoverDialog *dialog = nullptr;
+        QTRY_VERIFY((dialog = window.findChild<sdui::ClusterFailoverDialog *>()) != nullptr);
+        QCOMPARE(dialog->shardBox()->count(), 3);
+        dialog->shardBox()->setCurrentIndex(1);
+        const QString primary = topology->topLevelItem(1)->child(0)->text(0);
+        const QString replica = topology->topLevelItem(1)->child(1)->text(0);
+        QVERIFY2(dialog->planText().contains("promote replica " + replica + " in place of primary " + primary),
+                 qPrintable(dialog->planText()));
+        QVERIFY(dialog->failoverButton()->isEnabled());
+        QVERIFY(dialog->grab().save(testOutputDir() + "/cluster-failover-dialog.png"));
+        // TAKEOVER asks again; cancelled there, nothing happens.
+        dialog->setMode(sdcore::ClusterFailoverRequest::Mode::Takeover);
+        dialog->accept();
+        QMessageBox *second = nullptr;
+        QTRY_VERIFY((second = window.findChild<QMessageBox *>("failoverSecondConfirm")) != nullptr);
+        QVERIFY(second->text().contains("without the other primaries' vote"));
+        second->button(QMessageBox::Cancel)->click();
+        QTest::qWait(300);
+        QVERIFY(!workspace.activeMonitor()->failoverRunning());
+        QCOMPARE(topology->topLevelItem(1)->child(0)->text(0), primary);
+        // The default, confirmed once.
+        dash->failoverButton()->click();
+        QTRY_VERIFY((dialog = window.findChild<sdui::ClusterFailoverDialog *>()) != nullptr);
+        dialog->shardBox()->setCurrentIndex(1);
+        dialog->accept();
+        QTRY_VERIFY_WITH_TIMEOUT(dash->failoverStatus().contains("done in"), 20000);
+        QVERIFY2(dash->failoverStatus().contains(primary + " → " + replica), qPrintable(dash->failoverStatus()));
+        QTRY_COMPARE_WITH_TIMEOUT(topology->topLevelItem(1)->child(0)->text(0), replica, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(countOf(workspace.activeMonitor()->timeline(), QStringLiteral("failover")), 1, 10000);
+        QVERIFY(window.grab().save(testOutputDir() + "/cluster-manual-failover.png"));
+        QVERIFY_OK(m_cluster.waitForClusterReady(20000));
+
         // A primary dies: the shard's replica takes over and the failover is on the timeline.
         auto first = m_cluster.primaryIndexOfSlot(0);
         QVERIFY_OK(first);
         const QString killed = QStringLiteral("127.0.0.1:%1").arg(m_cluster.nodes().at(*first).port);
         QVERIFY_OK(m_cluster.kill(*first));
-        QTRY_VERIFY_WITH_TIMEOUT(countOf(workspace.activeMonitor()->timeline(), QStringLiteral("failover")) == 1, 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(countOf(workspace.activeMonitor()->timeline(), QStringLiteral("failover")) == 2, 20000);
         QTRY_VERIFY_WITH_TIMEOUT(topology->topLevelItem(0)->child(0)->text(0) != killed, 5000);
         QVERIFY(window.grab().save(testOutputDir() + "/cluster-after-failover.png"));
     }

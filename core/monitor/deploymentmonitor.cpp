@@ -56,6 +56,8 @@ DeploymentMonitor::~DeploymentMonitor()
     m_pollWorker.stop();
     m_eventWorker.stop();
     m_censusWorker.stop();
+    m_cancelClusterFailover = true;
+    m_clusterFailoverWorker.stop();
 }
 
 void DeploymentMonitor::start()
@@ -65,6 +67,8 @@ void DeploymentMonitor::start()
     m_pollWorker.start();
     m_eventWorker.start();
     m_censusWorker.start();
+    if (m_url.isCluster())
+        m_clusterFailoverWorker.start();
     QMetaObject::invokeMethod(m_poller, [p = m_poller, g = m_generation] { p->start(g); },
                               Qt::QueuedConnection);
     if (m_stream)
@@ -136,6 +140,42 @@ void DeploymentMonitor::requestFailover(int timeoutMs)
     QMetaObject::invokeMethod(m_failover, [f = m_failover, sentinels, timeoutMs] {
         f->start(sentinels, timeoutMs);
     }, Qt::QueuedConnection);
+}
+
+void DeploymentMonitor::requestClusterFailover(const ClusterFailoverRequest &request)
+{
+    const auto refuse = [this](const QString &shard, const QString &why) {
+        FailoverOutcome outcome;
+        outcome.cluster = true;
+        outcome.masterName = shard;
+        outcome.error = why;
+        Q_EMIT failoverFinished(outcome);
+    };
+    if (!m_url.isCluster())
+        return refuse(QString(), tr("Not a Redis Cluster connection"));
+    if (m_readOnly)
+        return refuse(QString(), tr("This connection is marked read-only; failover is a write"));
+    if (m_failoverRunning)
+        return;
+    if (!m_last)
+        return refuse(QString(), tr("No poll yet: nothing is known of the cluster"));
+    auto plan = ClusterFailover::plan(*m_last, request);
+    if (!plan)
+        return refuse(QString(), plan.errorMessage());
+    m_failoverRunning = true;
+    addLocalEvent(QStringLiteral("manual-failover"),
+                  tr("Manual failover of shard %1 requested: %2 → %3%4")
+                      .arg(plan->shard, plan->primary.toString(), plan->replica.toString(),
+                           plan->mode == ClusterFailoverRequest::Mode::Default
+                               ? QString()
+                               : QStringLiteral(" (%1)").arg(failoverModeName(plan->mode).toUpper())),
+                  SentinelEvent::Severity::Failover);
+    m_clusterFailoverWorker.run([this, url = m_url, plan = *plan] {
+        const FailoverOutcome outcome = ClusterFailover::run(url, plan, [this](const QString &step) {
+            deliver(this, [this, step] { Q_EMIT failoverProgress(step); });
+        }, &m_cancelClusterFailover);
+        deliver(this, [this, outcome] { onFailoverFinished(outcome); });
+    });
 }
 
 void DeploymentMonitor::onFailoverFinished(const FailoverOutcome &outcome)

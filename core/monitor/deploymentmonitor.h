@@ -7,6 +7,7 @@
 // nothing here blocks. A +switch-master event moves the master in the last snapshot at once,
 // without waiting for the next poll. Create and use on one thread (the UI thread).
 
+#include "core/cluster/clusterfailover.h"
 #include "core/monitor/metricseries.h"
 #include "core/monitor/topologypoller.h"
 #include "core/sentinel/eventtimeline.h"
@@ -74,6 +75,9 @@ public:
     void pollNow();
     // Starts a manual failover (Sentinel URLs only); progress and outcome come as signals.
     void requestFailover(int timeoutMs = 60000);
+    // Fails one cluster shard over (cluster URLs only), checked against the last poll first;
+    // progress and outcome come as the same signals as Sentinel's.
+    void requestClusterFailover(const ClusterFailoverRequest &request);
     // Adds an entry of SessionDeck's own (a link lost, a store tier switch) to the timeline.
     // `at`: when it happened, where it was observed (now when not given).
     void addLocalEvent(const QString &type, const QString &text, SentinelEvent::Severity severity,
@@ -103,10 +107,12 @@ private:
     Worker m_pollWorker{QStringLiteral("topology-poller")};
     Worker m_eventWorker{QStringLiteral("sentinel-events")};
     Worker m_censusWorker{QStringLiteral("session-census")};
+    Worker m_clusterFailoverWorker{QStringLiteral("cluster-failover")};
     TopologyPoller *m_poller = nullptr;
     SentinelEventStream *m_stream = nullptr;
     FailoverController *m_failover = nullptr;
     std::atomic_bool m_cancelCensus{false};
+    std::atomic_bool m_cancelClusterFailover{false};
     bool m_censusRunning = false;
     QElapsedTimer m_sinceCensus;
     qint64 m_lastCensusMs = 0;

@@ -601,6 +601,17 @@ void TopologyPoller::checkAccess(TopologySnapshot &s, const QDeadlineTimer &dead
             return;
         }
     }
+    if (m_url.isCluster()) {
+        // CLUSTER FAILOVER cannot be probed harmlessly; ask the ACL instead (Redis 7). A user who
+        // may not ask either keeps the button, and a refusal then comes back in words.
+        const QByteArray user = m_url.username().isEmpty() ? QByteArray("default") : m_url.username().toUtf8();
+        auto dry = conn->command(Command{"ACL", "DRYRUN", user, "CLUSTER", "FAILOVER"});
+        if (dry && dry->isBulk() && !dry->bytes().isEmpty() && dry->bytes() != "OK") {
+            access.canFailover = false;
+            access.failoverReason = QStringLiteral("The ACL user '%1' may not run CLUSTER FAILOVER")
+                                        .arg(QString::fromUtf8(user));
+        }
+    }
     if (!m_pubsubDenied.isEmpty())
         access.denied << m_pubsubDenied;
     access.known = true;

@@ -2,6 +2,7 @@
 
 #include "ui/charts/timechart.h"
 #include "ui/charts/ttlchart.h"
+#include "ui/dialogs/clusterfailoverdialog.h"
 #include "ui/pages/dashboard/chartstack.h"
 #include "ui/pages/dashboard/healthtiles.h"
 #include "ui/pages/dashboard/topologyview.h"
@@ -175,10 +176,14 @@ void DashboardPage::updateFailoverButton()
         m_failoverButton->setToolTip(tr("This connection is marked read-only (connection list, right "
                                         "click): failover and every other write are disabled"));
     } else if (m_monitor->url().isCluster()) {
-        m_failoverButton->setEnabled(false);
-        m_failoverButton->setToolTip(tr("A Redis Cluster fails a shard over by itself when its primary "
-                                        "dies; a manual failover per shard is not in this version yet "
-                                        "(redis-cli -p PORT CLUSTER FAILOVER on the replica does it)"));
+        const auto &last = m_monitor->lastSnapshot();
+        const bool ready = last && last->primariesKnown() > 0 && !m_monitor->failoverRunning()
+                           && m_failoverDenied.isEmpty();
+        m_failoverButton->setEnabled(ready);
+        m_failoverButton->setToolTip(!m_failoverDenied.isEmpty()       ? m_failoverDenied + tr(": failover is turned off")
+                                     : m_monitor->failoverRunning()    ? tr("A failover is running")
+                                     : !last || !last->primariesKnown() ? tr("No shard known yet: nothing to fail over")
+                                                                        : tr("Promote a replica of one shard (CLUSTER FAILOVER)"));
     } else if (!m_monitor->url().isSentinel()) {
         m_failoverButton->setEnabled(false);
         m_failoverButton->setToolTip(tr("Manual failover needs a Sentinel connection "
@@ -234,8 +239,49 @@ void DashboardPage::showCensus(const sdcore::CensusResult &c)
         m_ttlChart->setHistogram(c.ttl);
 }
 
+void DashboardPage::askForClusterFailover()
+{
+    const auto &last = m_monitor->lastSnapshot();
+    if (!last)
+        return;
+    auto *dialog = new ClusterFailoverDialog(*last, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+        const sdcore::ClusterFailoverRequest request = dialog->request();
+        const auto start = [this, request] {
+            if (!m_monitor)
+                return;
+            m_failoverSteps->clear();
+            m_failoverStatus->setText(tr("Failover of a shard requested…"));
+            m_failoverStatus->setStyleSheet(QString());
+            m_failoverBox->show();
+            m_monitor->requestClusterFailover(request);
+            updateFailoverButton();
+        };
+        if (request.mode == sdcore::ClusterFailoverRequest::Mode::Default)
+            return start();
+        // FORCE and TAKEOVER: asked a second time, with what they risk.
+        const QString mode = sdcore::failoverModeName(request.mode).toUpper();
+        auto *box = new QMessageBox(QMessageBox::Warning, tr("Fail over with %1?").arg(mode),
+                                    sdcore::failoverModeRisk(request.mode) + tr("\n\nFail over with %1 anyway?").arg(mode),
+                                    QMessageBox::Yes | QMessageBox::Cancel, this);
+        box->setObjectName(QStringLiteral("failoverSecondConfirm"));
+        box->setDefaultButton(QMessageBox::Cancel);
+        box->button(QMessageBox::Yes)->setText(tr("Fail over with %1").arg(mode));
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        connect(box, &QMessageBox::finished, this, [box, start] {
+            if (box->clickedButton() == box->button(QMessageBox::Yes))
+                start();
+        });
+        box->open();
+    });
+    dialog->open();
+}
+
 void DashboardPage::askForFailover()
 {
+    if (m_monitor && m_monitor->url().isCluster())
+        return askForClusterFailover();
     if (!m_monitor || !m_monitor->url().isSentinel())
         return;
     const auto &s = m_monitor->lastSnapshot();

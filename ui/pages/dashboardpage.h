@@ -54,6 +54,7 @@ private:
     void showSnapshot(const sdcore::TopologySnapshot &snapshot);
     void showCensus(const sdcore::CensusResult &census);
     void askForFailover();
+    void askForClusterFailover();
     void onFailoverProgress(const QString &step);
     void onFailoverFinished(const sdcore::FailoverOutcome &outcome);
     void exportWithDialog();
