@@ -6,6 +6,7 @@
 // on it.
 
 #include "core/cluster/clustercensus.h"
+#include "core/cluster/clusterrouter.h"
 #include "core/cluster/clusterslot.h"
 #include "core/lab/locallauncher.h"
 #include "core/monitor/deploymentmonitor.h"
@@ -421,6 +422,88 @@ private Q_SLOTS:
         QCOMPARE(run.code, 2);
         QVERIFY2(run.err.contains("refused") && run.err.contains("permission"), run.err.constData());
         QVERIFY(!run.err.contains("Watch-Pw-7") && !run.out.contains("Watch-Pw-7"));
+    }
+
+    // The router sends each key to its slot's primary; a slot in migration answers ASK for keys
+    // already moved (followed once with ASKING), and once moved, MOVED (the map is updated).
+    void routerFollowsAskAndMoved()
+    {
+        ClusterRouter router(m_cluster.clusterUrl());
+        QVERIFY_OK(router.refresh());
+        QCOMPARE(router.primaries().size(), 3);
+        QList<QPair<QByteArray, Command>> sets;
+        for (int i = 0; i < 2000; ++i) {
+            const QByteArray key = "route:" + QByteArray::number(i);
+            sets.append({key, Command{"SET", key, QByteArray::number(i)}});
+        }
+        auto replies = router.pipeline(sets);
+        QVERIFY_OK(replies);
+        for (const RedisValue &r : *replies)
+            QCOMPARE(r.bytes(), QByteArray("OK"));
+        // Each key really is on the primary of its slot.
+        for (int i = 0; i < 2000; i += 97) {
+            const QByteArray key = "route:" + QByteArray::number(i);
+            auto conn = RedisConnection::open(m_cluster.clusterUrl().withNode(router.nodeOf(key)));
+            QVERIFY_OK(conn);
+            QCOMPARE((*conn)->command(Command{"GET", key})->bytes(), QByteArray::number(i));
+        }
+
+        // Move the slot of "route:7" by hand, key by key, from its primary to another.
+        const QByteArray moved = "route:7";
+        const int slot = keySlot(moved);
+        const HostPort from = router.nodeOf(moved);
+        HostPort to;
+        for (const HostPort &p : router.primaries()) {
+            if (!(p == from))
+                to = p;
+        }
+        auto source = RedisConnection::open(m_cluster.clusterUrl().withNode(from));
+        auto target = RedisConnection::open(m_cluster.clusterUrl().withNode(to));
+        QVERIFY_OK(source);
+        QVERIFY_OK(target);
+        const QByteArray sourceId = (*source)->command(Command{"CLUSTER", "MYID"})->bytes();
+        const QByteArray targetId = (*target)->command(Command{"CLUSTER", "MYID"})->bytes();
+        QVERIFY_OK((*target)->command(Command{"CLUSTER", "SETSLOT", QByteArray::number(slot), "IMPORTING", sourceId}));
+        QVERIFY_OK((*source)->command(Command{"CLUSTER", "SETSLOT", QByteArray::number(slot), "MIGRATING", targetId}));
+        auto keys = (*source)->command(Command{"CLUSTER", "GETKEYSINSLOT", QByteArray::number(slot), "1000"});
+        QVERIFY_OK(keys);
+        QVERIFY(keys->size() >= 1);
+        QVERIFY_OK((*source)->command(Command{"MIGRATE", to.host.toUtf8(), QByteArray::number(to.port), "", "0", "5000",
+                                              "KEYS", moved}));
+        // The router's map still names the source: the source answers ASK, the router follows.
+        auto value = router.command(moved, Command{"GET", moved});
+        QVERIFY_OK(value);
+        QCOMPARE(value->bytes(), QByteArray("7"));
+        QCOMPARE(router.askCount(), 1);
+        // The rest of the slot, then the slot itself.
+        for (const RedisValue &k : keys->elements()) {
+            if (k.bytes() != moved)
+                QVERIFY_OK((*source)->command(Command{"MIGRATE", to.host.toUtf8(), QByteArray::number(to.port), "", "0",
+                                                      "5000", "KEYS", k.bytes()}));
+        }
+        QVERIFY_OK((*target)->command(Command{"CLUSTER", "SETSLOT", QByteArray::number(slot), "NODE", targetId}));
+        QVERIFY_OK((*source)->command(Command{"CLUSTER", "SETSLOT", QByteArray::number(slot), "NODE", targetId}));
+        value = router.command(moved, Command{"GET", moved});
+        QVERIFY_OK(value);
+        QCOMPARE(value->bytes(), QByteArray("7"));
+        QCOMPARE(router.movedCount(), 1);
+        QCOMPARE(router.nodeOf(moved), to);
+        // Every key still reads back, whichever shard it is on now.
+        for (int i = 0; i < 2000; ++i) {
+            const QByteArray key = "route:" + QByteArray::number(i);
+            auto r = router.command(key, Command{"GET", key});
+            QVERIFY_OK(r);
+            QCOMPARE(r->bytes(), QByteArray::number(i));
+        }
+        // Put the slot back, so that the shards are as the other tests expect.
+        QVERIFY_OK((*source)->command(Command{"CLUSTER", "SETSLOT", QByteArray::number(slot), "IMPORTING", targetId}));
+        QVERIFY_OK((*target)->command(Command{"CLUSTER", "SETSLOT", QByteArray::number(slot), "MIGRATING", sourceId}));
+        for (const RedisValue &k : keys->elements())
+            QVERIFY_OK((*target)->command(Command{"MIGRATE", from.host.toUtf8(), QByteArray::number(from.port), "", "0",
+                                                  "5000", "KEYS", k.bytes()}));
+        QVERIFY_OK((*source)->command(Command{"CLUSTER", "SETSLOT", QByteArray::number(slot), "NODE", sourceId}));
+        QVERIFY_OK((*target)->command(Command{"CLUSTER", "SETSLOT", QByteArray::number(slot), "NODE", sourceId}));
+        QVERIFY_OK(m_cluster.waitForClusterReady(20000));
     }
 
     void replicaKilledIsDegraded()
