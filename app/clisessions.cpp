@@ -2,6 +2,8 @@
 
 #include "app/clicommon.h"
 #include "core/cluster/clustercensus.h"
+#include "core/cluster/clusterrouter.h"
+#include "core/cluster/clusterslot.h"
 #include "core/monitor/topologypoller.h"
 #include "core/sessions/auditlog.h"
 #include "core/sessions/sessionbrowser.h"
@@ -302,20 +304,76 @@ int runShow(const QCommandLineParser &parser, const QStringList &ids)
     if (ids.size() != 1)
         return usage(QStringLiteral("sessions show wants one session id, key or cookie"));
     const bool whole = parser.isSet(QStringLiteral("whole"));
-    auto node = openNode(args, args.replica);
-    if (!node)
-        return fail(args.target, node.error());
+    // A cluster: the key's own node, found through the router; one node otherwise.
+    std::optional<ClusterRouter> router;
+    std::optional<ConnectedNode> node;
+    RedisConnection *connection = nullptr;
+    HostPort where;
     QList<ResolvedKey> resolved;
-    if (auto code = resolveInputs(args, *node->connection, ids, resolved))
-        return *code;
+    if (args.target.url.isCluster()) {
+        if (args.replica)
+            return usage(QStringLiteral("sessions show --replica is for Sentinel URLs; on a cluster it reads the key's primary"));
+        router.emplace(args.target.url, args.target.options);
+        if (Status refreshed = router->refresh(); !refreshed)
+            return fail(args.target, refreshed.error());
+        for (const QString &input : ids) {
+            if (SessionKeyResolver::readings(input, args.prefix).isEmpty())
+                return usage(QStringLiteral("no session id in '%1'").arg(safe(input)));
+        }
+        auto r = SessionKeyResolver::resolve([&router](const QList<QByteArray> &keys) -> Result<QList<bool>> {
+            QList<QPair<QByteArray, Command>> commands;
+            for (const QByteArray &key : keys)
+                commands.append({key, Command{"EXISTS", key}});
+            auto replies = router->pipeline(commands);
+            if (!replies)
+                return replies.error();
+            QList<bool> exists;
+            for (const RedisValue &v : std::as_const(*replies)) {
+                if (v.isError())
+                    return makeError(ErrorKind::ServerError, v.toString());
+                exists << (v.toInteger() > 0);
+            }
+            return exists;
+        }, ids, args.prefix);
+        if (!r)
+            return fail(args.target, r.error());
+        if (r->first().isAmbiguous())
+            return fail(args.target, makeError(ErrorKind::ServerError, r->first().ambiguityMessage()));
+        resolved = *r;
+        where = router->nodeOf(resolved.first().key);
+        auto conn = router->connectionTo(where);
+        if (!conn)
+            return fail(args.target, conn.error());
+        connection = *conn;
+    } else {
+        auto opened = openNode(args, args.replica);
+        if (!opened)
+            return fail(args.target, opened.error());
+        node = std::move(*opened);
+        connection = node->connection.get();
+        where = node->node;
+        if (auto code = resolveInputs(args, *connection, ids, resolved))
+            return *code;
+    }
     const QByteArray key = resolved.first().key;
-    auto s = SessionBrowser::fetchSession(*node->connection, key, args.prefix, whole);
+    auto s = SessionBrowser::fetchSession(*connection, key, args.prefix, whole);
+    if (!s && router && (s.errorMessage().contains(QLatin1String("MOVED")) || s.errorMessage().contains(QLatin1String("ASK")))) {
+        // The slot moved between the map and the read: once more where it is now.
+        if (Status refreshed = router->refresh(); refreshed) {
+            where = router->nodeOf(key);
+            if (auto conn = router->connectionTo(where)) {
+                connection = *conn;
+                s = SessionBrowser::fetchSession(*connection, key, args.prefix, whole);
+            }
+        }
+    }
     if (!s)
         return fail(args.target, s.error());
     if (s->kind == DecodedSession::Kind::Missing) {
         return fail(args.target, makeError(ErrorKind::NotFound,
                                            QStringLiteral("no session '%1' on %2")
-                                               .arg(KeyText::printable(key), node->node.toString())));
+                                               .arg(KeyText::printable(key), router ? QStringLiteral("the cluster")
+                                                                                    : where.toString())));
     }
     const bool json = s->kind == DecodedSession::Kind::ConnectRedis || s->kind == DecodedSession::Kind::Json;
     if (args.target.json) {
@@ -334,7 +392,10 @@ int runShow(const QCommandLineParser &parser, const QStringList &ids)
                       {"truncated", s->truncated},
                       {"user", s->user},
                       {"fields", fields},
-                      {"note", s->note}};
+                      {"note", s->note},
+                      {"node", where.toString()}};
+        if (router)
+            o.insert("shard", QStringLiteral("slot %1").arg(keySlot(key)));
         // "value" is the session's own JSON text, spliced in as it is (it was validated), so
         // that its numbers keep their digits and its members their order.
         // A placeholder no session can hold (it has a random part), spliced once; only text that
@@ -359,6 +420,8 @@ int runShow(const QCommandLineParser &parser, const QStringList &ids)
         return ExitOk;
     }
     out() << "Key:     " << KeyText::printable(s->key) << "\n";
+    if (router)
+        out() << "Node:    " << where.toString() << " (slot " << keySlot(key) << ")\n";
     out() << "Format:  " << DecodedSession::kindName(s->kind) << " (" << safe(QString::fromUtf8(s->redisType)) << ")\n";
     out() << "TTL:     " << format::ttl(s->pttlMs) << "\n";
     if (s->size < 0)

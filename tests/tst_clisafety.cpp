@@ -275,16 +275,17 @@ private Q_SLOTS:
     {
         const QStringList valued{"url", "count", "timeout", "seconds", "rate", "log-level", "prefix", "match",
                                  "limit", "fallback", "password-file", "cacert", "cert", "key", "sni", "expect",
-                                 "user", "ttl"};
+                                 "user", "ttl", "primary"};
         const QStringList flags{"json", "yes", "replica", "dry-run", "whole", "drill", "askpass", "no-auth-warning",
-                                "tls", "insecure", "update-cookie"};
+                                "tls", "insecure", "update-cookie", "force", "takeover"};
         const QStringList connection{"url", "json", "timeout", "askpass", "password-file", "no-auth-warning",
                                      "tls", "cacert", "cert", "key", "sni", "insecure"};
         const QList<QPair<QStringList, QStringList>> commands{
             {{"ping"}, connection + QStringList{"count"}},
             {{"status"}, connection},
             {{"events"}, connection + QStringList{"seconds"}},
-            {{"failover"}, connection + QStringList{"yes", "dry-run"}},
+            // failover's --replica names the replica to promote on a cluster.
+            {{"failover"}, connection + QStringList{"yes", "dry-run", "primary", "replica", "force", "takeover"}},
             {{"sessions", "stats"}, connection + QStringList{"prefix", "replica", "rate"}},
             {{"sessions", "list"}, connection + QStringList{"prefix", "match", "limit", "replica", "rate"}},
             {{"sessions", "show", "x"}, connection + QStringList{"prefix", "whole", "replica"}},

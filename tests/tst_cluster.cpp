@@ -297,6 +297,31 @@ private Q_SLOTS:
         QVERIFY2(text.out.contains("on 3 shards: 3000"), text.out.constData());
     }
 
+    // One session by id or by cookie, read on its own shard.
+    void showOnCluster()
+    {
+        const QString url = m_cluster.clusterUrl().toString();
+        ClusterRouter router(m_cluster.clusterUrl());
+        QVERIFY_OK(router.refresh());
+        for (const char *id : {"census-5", "census-1234", "census-2999"}) {
+            const QByteArray key = "sess:" + QByteArray(id);
+            CliRun run = runCli({"sessions", "show", "--url", url, "--json", "--", id});
+            QVERIFY2(run.code == 0, run.err.constData());
+            const QJsonObject o = QJsonDocument::fromJson(run.out).object();
+            QCOMPARE(o.value("key").toString(), QString::fromUtf8(key));
+            QCOMPARE(o.value("node").toString(), router.nodeOf(key).toString());
+            QCOMPARE(o.value("kind").toString(), QStringLiteral("connect-redis"));
+            QVERIFY(o.value("ttl_ms").toInteger() > 0);
+            // A browser cookie names the same session.
+            run = runCli({"sessions", "show", "--url", url, "--", "connect.sid=s%3A" + QString::fromLatin1(id) + ".c2lnbmF0dXJl"});
+            QVERIFY2(run.code == 0, run.err.constData());
+            QVERIFY2(run.out.contains("Node:    " + router.nodeOf(key).toString().toUtf8()), run.out.constData());
+        }
+        const CliRun missing = runCli({"sessions", "show", "--url", url, "--", "no-such-session"});
+        QCOMPARE(missing.code, 2);
+        QVERIFY2(missing.err.contains("no session") && missing.err.contains("the cluster"), missing.err.constData());
+    }
+
     // The monitor on a cluster: snapshots, the census across shards, and a failover on the
     // timeline once.
     void monitorRecordsFailover()

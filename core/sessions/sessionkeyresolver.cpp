@@ -93,27 +93,44 @@ QList<KeyReading> SessionKeyResolver::readings(const QString &input, const QByte
 Result<QList<ResolvedKey>> SessionKeyResolver::resolve(RedisConnection &connection, const QStringList &inputs,
                                                        const QByteArray &prefix)
 {
+    return resolve([&connection](const QList<QByteArray> &keys) -> Result<QList<bool>> {
+        QList<bool> exists;
+        exists.reserve(keys.size());
+        constexpr qsizetype Chunk = 1000;
+        for (qsizetype from = 0; from < keys.size(); from += Chunk) {
+            QList<Command> commands;
+            for (const QByteArray &key : keys.mid(from, Chunk))
+                commands << Command{"EXISTS", key};
+            auto replies = connection.pipeline(commands);
+            if (!replies)
+                return replies.error();
+            for (const RedisValue &v : std::as_const(*replies)) {
+                if (v.isError())
+                    return connection.errorFromReply(v, Command{"EXISTS"});
+                exists << (v.toInteger() > 0);
+            }
+        }
+        return exists;
+    }, inputs, prefix);
+}
+
+Result<QList<ResolvedKey>> SessionKeyResolver::resolve(const Exists &existsOf, const QStringList &inputs,
+                                                       const QByteArray &prefix)
+{
     QList<QList<KeyReading>> all;
     all.reserve(inputs.size());
-    QList<Command> commands;
+    QList<QByteArray> keys;
     for (const QString &input : inputs) {
         all << readings(input, prefix);
         for (const KeyReading &r : all.last())
-            commands << Command{"EXISTS", r.key};
+            keys << r.key;
     }
-    QList<bool> exists;
-    exists.reserve(commands.size());
-    constexpr qsizetype Chunk = 1000;
-    for (qsizetype from = 0; from < commands.size(); from += Chunk) {
-        auto replies = connection.pipeline(commands.mid(from, Chunk));
-        if (!replies)
-            return replies.error();
-        for (const RedisValue &v : std::as_const(*replies)) {
-            if (v.isError())
-                return connection.errorFromReply(v, Command{"EXISTS"});
-            exists << (v.toInteger() > 0);
-        }
-    }
+    auto answered = existsOf(keys);
+    if (!answered)
+        return answered.error();
+    const QList<bool> &exists = *answered;
+    if (exists.size() != keys.size())
+        return makeError(ErrorKind::Protocol, QStringLiteral("EXISTS gave %1 answers for %2 keys").arg(exists.size()).arg(keys.size()));
     QList<ResolvedKey> out;
     out.reserve(inputs.size());
     qsizetype next = 0;

@@ -21,6 +21,8 @@
 
 #include <QList>
 
+#include <functional>
+
 namespace sdcore {
 
 struct KeyReading
@@ -57,6 +59,10 @@ public:
     // Resolves every input with EXISTS on each of its readings (pipelined, a thousand at a time).
     static Result<QList<ResolvedKey>> resolve(RedisConnection &connection, const QStringList &inputs,
                                               const QByteArray &prefix);
+    // The same with the existence of keys asked through `exists` (one answer per key, in
+    // order): a cluster asks each key's own node.
+    using Exists = std::function<Result<QList<bool>>(const QList<QByteArray> &keys)>;
+    static Result<QList<ResolvedKey>> resolve(const Exists &exists, const QStringList &inputs, const QByteArray &prefix);
 };
 
 } // namespace sdcore
