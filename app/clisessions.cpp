@@ -3,6 +3,7 @@
 #include "app/clicommon.h"
 #include "core/cluster/clustercensus.h"
 #include "core/cluster/clusterrouter.h"
+#include "core/cluster/clusterscan.h"
 #include "core/cluster/clusterslot.h"
 #include "core/monitor/topologypoller.h"
 #include "core/sessions/auditlog.h"
@@ -252,9 +253,23 @@ int runList(const QCommandLineParser &parser)
         return usage(QStringLiteral("--output: the file name must end in .csv or .json"));
     if (!output.isEmpty() && args.target.json)
         return usage(QStringLiteral("--output and --json do not go together: the file's extension says its format"));
-    auto node = openNode(args, args.replica);
-    if (!node)
-        return fail(args.target, node.error());
+    // A cluster: every shard scanned at once, its rows tagged with their shard.
+    std::optional<TopologySnapshot> cluster;
+    std::optional<ConnectedNode> node;
+    if (args.target.url.isCluster()) {
+        PollerOptions pollerOptions;
+        pollerOptions.pubsub = false;
+        TopologyPoller poller(args.target.url, pollerOptions);
+        cluster = poller.pollOnce();
+        if (cluster->shards.isEmpty())
+            return fail(args.target, makeError(cluster->errorKind == ErrorKind::None ? ErrorKind::Refused : cluster->errorKind,
+                                               cluster->error));
+    } else {
+        auto opened = openNode(args, args.replica);
+        if (!opened)
+            return fail(args.target, opened.error());
+        node = std::move(*opened);
+    }
     // To a file: the same writer and fields as the window's Export; nothing is left behind when
     // the scan fails or is interrupted.
     SessionExport file;
@@ -263,7 +278,7 @@ int runList(const QCommandLineParser &parser)
             return fail(args.target, opened.error());
     }
     cancelOnInterrupt();
-    const ScanSummary summary = SessionScanner::scan(*node->connection, options, &g_interrupted, [&](ScanBatch &&batch) {
+    const auto print = [&](const QString &shard, ScanBatch &&batch) {
         for (const SessionRow &row : std::as_const(batch.rows)) {
             if (!output.isEmpty()) {
                 file.add(row, args.prefix, row.fetchedAtMs);
@@ -271,21 +286,35 @@ int runList(const QCommandLineParser &parser)
             }
             const QString id = format::sessionId(row.key, args.prefix);
             if (args.target.json) {
-                out() << QJsonDocument(format::sessionRowJson(row, args.prefix, row.fetchedAtMs))
-                             .toJson(QJsonDocument::Compact)
-                      << "\n";
+                QJsonObject o = format::sessionRowJson(row, args.prefix, row.fetchedAtMs);
+                if (cluster)
+                    o.insert("shard", shard);
+                out() << QJsonDocument(o).toJson(QJsonDocument::Compact) << "\n";
             } else {
                 out() << id << "\t" << format::ttl(row.pttlMs) << "\t" << row.size << "\t"
-                      << SessionRow::typeName(row.type) << "\t" << safe(row.user) << "\n";
+                      << SessionRow::typeName(row.type) << "\t" << safe(row.user);
+                if (cluster)
+                    out() << "\t" << shard;
+                out() << "\n";
             }
         }
         out().flush();
         return true;
-    });
-    if (!summary.error.isEmpty() && summary.error != QStringLiteral("cancelled"))
-        return fail(args.target, makeError(ErrorKind::ServerError, summary.error));
+    };
+    QString scanError;
+    if (cluster) {
+        const ClusterScanSummary summary = ClusterScan::run(args.target.url, *cluster, options, &g_interrupted, print,
+                                                            args.replica);
+        scanError = summary.error;
+    } else {
+        scanError = SessionScanner::scan(*node->connection, options, &g_interrupted, [&](ScanBatch &&batch) {
+                        return print(QString(), std::move(batch));
+                    }).error;
+    }
+    if (!scanError.isEmpty() && scanError != QStringLiteral("cancelled"))
+        return fail(args.target, makeError(ErrorKind::ServerError, scanError));
     if (!output.isEmpty()) {
-        if (summary.error == QStringLiteral("cancelled")) {
+        if (scanError == QStringLiteral("cancelled")) {
             err() << "sessiondeck-cli: interrupted; " << safe(output) << " was not written\n";
             return ExitUnreachable;
         }

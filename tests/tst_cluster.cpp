@@ -317,6 +317,30 @@ private Q_SLOTS:
             QVERIFY2(run.code == 0, run.err.constData());
             QVERIFY2(run.out.contains("Node:    " + router.nodeOf(key).toString().toUtf8()), run.out.constData());
         }
+        // The list walks every shard: each session once, tagged with the shard that holds it.
+        CliRun list = runCli({"sessions", "list", "--url", url, "--prefix", "sess:census-", "--json"});
+        QCOMPARE(list.code, 0);
+        QSet<QString> ids;
+        QHash<QString, int> perShard;
+        for (const QByteArray &line : list.out.split('\n')) {
+            if (line.isEmpty())
+                continue;
+            const QJsonObject o = QJsonDocument::fromJson(line).object();
+            ids << o.value("id").toString();
+            ++perShard[o.value("shard").toString()];
+            if (o.value("id").toString() == QLatin1String("5"))
+                QCOMPARE(router.nodeOf("sess:census-5"),
+                         router.nodeOfSlot(o.value("shard").toString().section('-', 0, 0).toInt()));
+        }
+        QCOMPARE(ids.size(), 3000);
+        QCOMPARE(perShard.size(), 3);
+        list = runCli({"sessions", "list", "--url", url, "--prefix", "sess:census-", "--limit", "25"});
+        QCOMPARE(list.code, 0);
+        QCOMPARE(list.out.count('\n'), 25);
+        list = runCli({"sessions", "list", "--url", url, "--prefix", "sess:census-", "--match", "1?", "--replica"});
+        QCOMPARE(list.code, 0);
+        QCOMPARE(list.out.count('\n'), 10);
+
         const CliRun missing = runCli({"sessions", "show", "--url", url, "--", "no-such-session"});
         QCOMPARE(missing.code, 2);
         QVERIFY2(missing.err.contains("no session") && missing.err.contains("the cluster"), missing.err.constData());

@@ -1,0 +1,33 @@
+#pragma once
+
+// A session scan of a whole cluster: one SessionScanner per primary (or per healthy replica),
+// all at once, each with its own connection and SCAN cursor, their batches handed to one sink
+// one at a time (never two at once), tagged with the shard they came from. A limit counts rows
+// across shards. Blocking; cancellable like the scanner.
+
+#include "core/monitor/topologysnapshot.h"
+#include "core/sessions/sessionscanner.h"
+
+#include <functional>
+
+namespace sdcore {
+
+struct ClusterScanSummary
+{
+    bool complete = false;            // every shard walked to its end
+    QString error;                    // "cancelled", or the shards that failed and why
+    qint64 rows = 0;
+    qint64 durationMs = 0;
+    QList<QPair<QString, ScanSummary>> shards;   // each shard's slots and its scan
+};
+
+class ClusterScan
+{
+public:
+    // The batch and the shard (its slots) it came from; false stops every scanner.
+    using Sink = std::function<bool(const QString &shard, ScanBatch &&batch)>;
+    static ClusterScanSummary run(const RedisUrl &url, const TopologySnapshot &snapshot, const ScanOptions &options,
+                                  const std::atomic_bool *cancel, const Sink &sink, bool fromReplicas = false);
+};
+
+} // namespace sdcore
