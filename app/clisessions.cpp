@@ -2,6 +2,7 @@
 
 #include "app/clicommon.h"
 #include "core/cluster/clustercensus.h"
+#include "core/cluster/clusterdeleter.h"
 #include "core/cluster/clusterrouter.h"
 #include "core/cluster/clusterscan.h"
 #include "core/cluster/clusterslot.h"
@@ -107,7 +108,25 @@ std::optional<int> resolveInputs(const SessionArgs &args, RedisConnection &conne
     return std::nullopt;
 }
 
-// The id part of a key as `list` prints it.
+// EXISTS for each key on its own cluster node (the key resolver's question on a cluster).
+SessionKeyResolver::Exists existsThrough(ClusterRouter &router)
+{
+    return [&router](const QList<QByteArray> &keys) -> Result<QList<bool>> {
+        QList<QPair<QByteArray, Command>> commands;
+        for (const QByteArray &key : keys)
+            commands.append({key, Command{"EXISTS", key}});
+        auto replies = router.pipeline(commands);
+        if (!replies)
+            return replies.error();
+        QList<bool> exists;
+        for (const RedisValue &v : std::as_const(*replies)) {
+            if (v.isError())
+                return makeError(ErrorKind::ServerError, v.toString());
+            exists << (v.toInteger() > 0);
+        }
+        return exists;
+    };
+}
 
 QJsonObject histogramsJson(const CensusResult &r, QJsonObject o)
 {
@@ -349,21 +368,7 @@ int runShow(const QCommandLineParser &parser, const QStringList &ids)
             if (SessionKeyResolver::readings(input, args.prefix).isEmpty())
                 return usage(QStringLiteral("no session id in '%1'").arg(safe(input)));
         }
-        auto r = SessionKeyResolver::resolve([&router](const QList<QByteArray> &keys) -> Result<QList<bool>> {
-            QList<QPair<QByteArray, Command>> commands;
-            for (const QByteArray &key : keys)
-                commands.append({key, Command{"EXISTS", key}});
-            auto replies = router->pipeline(commands);
-            if (!replies)
-                return replies.error();
-            QList<bool> exists;
-            for (const RedisValue &v : std::as_const(*replies)) {
-                if (v.isError())
-                    return makeError(ErrorKind::ServerError, v.toString());
-                exists << (v.toInteger() > 0);
-            }
-            return exists;
-        }, ids, args.prefix);
+        auto r = SessionKeyResolver::resolve(existsThrough(*router), ids, args.prefix);
         if (!r)
             return fail(args.target, r.error());
         if (r->first().isAmbiguous())
@@ -547,14 +552,40 @@ int runDelete(const QCommandLineParser &parser, const QStringList &inputs)
                                     .arg(safe(user))
                               : QStringLiteral("deleting %1 keys needs --yes").arg(inputs.size()));
     }
-    auto node = openNode(args, false);   // deletes go to the master
-    if (!node)
-        return fail(args.target, node.error());
+    // A cluster: the keys go to their shards through the router; one node otherwise.
+    std::optional<ClusterRouter> router;
+    std::optional<TopologySnapshot> cluster;
+    std::optional<ConnectedNode> node;
+    QString where;
+    if (args.target.url.isCluster()) {
+        if (byUser)
+            return usage(QStringLiteral("sessions delete --user is not available on a cluster yet: list the user's sessions "
+                                        "with sessions list --json and delete them by id"));
+        PollerOptions pollerOptions;
+        pollerOptions.pubsub = false;
+        TopologyPoller poller(args.target.url, pollerOptions);
+        cluster = poller.pollOnce();
+        if (cluster->shards.isEmpty())
+            return fail(args.target, makeError(cluster->errorKind == ErrorKind::None ? ErrorKind::Refused : cluster->errorKind,
+                                               cluster->error));
+        router.emplace(args.target.url, args.target.options);
+        if (Status refreshed = router->refresh(); !refreshed)
+            return fail(args.target, refreshed.error());
+        where = QStringLiteral("the cluster (%1 shards)").arg(router->primaries().size());
+    } else {
+        auto opened = openNode(args, false);   // deletes go to the master
+        if (!opened)
+            return fail(args.target, opened.error());
+        node = std::move(*opened);
+        where = node->node.toString();
+    }
     cancelOnInterrupt();
 
     DeleteResult request;
     QStringList missing;
-    if (byPattern) {
+    if (byPattern && cluster) {
+        request = ClusterDeleter::previewMatching(args.target.url, *cluster, args.prefix, glob, &g_interrupted);
+    } else if (byPattern) {
         request = SessionDeleter::previewMatching(*node->connection, args.prefix, glob, &g_interrupted, {}, 10,
                                                   args.keysPerSecond);
     } else if (byUser) {
@@ -566,8 +597,22 @@ int runDelete(const QCommandLineParser &parser, const QStringList &inputs)
                                               {}, 10, args.keysPerSecond);
     } else {
         QList<ResolvedKey> resolved;
-        if (auto code = resolveInputs(args, *node->connection, inputs, resolved))
+        if (router) {
+            for (const QString &input : inputs) {
+                if (SessionKeyResolver::readings(input, args.prefix).isEmpty())
+                    return usage(QStringLiteral("no session id in '%1'").arg(safe(input)));
+            }
+            auto r = SessionKeyResolver::resolve(existsThrough(*router), inputs, args.prefix);
+            if (!r)
+                return fail(args.target, r.error());
+            for (const ResolvedKey &k : std::as_const(*r)) {
+                if (k.isAmbiguous())
+                    return fail(args.target, makeError(ErrorKind::ServerError, k.ambiguityMessage()));
+            }
+            resolved = *r;
+        } else if (auto code = resolveInputs(args, *node->connection, inputs, resolved)) {
             return *code;
+        }
         QSet<QByteArray> unique;
         request.mode = DeleteResult::Mode::Keys;
         for (const ResolvedKey &k : std::as_const(resolved)) {
@@ -589,18 +634,21 @@ int runDelete(const QCommandLineParser &parser, const QStringList &inputs)
         if (auto code = checkPreview(args.target, request, dryRun ? QString() : expect, what))
             return *code;
     }
-    request.node = node->node;
+    if (node)
+        request.node = node->node;
     for (const QString &m : std::as_const(missing))
-        err() << "sessiondeck-cli: no session '" << m << "' on " << node->node.toString() << "; nothing deleted for it\n";
+        err() << "sessiondeck-cli: no session '" << m << "' on " << where << "; nothing deleted for it\n";
 
     DeleteResult r = request;
     if (!dryRun && !request.keys.isEmpty()) {
-        r = AuditLog::deleteRecorded(*node->connection, request, args.target.url.toString(), &g_interrupted, {},
-                                     args.keysPerSecond);
+        r = router ? ClusterDeleter::deleteRecorded(*router, *cluster, request, args.target.url.toString(), &g_interrupted)
+                   : AuditLog::deleteRecorded(*node->connection, request, args.target.url.toString(), &g_interrupted, {},
+                                              args.keysPerSecond);
         if (!r.auditError.isEmpty())
             err() << "sessiondeck-cli: " << safe(r.auditError) << "\n";
     }
-    r.node = node->node;
+    if (node)
+        r.node = node->node;
     if (args.target.json) {
         // The keys deleted: those of a delete that went through (one that stopped names its
         // keys in the audit log only), or what a dry run would delete.
@@ -610,7 +658,7 @@ int runDelete(const QCommandLineParser &parser, const QStringList &inputs)
             keys.append(KeyText::printable(k));
         QJsonObject o{{"dry_run", dryRun},
                       {"complete", dryRun || r.complete},
-                      {"node", r.node.toString()},
+                      {"node", router ? QStringLiteral("cluster") : where},
                       {"keys", keys},
                       {"missing", QJsonArray::fromStringList(missing)}};
         if (dryRun) {
@@ -638,28 +686,28 @@ int runDelete(const QCommandLineParser &parser, const QStringList &inputs)
             out() << " matching '" << KeyText::printable(pattern) << "'";
         if (byUser)
             out() << " of user '" << safe(user) << "'";
-        out() << " on " << r.node.toString() << ":\n";
+        out() << " on " << where << ":\n";
         printKeys(request.keys, args.prefix, 20);
         if ((byPattern || byUser) && request.requested > 0) {
             out() << "To delete exactly these " << request.requested << " keys (refused if any key was added, removed or "
                   << "replaced since): run it again with --yes --expect " << request.fingerprint() << " instead of --dry-run\n";
         }
     } else if (request.keys.isEmpty()) {
-        out() << "Nothing to delete on " << r.node.toString();
+        out() << "Nothing to delete on " << where;
         if (byPattern)
             out() << ": no key matches '" << KeyText::printable(pattern) << "'";
         if (byUser)
             out() << ": no session of user '" << safe(user) << "'";
         out() << "\n";
     } else if (r.auditOp.isEmpty()) {
-        out() << "Nothing deleted on " << r.node.toString() << ": " << safe(r.error) << "\n";
+        out() << "Nothing deleted on " << where << ": " << safe(r.error) << "\n";
     } else if (!request.keys.isEmpty()) {
         out() << "Deleted " << r.deleted << " of " << r.requested << " key" << (r.requested == 1 ? "" : "s");
         if (byPattern)
             out() << " matching '" << KeyText::printable(pattern) << "'";
         if (byUser)
             out() << " of user '" << safe(user) << "'";
-        out() << " on " << r.node.toString();
+        out() << " on " << where;
         if (!r.error.isEmpty()) {
             // Which keys went before it stopped is the audit log's to say (one entry a batch).
             out() << " (stopped: " << safe(r.error) << "); the audit log lists the keys deleted\n";

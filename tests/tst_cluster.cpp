@@ -15,7 +15,10 @@
 #include "tests/support/clirun.h"
 #include "tests/support/testsupport.h"
 
+#include "core/sessions/auditlog.h"
+
 #include <QElapsedTimer>
+#include <QTemporaryDir>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -344,6 +347,75 @@ private Q_SLOTS:
         const CliRun missing = runCli({"sessions", "show", "--url", url, "--", "no-such-session"});
         QCOMPARE(missing.code, 2);
         QVERIFY2(missing.err.contains("no session") && missing.err.contains("the cluster"), missing.err.constData());
+    }
+
+    // Deletes on a cluster remove exactly the chosen keys, on whichever shard they are: by id,
+    // by cookie, by pattern (the preview's keys, checked by --expect), each batch's node in the
+    // audit log.
+    void deleteAcrossShards()
+    {
+        TopologyPoller poller(m_cluster.clusterUrl(), PollerOptions());
+        const TopologySnapshot s = poller.pollOnce();
+        writeSessions(QStringLiteral("del-"), 1000, s);
+        writeSessions(QStringLiteral("keep-"), 100, s);
+        const QString url = m_cluster.clusterUrl().toString();
+        const auto count = [&](const QByteArray &pattern) {
+            qint64 n = 0;
+            for (const ShardState &shard : s.shards)
+                n += scanCount(shard.primary.address, pattern);
+            return n;
+        };
+        QTemporaryDir data;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert("XDG_DATA_HOME", data.path());
+
+        CliRun run = runCli({"sessions", "delete", "--url", url, "--yes", "--json", "--", "del-1", "del-2", "no-such"}, env);
+        QCOMPARE(run.code, 2);   // one missing: said, the others deleted
+        QCOMPARE(QJsonDocument::fromJson(run.out).object().value("deleted").toInt(), 2);
+        QCOMPARE(count("sess:del-*"), 998);
+        run = runCli({"sessions", "delete", "--url", url, "--", "connect.sid=s%3Adel-3.c2lnbmF0dXJl"}, env);
+        QVERIFY2(run.code == 0, run.err.constData());
+        QCOMPARE(count("sess:del-*"), 997);
+
+        // A pattern: the dry run counts across shards, the delete removes those very keys.
+        const qint64 matching = count("sess:del-5*");
+        QCOMPARE(matching, 111);
+        run = runCli({"sessions", "delete", "--url", url, "--match", "del-5*", "--dry-run", "--json"}, env);
+        QCOMPARE(run.code, 0);
+        QJsonObject o = QJsonDocument::fromJson(run.out).object();
+        QCOMPARE(o.value("would_delete").toInt(), 111);
+        const QString expect = o.value("expect").toString();
+        // A session created since: the fingerprint no longer matches, nothing is deleted.
+        writeSessions(QStringLiteral("del-5000"), 1, s);
+        run = runCli({"sessions", "delete", "--url", url, "--match", "del-5*", "--yes", "--expect", expect}, env);
+        QCOMPARE(run.code, 2);
+        QVERIFY2(run.err.contains("not the ones the dry run counted"), run.err.constData());
+        QCOMPARE(count("sess:del-5*"), 112);
+        run = runCli({"sessions", "delete", "--url", url, "--match", "del-5*", "--dry-run", "--json"}, env);
+        const QString again = QJsonDocument::fromJson(run.out).object().value("expect").toString();
+        run = runCli({"sessions", "delete", "--url", url, "--match", "del-5*", "--yes", "--expect", again, "--json"}, env);
+        QVERIFY2(run.code == 0, run.err.constData());
+        o = QJsonDocument::fromJson(run.out).object();
+        QCOMPARE(o.value("deleted").toInt(), 112);
+        QCOMPARE(o.value("also_matching_left").toInt(), 0);
+        QCOMPARE(count("sess:del-5*"), 0);
+        QCOMPARE(count("sess:del-*"), 997 - 111);
+        QCOMPARE(count("sess:keep-*"), 100);
+
+        // The audit log names the node of every batch, and the batches add up.
+        const QList<QJsonObject> audit = AuditLog::read(data.filePath("SessionDeck/sessiondeck/audit.log"));
+        QSet<QString> nodes;
+        qint64 listed = 0;
+        for (const QJsonObject &e : audit) {
+            if (e.value("op").toString() != o.value("audit_op").toString() || e.value("phase").toString() != "progress")
+                continue;
+            nodes << e.value("node").toString();
+            listed += e.value("keys").toArray().size();
+        }
+        QCOMPARE(listed, 112);
+        QCOMPARE(nodes.size(), 3);
+        for (const ShardState &shard : s.shards)
+            QVERIFY(nodes.contains(shard.primary.address.toString()));
     }
 
     // The monitor on a cluster: snapshots, the census across shards, and a failover on the

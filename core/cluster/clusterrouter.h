@@ -29,6 +29,7 @@ public:
     explicit ClusterRouter(RedisUrl url, ConnectionOptions options = {});
     ~ClusterRouter();
 
+    const RedisUrl &url() const { return m_url; }
     // Asks a node for CLUSTER SLOTS and rebuilds the map.
     Status refresh();
     bool hasMap() const { return m_mapped; }

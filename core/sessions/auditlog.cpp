@@ -126,9 +126,11 @@ Result<QString> AuditLog::begin(const QString &connectionName, const DeleteResul
 }
 
 Status AuditLog::progress(const QString &op, qint64 deleted, qint64 done, const QList<QByteArray> &batch,
-                          const QString &path)
+                          const QString &path, const HostPort &node)
 {
     QJsonObject o{{"op", op}, {"phase", "progress"}, {"deleted", deleted}, {"done", done}};
+    if (!node.host.isEmpty())
+        o[QStringLiteral("node")] = node.toString();
     if (!batch.isEmpty()) {
         QJsonArray keys;
         for (const QByteArray &k : batch)

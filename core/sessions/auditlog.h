@@ -36,8 +36,9 @@ public:
                                  const QString &path = defaultPath());
     // `batch`: the keys of the batch just done, listed for a pattern delete (a keys delete
     // listed them in its begin entry).
+    // `node`: the server the batch went to, when a deletion spans several (a cluster).
     static Status progress(const QString &op, qint64 deleted, qint64 done, const QList<QByteArray> &batch = {},
-                           const QString &path = defaultPath());
+                           const QString &path = defaultPath(), const HostPort &node = {});
     static Status end(const QString &op, const QString &connectionName, const DeleteResult &result,
                       const QString &path = defaultPath());
 

@@ -1,0 +1,169 @@
+#include "core/cluster/clusterdeleter.h"
+
+#include "core/cluster/clusterscan.h"
+
+#include <QElapsedTimer>
+#include <QSet>
+
+#include <algorithm>
+
+namespace sdcore {
+
+namespace {
+
+// Every key the cluster scan finds for `pattern` (prefix and glob), deduplicated.
+Result<QList<QByteArray>> matchingKeys(const RedisUrl &url, const TopologySnapshot &snapshot, const QByteArray &prefix,
+                                       const QByteArray &glob, const std::atomic_bool *cancel)
+{
+    ScanOptions options;
+    options.prefix = prefix;
+    options.match = glob;
+    options.previewBytes = 0;
+    QSet<QByteArray> seen;
+    QList<QByteArray> keys;
+    const ClusterScanSummary summary = ClusterScan::run(url, snapshot, options, cancel, [&](const QString &, ScanBatch &&batch) {
+        for (const SessionRow &row : std::as_const(batch.rows)) {
+            if (!seen.contains(row.key)) {
+                seen.insert(row.key);
+                keys << row.key;
+            }
+        }
+        return true;
+    });
+    if (!summary.complete)
+        return makeError(summary.error == QStringLiteral("cancelled") ? ErrorKind::Cancelled : ErrorKind::ServerError,
+                         summary.error.isEmpty() ? QStringLiteral("the scan did not finish") : summary.error);
+    return keys;
+}
+
+} // namespace
+
+DeleteResult ClusterDeleter::previewMatching(const RedisUrl &url, const TopologySnapshot &snapshot, const QByteArray &prefix,
+                                             const QByteArray &glob, const std::atomic_bool *cancel, int sampleCount)
+{
+    DeleteResult r;
+    r.mode = DeleteResult::Mode::Pattern;
+    r.dryRun = true;
+    r.prefix = prefix;
+    r.glob = glob;
+    r.pattern = SessionScanner::matchPattern(prefix, glob);
+    QElapsedTimer timer;
+    timer.start();
+    if (glob.isEmpty()) {
+        r.error = QStringLiteral("an empty glob would match every session; give one (\"*\" for all)");
+        return r;
+    }
+    auto keys = matchingKeys(url, snapshot, prefix, glob, cancel);
+    if (!keys) {
+        r.error = keys.error().kind == ErrorKind::Cancelled ? QStringLiteral("cancelled") : keys.errorMessage();
+        return r;
+    }
+    r.keys = *keys;
+    r.requested = r.keys.size();
+    r.samples = r.keys.mid(0, sampleCount);
+    r.complete = true;
+    r.durationMs = timer.elapsed();
+    return r;
+}
+
+DeleteResult ClusterDeleter::deleteRecorded(ClusterRouter &router, const TopologySnapshot &snapshot,
+                                            const DeleteResult &request, const QString &connectionName,
+                                            const std::atomic_bool *cancel, const QString &auditPath)
+{
+    QElapsedTimer timer;
+    timer.start();
+    DeleteResult r = request;
+    r.dryRun = false;
+    r.requested = request.keys.size();
+    r.deleted = 0;
+    r.complete = false;
+    r.error.clear();
+    auto op = AuditLog::begin(connectionName, r, auditPath);
+    if (!op) {
+        r.error = op.errorMessage() + QStringLiteral("; nothing was deleted");
+        r.auditError = op.errorMessage();
+        return r;
+    }
+    r.auditOp = *op;
+    if (!router.hasMap()) {
+        if (Status s = router.refresh(); !s) {
+            r.error = s.errorMessage();
+            if (Status e = AuditLog::end(*op, connectionName, r, auditPath); !e)
+                r.auditError = e.errorMessage();
+            return r;
+        }
+    }
+    // The keys by the node serving them, in the order asked.
+    QList<HostPort> nodes;
+    QHash<QString, QList<QByteArray>> byNode;
+    for (const QByteArray &key : request.keys) {
+        const HostPort node = router.nodeOf(key);
+        if (!nodes.contains(node))
+            nodes << node;
+        byNode[node.toString()] << key;
+    }
+    const bool listKeys = request.mode == DeleteResult::Mode::Pattern;
+    QByteArray verb = "UNLINK";
+    qint64 done = 0;
+    QString auditError;
+    for (const HostPort &node : std::as_const(nodes)) {
+        const QList<QByteArray> keys = byNode.value(node.toString());
+        for (qsizetype from = 0; from < keys.size(); from += SessionDeleter::MaxBatch) {
+            if (cancel && cancel->load()) {
+                r.error = QStringLiteral("cancelled");
+                break;
+            }
+            const QList<QByteArray> batch = keys.mid(from, SessionDeleter::MaxBatch);
+            QList<QPair<QByteArray, Command>> commands;
+            for (const QByteArray &key : batch)
+                commands.append({key, Command{verb, key}});
+            auto replies = router.pipeline(commands);
+            if (replies && verb == "UNLINK" && !replies->isEmpty() && replies->first().isError()
+                && (replies->first().bytes().startsWith("NOPERM") || replies->first().bytes().contains("unknown command"))) {
+                // A user allowed DEL only (or a server without UNLINK): the same batch with DEL.
+                verb = "DEL";
+                for (auto &c : commands)
+                    c.second = Command{verb, c.first};
+                replies = router.pipeline(commands);
+            }
+            if (!replies) {
+                r.error = replies.errorMessage();
+                break;
+            }
+            qint64 removed = 0;
+            QString failed;
+            for (const RedisValue &v : std::as_const(*replies)) {
+                if (v.isError() && failed.isEmpty())
+                    failed = v.toString();
+                else if (v.isInteger())
+                    removed += v.toInteger();
+            }
+            r.deleted += removed;
+            done += batch.size();
+            if (Status s = AuditLog::progress(*op, r.deleted, done, listKeys ? batch : QList<QByteArray>(), auditPath, node);
+                !s && auditError.isEmpty())
+                auditError = s.errorMessage();
+            if (!failed.isEmpty()) {
+                r.error = QStringLiteral("%1 refused: %2").arg(node.toString(), failed);
+                break;
+            }
+        }
+        if (!r.error.isEmpty())
+            break;
+    }
+    r.complete = r.error.isEmpty();
+    if (r.complete && request.mode == DeleteResult::Mode::Pattern) {
+        // What matches now and the preview did not count: left alone, and said.
+        if (auto now = matchingKeys(router.url(), snapshot, request.prefix, request.glob, cancel)) {
+            const QSet<QByteArray> previewed(request.keys.begin(), request.keys.end());
+            r.alsoMatching = std::count_if(now->begin(), now->end(), [&](const QByteArray &k) { return !previewed.contains(k); });
+        }
+    }
+    r.durationMs = timer.elapsed();
+    if (Status s = AuditLog::end(*op, connectionName, r, auditPath); !s && auditError.isEmpty())
+        auditError = s.errorMessage();
+    r.auditError = auditError;
+    return r;
+}
+
+} // namespace sdcore
