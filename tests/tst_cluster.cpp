@@ -18,6 +18,7 @@
 #include "core/sessions/auditlog.h"
 
 #include <QElapsedTimer>
+#include <QFile>
 #include <QTemporaryDir>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -416,6 +417,59 @@ private Q_SLOTS:
         QCOMPARE(nodes.size(), 3);
         for (const ShardState &shard : s.shards)
             QVERIFY(nodes.contains(shard.primary.address.toString()));
+    }
+
+    // The apps' own stack on the cluster: express-session + connect-redis 9 on node-redis's
+    // createCluster write the sessions; SessionDeck finds, decodes and deletes them; the app then
+    // no longer knows the deleted one.
+    void interopWithCreateCluster()
+    {
+        QVERIFY2(QFile::exists(QStringLiteral(SESSIONDECK_INTEROP_DIR "/node_modules/connect-redis")),
+                 "the Node peers are not installed: run make deps");
+        const QString url = m_cluster.clusterUrl().toString();
+        QProcess node;
+        node.setWorkingDirectory(QStringLiteral(SESSIONDECK_INTEROP_DIR));
+        node.start(QStringLiteral("node"), {"login-sessions.mjs", url, "alice:1", "bob:2", "carol:3", "dave:4", "erin:5"});
+        QVERIFY(node.waitForFinished(60000));
+        QVERIFY2(node.exitCode() == 0, node.readAllStandardError().constData());
+        QMap<QString, QString> sids, cookies;
+        for (const QByteArray &line : node.readAllStandardOutput().split('\n')) {
+            const QJsonObject o = QJsonDocument::fromJson(line).object();
+            if (!o.isEmpty()) {
+                sids[o.value("user").toString()] = o.value("sid").toString();
+                cookies[o.value("user").toString()] = o.value("cookie").toString();
+            }
+        }
+        QCOMPARE(sids.size(), 5);
+        ClusterRouter router(m_cluster.clusterUrl());
+        QVERIFY_OK(router.refresh());
+        for (auto it = sids.cbegin(); it != sids.cend(); ++it) {
+            const CliRun run = runCli({"sessions", "show", "--url", url, "--json", "--", it.value()});
+            QVERIFY2(run.code == 0, run.err.constData());
+            const QJsonObject o = QJsonDocument::fromJson(run.out).object();
+            QCOMPARE(o.value("kind").toString(), QStringLiteral("connect-redis"));
+            QCOMPARE(o.value("value").toObject().value("user").toObject().value("name").toString(), it.key());
+            QCOMPARE(o.value("node").toString(), router.nodeOf("sess:" + it.value().toUtf8()).toString());
+            QVERIFY(o.value("ttl_ms").toInteger() > 6LL * 86400 * 1000);   // the cookie's maxAge
+        }
+        // The list across shards has all five.
+        const CliRun list = runCli({"sessions", "list", "--url", url, "--json"});
+        int found = 0;
+        for (const QString &sid : std::as_const(sids))
+            found += list.out.contains(("\"id\":\"" + sid + "\"").toUtf8()) ? 1 : 0;
+        QCOMPARE(found, 5);
+        // Delete carol's by her browser cookie: the app no longer knows her, bob is still in.
+        const CliRun del = runCli({"sessions", "delete", "--url", url, "--", cookies.value("carol")});
+        QVERIFY2(del.code == 0, del.err.constData());
+        const auto whoami = [&](const QString &cookie) {
+            QProcess p;
+            p.setWorkingDirectory(QStringLiteral(SESSIONDECK_INTEROP_DIR));
+            p.start(QStringLiteral("node"), {"login-sessions.mjs", url, "--whoami", cookie});
+            p.waitForFinished(60000);
+            return QJsonDocument::fromJson(p.readAllStandardOutput()).object().value("user");
+        };
+        QVERIFY(whoami(cookies.value("carol")).isNull());
+        QCOMPARE(whoami(cookies.value("bob")).toString(), QStringLiteral("bob"));
     }
 
     // The monitor on a cluster: snapshots, the census across shards, and a failover on the

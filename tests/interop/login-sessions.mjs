@@ -4,13 +4,28 @@
 // prints one JSON line per login: {"user":..., "id":..., "sid":..., "cookie":...}.
 // With --whoami COOKIE instead of logins: asks the app who that cookie belongs to and prints
 // {"user":..., "expires":...} (user null when the app has no such session).
+// A redis-cluster://[user:password@]host:port,host:port URL runs the same app on node-redis's
+// createCluster, as connect-redis does on a cluster.
 import express from "express";
 import session from "express-session";
 import { RedisStore } from "connect-redis";
-import { createClient } from "redis";
+import { createClient, createCluster } from "redis";
 
 const [url, ...logins] = process.argv.slice(2);
-const client = createClient({ url });
+let client;
+if (url.startsWith("redis-cluster://")) {
+  const rest = url.slice("redis-cluster://".length);
+  const at = rest.lastIndexOf("@");
+  const auth = at >= 0 ? rest.slice(0, at) : "";
+  const seeds = (at >= 0 ? rest.slice(at + 1) : rest).split(",");
+  const [username, password] = auth ? auth.split(":").map(decodeURIComponent) : [undefined, undefined];
+  client = createCluster({
+    rootNodes: seeds.map((s) => ({ url: `redis://${s}` })),
+    defaults: { username: username || undefined, password: password || undefined },
+  });
+} else {
+  client = createClient({ url });
+}
 await client.connect();
 
 const app = express();
@@ -47,4 +62,4 @@ for (const login of logins) {
   console.log(JSON.stringify({ user: name, id: Number(id), sid: body.sid, cookie }));
 }
 server.close();
-await client.quit();
+await (client.close ? client.close() : client.quit());
