@@ -120,10 +120,11 @@ const QList<CommandSpec> &commandSpecs()
          "         The real drill, on a local Sentinel cluster it starts for it: kill the master\n"
          "         while writing every 10 ms through [Sentinel master, memory]; report failed\n"
          "         writes, the tier of each phase and the switch times. Exit 0 when none failed.\n"},
-        {"demo", false, {"seconds", "rate"},
-         "  demo   [--seconds N] [--rate OPS]\n"
-         "         Start a local demo Sentinel cluster with session traffic; print its URL and run\n"
-         "         until Ctrl-C (or N seconds).\n"},
+        {"demo", false, {"seconds", "rate", "cluster"},
+         "  demo   [--cluster] [--seconds N] [--rate OPS]\n"
+         "         Start a local demo Sentinel deployment (or with --cluster a Redis Cluster of 3\n"
+         "         primaries and 3 replicas) with session traffic; print its URL and run until\n"
+         "         Ctrl-C (or N seconds).\n"},
     };
     return specs;
 }

@@ -560,6 +560,7 @@ int runFailover(QCoreApplication &app, const QCommandLineParser &parser)
 int runDemo(QCoreApplication &app, const QCommandLineParser &parser)
 {
     DemoOptions options;
+    options.cluster = parser.isSet(QStringLiteral("cluster"));
     int seconds = 0;
     if (parser.isSet(QStringLiteral("seconds"))) {
         bool ok = false;
@@ -582,7 +583,7 @@ int runDemo(QCoreApplication &app, const QCommandLineParser &parser)
         err().flush();
     });
     QObject::connect(&demo, &DemoDeployment::failed, [&](const QString &m) {
-        err() << "sessiondeck-cli: demo cluster failed: " << m << "\n";
+        err() << "sessiondeck-cli: the demo failed: " << m << "\n";
         err().flush();
         exitCode = ExitUnreachable;
         app.quit();
@@ -590,7 +591,8 @@ int runDemo(QCoreApplication &app, const QCommandLineParser &parser)
     QObject::connect(&demo, &DemoDeployment::ready, [&](const RedisUrl &url) {
         out() << "demo-url: " << url.toString() << "\n";
         out().flush();
-        err() << "Demo cluster running. Press Ctrl-C to stop it.\n";
+        err() << (options.cluster ? "Demo Redis Cluster running" : "Demo Sentinel deployment running")
+              << ". Press Ctrl-C to stop it.\n";
         err().flush();
         if (seconds > 0)
             QTimer::singleShot(seconds * 1000, &app, &QCoreApplication::quit);
@@ -663,6 +665,7 @@ int main(int argc, char *argv[])
         {"limit", "List at most this many sessions.", "n"},
         {"output", "sessions list: write the sessions to this file instead, CSV or JSON by its extension (.csv, .json).", "file"},
         {"dry-run", "Show what would be deleted (or failed over), do nothing."},
+        {"cluster", "demo: a Redis Cluster (3 primaries, 3 replicas) instead of Sentinel."},
         {"primary", "failover on a cluster: the shard, by its primary.", "host:port"},
         {"force", "failover on a cluster: CLUSTER FAILOVER FORCE (without the primary)."},
         {"takeover", "failover on a cluster: CLUSTER FAILOVER TAKEOVER (without the primary or a vote)."},

@@ -34,14 +34,24 @@ int main(int argc, char *argv[])
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addOptions({
-        {"demo", "Start a local demo Sentinel cluster and connect to it."},
+        {"demo", "Start a local demo deployment and connect to it: Sentinel, or a Redis Cluster with "
+                 "'--demo cluster'."},
         {"connect", "Connect to this Redis or Sentinel URL.", "url"},
         {"log-level", "trace, debug, info (default), warn, error, off.", "level", "info"},
         {"screenshot", "Save a PNG of the window to this file before quitting (see --quit-after).",
          "file"},
         {"quit-after", "Quit after this many seconds.", "seconds"},
     });
+    parser.addPositionalArgument(QStringLiteral("cluster"), QStringLiteral("With --demo: a Redis Cluster demo."),
+                                 QStringLiteral("[cluster]"));
     parser.process(app);
+    const QStringList positional = parser.positionalArguments();
+    const bool clusterDemo = positional == QStringList{QStringLiteral("cluster")};
+    if (!positional.isEmpty() && !(clusterDemo && parser.isSet(QStringLiteral("demo")))) {
+        std::fprintf(stderr, "sessiondeck: unexpected argument '%s' (only '--demo cluster' takes one)\n",
+                     qPrintable(positional.first()));
+        return 64;
+    }
 
     sdcore::LogOptions logOptions;
     logOptions.level = parser.value(QStringLiteral("log-level"));
@@ -53,7 +63,11 @@ int main(int argc, char *argv[])
                  sdcore::Logging::logFilePath().toStdString());
 
     sdcore::Workspace workspace;
-    workspace.setDemoFactory([] { return std::make_unique<sdcore::DemoDeployment>(); });
+    workspace.setDemoFactory([clusterDemo] {
+        sdcore::DemoOptions options;
+        options.cluster = clusterDemo;
+        return std::make_unique<sdcore::DemoDeployment>(options);
+    });
     sdui::MainWindow window(&workspace);
 
     if (parser.isSet(QStringLiteral("connect"))) {

@@ -277,7 +277,7 @@ private Q_SLOTS:
                                  "limit", "fallback", "password-file", "cacert", "cert", "key", "sni", "expect",
                                  "user", "ttl", "primary"};
         const QStringList flags{"json", "yes", "replica", "dry-run", "whole", "drill", "askpass", "no-auth-warning",
-                                "tls", "insecure", "update-cookie", "force", "takeover"};
+                                "tls", "insecure", "update-cookie", "force", "takeover", "cluster"};
         const QStringList connection{"url", "json", "timeout", "askpass", "password-file", "no-auth-warning",
                                      "tls", "cacert", "cert", "key", "sni", "insecure"};
         const QList<QPair<QStringList, QStringList>> commands{
@@ -293,7 +293,7 @@ private Q_SLOTS:
             {{"sessions", "touch", "x"}, connection + QStringList{"prefix", "ttl", "update-cookie"}},
             {{"probe"}, connection + QStringList{"fallback", "drill", "prefix"}},
             {{"drill"}, {"json", "prefix"}},
-            {{"demo"}, {"seconds", "rate"}},
+            {{"demo"}, {"seconds", "rate", "cluster"}},
         };
         set("sess:x");
         int refused = 0;

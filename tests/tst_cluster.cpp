@@ -777,6 +777,29 @@ private Q_SLOTS:
         restore();
     }
 
+    // The cluster demo: its own cluster, session traffic spread over every shard.
+    void demoCluster()
+    {
+        QProcess demo;
+        demo.start(QStringLiteral(SESSIONDECK_CLI), {"demo", "--cluster", "--seconds", "30"});
+        QVERIFY(demo.waitForStarted());
+        QByteArray out;
+        QTRY_VERIFY_WITH_TIMEOUT((out += demo.readAllStandardOutput()).contains("\n"), 30000);
+        QVERIFY2(out.startsWith("demo-url: redis-cluster://"), out.constData());
+        const QString url = QString::fromUtf8(out.mid(10).trimmed());
+        CliRun run = runCli({"status", "--url", url, "--json"});
+        QCOMPARE(run.code, 0);
+        QCOMPARE(QJsonDocument::fromJson(run.out).object().value("shards").toArray().size(), 3);
+        run = runCli({"sessions", "stats", "--url", url, "--json"});
+        QCOMPARE(run.code, 0);
+        const QJsonObject o = QJsonDocument::fromJson(run.out).object();
+        QVERIFY(o.value("count").toInt() >= 2500);
+        for (const QJsonValue &shard : o.value("shards").toArray())
+            QVERIFY2(shard.toObject().value("count").toInt() > 500, run.out.constData());
+        demo.terminate();
+        QVERIFY(demo.waitForFinished(20000));
+    }
+
     // A shard loses its primary and its replica: its slots are served by nobody.
     void shardLostIsCritical()
     {

@@ -17,6 +17,9 @@ namespace sdcore {
 struct DemoOptions
 {
     LauncherOptions launcher;
+    // A Redis Cluster (3 primaries, 3 replicas) instead of the Sentinel deployment; the traffic
+    // goes to each session's shard.
+    bool cluster = false;
     int seedSessions = 3000;
     int operationsPerSecond = 200;
 };

@@ -96,6 +96,27 @@ Status DemoTraffic::ensureConnected()
 
 Status DemoTraffic::run(const QList<Command> &commands)
 {
+    if (m_url.isCluster()) {
+        if (!m_router)
+            m_router = std::make_unique<ClusterRouter>(m_url, m_options.connection);
+        QList<QPair<QByteArray, Command>> routed;
+        for (const Command &c : commands)
+            routed.append({c.value(1), c});
+        auto replies = m_router->pipeline(routed);
+        if (!replies) {
+            ++m_stats.failedBatches;
+            m_stats.lastError = replies.errorMessage();
+            return replies.error();
+        }
+        for (const RedisValue &r : std::as_const(*replies)) {
+            if (r.isError()) {
+                ++m_stats.failedBatches;
+                m_stats.lastError = r.toString();
+                return makeError(ErrorKind::ServerError, r.toString());
+            }
+        }
+        return success();
+    }
     if (Status s = ensureConnected(); !s) {
         ++m_stats.failedBatches;
         m_stats.lastError = s.errorMessage();

@@ -3,8 +3,10 @@
 // Writes sessions the way express-session + connect-redis do, so the demo cluster looks like a
 // real one: key "sess:<32-char id>", value the session as JSON, TTL taken from cookie.expires.
 // Then keeps creating, touching, reading and destroying them. Survives failovers by resolving the
-// master again. Blocking; owned and called by one thread.
+// master again; on a cluster URL each command goes to its key's shard (ClusterRouter). Blocking;
+// owned and called by one thread.
 
+#include "core/cluster/clusterrouter.h"
 #include "core/redis/redisconnection.h"
 
 #include <QDateTime>
@@ -58,6 +60,7 @@ private:
 
     RedisUrl m_url;
     TrafficOptions m_options;
+    std::unique_ptr<ClusterRouter> m_router;
     QRandomGenerator m_rng;
     std::unique_ptr<RedisConnection> m_connection;
     QList<QByteArray> m_live;   // ids believed to exist

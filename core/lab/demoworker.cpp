@@ -22,15 +22,21 @@ DemoWorker::~DemoWorker()
 
 void DemoWorker::start()
 {
-    Q_EMIT progress(tr("Starting a demo cluster: 1 master, %1 replicas, %2 sentinels…")
-                        .arg(m_options.launcher.replicas)
-                        .arg(m_options.launcher.sentinels));
-    if (Status s = m_launcher->startSentinelDeployment(); !s) {
+    if (m_options.cluster) {
+        Q_EMIT progress(tr("Starting a demo Redis Cluster: %1 primaries with %2 replica(s) each…")
+                            .arg(m_options.launcher.clusterPrimaries)
+                            .arg(m_options.launcher.clusterReplicas));
+    } else {
+        Q_EMIT progress(tr("Starting a demo Sentinel deployment: 1 master, %1 replicas, %2 sentinels…")
+                            .arg(m_options.launcher.replicas)
+                            .arg(m_options.launcher.sentinels));
+    }
+    if (Status s = m_options.cluster ? m_launcher->startCluster() : m_launcher->startSentinelDeployment(); !s) {
         spdlog::error("demo: {}", s.errorMessage().toStdString());
         Q_EMIT failed(s.errorMessage());
         return;
     }
-    const RedisUrl url = m_launcher->sentinelUrl();
+    const RedisUrl url = m_options.cluster ? m_launcher->clusterUrl() : m_launcher->sentinelUrl();
     spdlog::info("demo: cluster up at {} (files in {})", url.toString().toStdString(),
                  m_launcher->directory().toStdString());
 
@@ -64,6 +70,12 @@ void DemoWorker::runRealDrill()
     RealDrillReport report;
     if (!m_launcher || m_launcher->nodes().isEmpty()) {
         report.error = QStringLiteral("the demo cluster is not running");
+        Q_EMIT realDrillFinished(report);
+        return;
+    }
+    if (m_options.cluster) {
+        report.error = QStringLiteral("the real drill runs on the Sentinel demo; on the cluster demo, fail a shard "
+                                      "over from the dashboard (Failover…)");
         Q_EMIT realDrillFinished(report);
         return;
     }
