@@ -117,6 +117,7 @@ bench: build
 	$(BUILD_DIR)/tests/bench/bench_sessions
 	$(BUILD_DIR)/tests/bench/bench_store
 	$(BUILD_DIR)/tests/bench/bench_tls
+	$(BUILD_DIR)/tests/bench/bench_rediscluster
 
 clean:
 	rm -rf $(BUILD_DIR) $(ASAN_DIR) $(FUZZ_DIR)

@@ -5,6 +5,7 @@
 
 #include "app/clicommon.h"
 #include "core/cluster/clusterfailover.h"
+#include "core/cluster/clusterrouter.h"
 #include "core/lab/demodeployment.h"
 #include "core/monitor/topologypoller.h"
 #include "core/sentinel/eventtimeline.h"
@@ -38,6 +39,45 @@ using namespace cli;
 
 namespace {
 
+// A cluster: each primary that serves slots, PINGed `count` times.
+int pingCluster(const Target &target, int count)
+{
+    ClusterRouter router(target.url, target.options);
+    if (Status s = router.refresh(); !s)
+        return fail(target, s.error());
+    QJsonArray nodes;
+    QStringList lines;
+    bool allUp = true;
+    for (const HostPort &primary : router.primaries()) {
+        auto conn = router.connectionTo(primary);
+        double sum = 0;
+        QString error;
+        for (int i = 0; i < count && conn && error.isEmpty(); ++i) {
+            QElapsedTimer timer;
+            timer.start();
+            if (auto pong = (*conn)->command(Command{"PING"}); !pong)
+                error = pong.errorMessage();
+            sum += double(timer.nsecsElapsed()) / 1e6;
+        }
+        if (!conn)
+            error = conn.errorMessage();
+        allUp = allUp && error.isEmpty();
+        const double avg = sum / double(count);
+        nodes.append(error.isEmpty() ? QJsonObject{{"node", primary.toString()}, {"ok", true}, {"rtt_ms", avg}}
+                                     : QJsonObject{{"node", primary.toString()}, {"ok", false}, {"error", error}});
+        lines << (error.isEmpty() ? QStringLiteral("PONG from primary %1: round trip %2 ms").arg(primary.toString()).arg(avg, 0, 'f', 3)
+                                  : QStringLiteral("primary %1: %2").arg(primary.toString(), error));
+    }
+    if (target.json) {
+        printJson(QJsonObject{{"ok", allUp}, {"url", target.url.toString()}, {"kind", "cluster"}, {"primaries", nodes}});
+    } else {
+        for (const QString &line : std::as_const(lines))
+            out() << safe(line) << "\n";
+    }
+    out().flush();
+    return allUp ? ExitOk : ExitUnreachable;
+}
+
 int runPing(const QCommandLineParser &parser)
 {
     Target target;
@@ -51,6 +91,8 @@ int runPing(const QCommandLineParser &parser)
             return usage(QStringLiteral("--count wants a number from 1 to 100000"));
     }
 
+    if (target.url.isCluster())
+        return pingCluster(target, count);
     auto node = MasterResolver::connect(target.url, target.options, target.url.isSentinel());
     if (!node)
         return fail(target, node.error());
@@ -119,9 +161,10 @@ QString nodeLine(const char *what, const RedisNodeState &n)
     QString line = QStringLiteral("  %1 %2  %3").arg(QLatin1String(what), -8).arg(n.address.toString(), -21)
                        .arg(n.up ? QStringLiteral("up") : QStringLiteral("DOWN"));
     if (n.up) {
+        const auto figure = [](qint64 v) { return v < 0 ? QStringLiteral("?") : QString::number(v); };
         line += QStringLiteral("  %1  rtt %2 ms  clients %3  mem %4  ops/s %5")
-                    .arg(n.role, QString::number(n.rttMs, 'f', 2), QString::number(n.connectedClients),
-                         format::bytes(n.usedMemory), QString::number(n.opsPerSec));
+                    .arg(n.role, QString::number(n.rttMs, 'f', 2), figure(n.connectedClients),
+                         n.usedMemory < 0 ? QStringLiteral("?") : format::bytes(n.usedMemory), figure(n.opsPerSec));
         if (n.lagBytes >= 0)
             line += QStringLiteral("  lag %1 B / %2 s").arg(n.lagBytes).arg(n.lagSeconds);
         if (!n.masterLinkStatus.isEmpty())
@@ -188,6 +231,8 @@ int runStatus(const QCommandLineParser &parser)
         for (const RedisNodeState &r : shard.replicas)
             lines << nodeLine("replica", r);
     }
+    if (!s.spareNodes.isEmpty())
+        lines << QStringLiteral("  nodes without slots (a failed old primary rejoins as a replica when it is back)");
     for (const RedisNodeState &n : s.spareNodes)
         lines << nodeLine("no-slots", n);
     for (const SentinelState &st : group.sentinels) {
@@ -236,12 +281,15 @@ int runClusterEvents(QCoreApplication &app, const Target &target, int seconds)
     options.pubsub = false;
     TopologyPoller poller(target.url, options);
     const TopologySnapshot first = poller.pollOnce();
-    if (first.shards.isEmpty()) {
+    if (first.shards.isEmpty() && first.errorKind == ErrorKind::Unsupported) {
         err() << "sessiondeck-cli: " << safe(first.error) << "\n";
-        return first.errorKind == ErrorKind::Unsupported ? ExitUsage : ExitUnreachable;
+        return ExitUsage;
     }
-    err() << "watching cluster through " << first.cluster.answeredBy.toString() << " (" << first.shards.size()
-          << " shards, polled every second)\n";
+    if (first.shards.isEmpty())
+        err() << "no cluster node answers yet (" << safe(first.error) << "); watching, polled every second\n";
+    else
+        err() << "watching cluster through " << first.cluster.answeredBy.toString() << " (" << first.shards.size()
+              << " shards, polled every second)\n";
     err().flush();
     QObject::connect(&poller, &TopologyPoller::polled, [&](const TopologySnapshot &s) {
         for (const SentinelEvent &e : s.events) {
@@ -368,7 +416,8 @@ int failoverDryRun(const Target &target)
 // "host:port" ("[::1]:7000" for IPv6), checked as a URL's host would be.
 Result<HostPort> parseHostPort(const QString &text)
 {
-    if (text.isEmpty() || text.contains(QRegularExpression(QStringLiteral("[/@?#,\\s]"))))
+    static const QRegularExpression withPort(QStringLiteral(":[0-9]+$"));
+    if (text.isEmpty() || text.contains(QRegularExpression(QStringLiteral("[/@?#,\\s]"))) || !withPort.match(text).hasMatch())
         return makeError(ErrorKind::BadUrl, QStringLiteral("want HOST:PORT, e.g. 127.0.0.1:7001"));
     auto url = RedisUrl::parse(QStringLiteral("redis://") + text);
     if (!url)
@@ -382,6 +431,8 @@ int runClusterFailover(const QCommandLineParser &parser, Target &target)
     ClusterFailoverRequest request;
     const bool byPrimary = parser.isSet(QStringLiteral("primary"));
     const bool byReplica = parser.isSet(QStringLiteral("promote"));
+    if (parser.values(QStringLiteral("primary")).size() > 1 || parser.values(QStringLiteral("promote")).size() > 1)
+        return usage(QStringLiteral("failover: name one node: --primary or --replica was given twice"));
     if (byPrimary == byReplica)
         return usage(QStringLiteral("failover on a cluster: name the shard with --primary HOST:PORT or the replica to "
                                     "promote with --replica HOST:PORT (one of them)"));

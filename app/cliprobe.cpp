@@ -16,6 +16,10 @@ int runProbe(const QCommandLineParser &parser)
     Target target;
     if (auto code = parseTarget(parser, target))
         return *code;
+    if (target.url.isCluster())
+        return fail(target, makeError(ErrorKind::Unsupported,
+                                      QStringLiteral("probe does not run on a Redis Cluster yet (the store chain has no "
+                                                     "cluster tier in this version); nothing was tried")));
     QList<RedisUrl> fallbacks;
     for (const QString &text : parser.values(QStringLiteral("fallback"))) {
         auto url = RedisUrl::parse(text);

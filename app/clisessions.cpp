@@ -108,6 +108,37 @@ std::optional<int> resolveInputs(const SessionArgs &args, RedisConnection &conne
     return std::nullopt;
 }
 
+// A string session read command by command through the router (each ASK followed), for a key
+// whose slot is half migrated.
+Result<DecodedSession> fetchDuringMigration(ClusterRouter &router, const QByteArray &key, const QByteArray &prefix,
+                                            bool whole)
+{
+    const qint64 PreviewBytes = SessionBrowser::PreviewBytes;
+    auto type = router.command(key, Command{"TYPE", key});
+    if (!type)
+        return type.error();
+    if (type->bytes() != "string")
+        return makeError(ErrorKind::ServerError,
+                         QStringLiteral("the key's slot is being migrated and it is a %1, which SessionDeck reads only "
+                                        "once the migration is done; try again then")
+                             .arg(QString::fromUtf8(type->bytes())));
+    auto pttl = router.command(key, Command{"PTTL", key});
+    auto length = router.command(key, Command{"STRLEN", key});
+    if (!pttl || !length)
+        return (!pttl ? pttl : length).error();
+    const bool cut = !whole && length->toInteger() > PreviewBytes;
+    auto value = cut ? router.command(key, Command{"GETRANGE", key, "0", QByteArray::number(PreviewBytes - 1)})
+                     : router.command(key, Command{"GET", key});
+    if (!value)
+        return value.error();
+    DecodedSession s = value->isNil() ? SessionDecoder::otherType(key, prefix, "none")
+                                      : SessionDecoder::decodeString(key, prefix, value->bytes(), length->toInteger(), cut);
+    s.pttlMs = pttl->toInteger();
+    if (auto memory = router.command(key, Command{"MEMORY", "USAGE", key, "SAMPLES", "0"}); memory && memory->isInteger())
+        s.memoryUsage = memory->toInteger();
+    return s;
+}
+
 // EXISTS for each key on its own cluster node (the key resolver's question on a cluster).
 SessionKeyResolver::Exists existsThrough(ClusterRouter &router)
 {
@@ -165,6 +196,9 @@ int runClusterStats(SessionArgs &args)
     cancelOnInterrupt();
     const CensusResult r = ClusterCensus::run(args.target.url, s, QString::fromUtf8(args.prefix), &g_interrupted, options,
                                               args.replica);
+    if (std::none_of(r.shards.begin(), r.shards.end(), [](const ShardCensus &c) { return c.complete; })
+        && r.error != QStringLiteral("cancelled"))
+        return fail(args.target, makeError(ErrorKind::ServerError, QStringLiteral("no shard could be counted: ") + r.error));
     if (args.target.json) {
         QJsonArray shards;
         for (const ShardCensus &shard : r.shards) {
@@ -193,10 +227,12 @@ int runClusterStats(SessionArgs &args)
         printJson(histogramsJson(r, o));
     } else {
         const QLocale c = QLocale::c();
-        out() << "Sessions under '" << r.prefix << "' on " << r.shards.size() << " shards"
-              << (r.complete ? "" : " (partial)") << ": " << r.count << "\n";
+        out() << "Sessions under '" << r.prefix << "' on " << r.shards.size() << " shards: "
+              << (r.complete ? "" : "at least ") << r.count << (r.complete ? "" : " (partial: a shard was not counted)")
+              << "\n";
         for (const ShardCensus &shard : r.shards)
-            out() << "  shard " << shard.name.leftJustified(18) << " on " << shard.node.toString().leftJustified(21)
+            out() << "  shard " << shard.name.leftJustified(18) << " on "
+                  << (shard.node.host.isEmpty() ? QStringLiteral("(not read)") : shard.node.toString()).leftJustified(21)
                   << " " << shard.count << (shard.complete ? "" : "  (partial: " + safe(shard.error) + ")") << "  in "
                   << shard.durationMs << " ms\n";
         out() << "Total size: " << format::bytes(r.totalBytes, c) << " in string values";
@@ -391,7 +427,7 @@ int runShow(const QCommandLineParser &parser, const QStringList &ids)
     }
     const QByteArray key = resolved.first().key;
     auto s = SessionBrowser::fetchSession(*connection, key, args.prefix, whole);
-    if (!s && router && (s.errorMessage().contains(QLatin1String("MOVED")) || s.errorMessage().contains(QLatin1String("ASK")))) {
+    if (!s && router && s.errorMessage().contains(QLatin1String("MOVED"))) {
         // The slot moved between the map and the read: once more where it is now.
         if (Status refreshed = router->refresh(); refreshed) {
             where = router->nodeOf(key);
@@ -400,6 +436,12 @@ int runShow(const QCommandLineParser &parser, const QStringList &ids)
                 s = SessionBrowser::fetchSession(*connection, key, args.prefix, whole);
             }
         }
+    }
+    if (!s && router && s.errorMessage().contains(QLatin1String("ASK"))) {
+        // The slot is being migrated and the key has moved already: each command through the
+        // router, which follows ASK to where the key is.
+        s = fetchDuringMigration(*router, key, args.prefix, whole);
+        where = router->nodeOf(key);
     }
     if (!s)
         return fail(args.target, s.error());
@@ -429,7 +471,7 @@ int runShow(const QCommandLineParser &parser, const QStringList &ids)
                       {"note", s->note},
                       {"node", where.toString()}};
         if (router)
-            o.insert("shard", QStringLiteral("slot %1").arg(keySlot(key)));
+            o.insert("slot", keySlot(key));
         // "value" is the session's own JSON text, spliced in as it is (it was validated), so
         // that its numbers keep their digits and its members their order.
         // A placeholder no session can hold (it has a random part), spliced once; only text that
@@ -641,7 +683,8 @@ int runDelete(const QCommandLineParser &parser, const QStringList &inputs)
 
     DeleteResult r = request;
     if (!dryRun && !request.keys.isEmpty()) {
-        r = router ? ClusterDeleter::deleteRecorded(*router, *cluster, request, args.target.url.toString(), &g_interrupted)
+        r = router ? ClusterDeleter::deleteRecorded(*router, *cluster, request, args.target.url.toString(), &g_interrupted,
+                                                    AuditLog::defaultPath(), args.keysPerSecond)
                    : AuditLog::deleteRecorded(*node->connection, request, args.target.url.toString(), &g_interrupted, {},
                                               args.keysPerSecond);
         if (!r.auditError.isEmpty())
@@ -745,6 +788,11 @@ int runTouch(const QCommandLineParser &parser, const QStringList &ids)
     const auto ttl = SessionTtl::parseDuration(parser.value(QStringLiteral("ttl")));
     if (!ttl)
         return usage(QStringLiteral("--ttl wants a duration such as 90s, 30m, 2h, 7d or 1h30m"));
+    if (args.target.url.isCluster())
+        return fail(args.target, makeError(ErrorKind::Unsupported,
+                                           QStringLiteral("sessions touch is not available on a cluster yet; `sessions show` "
+                                                          "prints the session's node (Node: HOST:PORT): run touch with "
+                                                          "--url redis://HOST:PORT of that node")));
     auto node = openNode(args, false);   // a write: the master
     if (!node)
         return fail(args.target, node.error());

@@ -301,6 +301,12 @@ private Q_SLOTS:
         QVERIFY(failed.problems.join('\n').contains("cluster_state is fail"));
         QVERIFY(failed.problems.join('\n').contains("5461 of 16384 slots are served by no primary"));
 
+        // Two primaries claiming the same slots (what TAKEOVER can leave): critical.
+        TopologySnapshot twice = snapshotOf(replaced(kNodes, "connected 5461-10922", "connected 0-10922"));
+        QCOMPARE(twice.health, Health::Critical);
+        QVERIFY2(twice.problems.join('\n').contains("Slots claimed by two primaries, 127.0.0.1:7000 and 127.0.0.1:7001"),
+                 qPrintable(twice.problems.join('\n')));
+
         const QJsonObject json = after.toJson();
         QCOMPARE(json.value("kind").toString(), QStringLiteral("cluster"));
         QCOMPARE(json.value("cluster_state").toString(), QStringLiteral("ok"));
@@ -308,6 +314,8 @@ private Q_SLOTS:
         QCOMPARE(json.value("shards").toArray().at(1).toObject().value("slots").toArray().at(0).toArray().at(0).toInt(),
                  5461);
         QCOMPARE(json.value("spare_nodes").toArray().size(), 1);
+        // No one master: the Sentinel-era fields are not there to mislead.
+        QVERIFY(!json.contains("master") && !json.contains("replicas") && !json.contains("sentinels"));
     }
 
     // Each change is an event once; a failover names both primaries and the epoch.

@@ -1,8 +1,10 @@
 #include "core/cluster/clustercensus.h"
 
+#include "core/cluster/clusterscan.h"
 #include "core/redis/redisconnection.h"
 
 #include <QElapsedTimer>
+#include <QSet>
 
 #include <thread>
 #include <vector>
@@ -44,6 +46,7 @@ CensusResult ClusterCensus::run(const RedisUrl &url, const TopologySnapshot &sna
             if (fromReplicas) {
                 const RedisNodeState *replica = healthyReplica(shard);
                 if (!replica) {
+                    part.node = {};   // nothing was read
                     part.error = QStringLiteral("no healthy replica to read from");
                     return;
                 }
@@ -67,7 +70,11 @@ CensusResult ClusterCensus::run(const RedisUrl &url, const TopologySnapshot &sna
                     return;
                 }
             }
-            part = SessionCensus::run(**conn, prefix, cancel, options);
+            ScanOptions own = options;
+            // A rate limit is the whole cluster's: each shard takes its part.
+            if (options.keysPerSecond > 0)
+                own.keysPerSecond = qMax(1, options.keysPerSecond / int(shards.size()));
+            part = SessionCensus::run(**conn, prefix, cancel, own);
             part.node = node;
         });
     }
@@ -95,6 +102,38 @@ CensusResult ClusterCensus::run(const RedisUrl &url, const TopologySnapshot &sna
             errors << QStringLiteral("shard %1 (%2): %3")
                           .arg(sc.name, sc.node.toString(),
                                part.error.isEmpty() ? QStringLiteral("not finished") : part.error);
+        }
+    }
+    // Keys whose slot was moving while the scanners passed: counted once, where they are now.
+    QSet<QByteArray> redirectedSet;
+    QList<QByteArray> redirected;
+    for (const CensusResult &part : parts) {
+        for (const QByteArray &key : part.redirected) {
+            if (!redirectedSet.contains(key)) {
+                redirectedSet.insert(key);
+                redirected << key;
+            }
+        }
+    }
+    if (!redirected.isEmpty() && !(cancel && cancel->load())) {
+        auto moved = ClusterScan::readWhereTheyLive(url, redirected);
+        if (!moved) {
+            total.complete = false;
+            errors << QStringLiteral("%1 keys in migrating slots could not be read: %2")
+                          .arg(redirected.size())
+                          .arg(moved.errorMessage());
+        } else {
+            for (const SessionRow &row : std::as_const(*moved)) {
+                ++total.count;
+                ++total.migrating;
+                ++total.ttl[CensusResult::ttlBucketOf(row.pttlMs)];
+                if (row.type == SessionRow::String) {
+                    total.totalBytes += row.size;
+                    ++total.sizes[CensusResult::sizeBucketOf(row.size)];
+                } else {
+                    ++total.otherTypes;
+                }
+            }
         }
     }
     if (shards.isEmpty())

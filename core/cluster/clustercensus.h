@@ -16,7 +16,8 @@ public:
     // `url`: the cluster's URL (credentials, TLS); `snapshot`: the shards to count, from the
     // last poll. Each shard is counted on its primary, or with `fromReplicas` on one healthy
     // replica (up, link up, least behind); a shard without one is not counted (the result
-    // says so) rather than read from its primary behind the user's back.
+    // says so) rather than read from its primary behind the user's back. A keys-per-second
+    // limit in `options` is for the whole cluster, shared among the shards.
     static CensusResult run(const RedisUrl &url, const TopologySnapshot &snapshot, const QString &prefix,
                             const std::atomic_bool *cancel = nullptr, ScanOptions options = {},
                             bool fromReplicas = false);

@@ -3,6 +3,7 @@
 #include "core/cluster/clusterscan.h"
 
 #include <QElapsedTimer>
+#include <QThread>
 #include <QSet>
 
 #include <algorithm>
@@ -68,7 +69,8 @@ DeleteResult ClusterDeleter::previewMatching(const RedisUrl &url, const Topology
 
 DeleteResult ClusterDeleter::deleteRecorded(ClusterRouter &router, const TopologySnapshot &snapshot,
                                             const DeleteResult &request, const QString &connectionName,
-                                            const std::atomic_bool *cancel, const QString &auditPath)
+                                            const std::atomic_bool *cancel, const QString &auditPath,
+                                            int keysPerSecond)
 {
     QElapsedTimer timer;
     timer.start();
@@ -108,12 +110,21 @@ DeleteResult ClusterDeleter::deleteRecorded(ClusterRouter &router, const Topolog
     QString auditError;
     for (const HostPort &node : std::as_const(nodes)) {
         const QList<QByteArray> keys = byNode.value(node.toString());
-        for (qsizetype from = 0; from < keys.size(); from += SessionDeleter::MaxBatch) {
+        for (qsizetype from = 0; from < keys.size();) {
             if (cancel && cancel->load()) {
                 r.error = QStringLiteral("cancelled");
                 break;
             }
-            const QList<QByteArray> batch = keys.mid(from, SessionDeleter::MaxBatch);
+            // A rate limit: no faster than keysPerSecond over the whole delete (smaller batches so
+            // that it is even).
+            const qsizetype size = keysPerSecond > 0 ? qsizetype(qBound(1, keysPerSecond / 10, int(SessionDeleter::MaxBatch)))
+                                                     : SessionDeleter::MaxBatch;
+            if (keysPerSecond > 0) {
+                const qint64 due = done * 1000 / keysPerSecond;
+                while (timer.elapsed() < due && !(cancel && cancel->load()))
+                    QThread::msleep(quint64(qMin<qint64>(50, due - timer.elapsed())));
+            }
+            const QList<QByteArray> batch = keys.mid(from, size);
             QList<QPair<QByteArray, Command>> commands;
             for (const QByteArray &key : batch)
                 commands.append({key, Command{verb, key}});
@@ -140,6 +151,7 @@ DeleteResult ClusterDeleter::deleteRecorded(ClusterRouter &router, const Topolog
             }
             r.deleted += removed;
             done += batch.size();
+            from += batch.size();
             if (Status s = AuditLog::progress(*op, r.deleted, done, listKeys ? batch : QList<QByteArray>(), auditPath, node);
                 !s && auditError.isEmpty())
                 auditError = s.errorMessage();

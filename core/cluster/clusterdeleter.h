@@ -26,7 +26,7 @@ public:
     static DeleteResult deleteRecorded(ClusterRouter &router, const TopologySnapshot &snapshot,
                                        const DeleteResult &request, const QString &connectionName,
                                        const std::atomic_bool *cancel = nullptr,
-                                       const QString &auditPath = AuditLog::defaultPath());
+                                       const QString &auditPath = AuditLog::defaultPath(), int keysPerSecond = 0);
 };
 
 } // namespace sdcore

@@ -63,14 +63,14 @@ Result<ClusterFailoverPlan> ClusterFailover::plan(const TopologySnapshot &s, con
             const ShardState *of = s.shardOf(request.primary);
             return refuse(of ? QStringLiteral("%1 is a replica, not a primary (shard %2's primary is %3)")
                                    .arg(request.primary.toString(), of->name, of->primary.address.toString())
-                             : QStringLiteral("%1 is no primary of this cluster").arg(request.primary.toString()));
+                             : QStringLiteral("%1 is not a primary of this cluster").arg(request.primary.toString()));
         }
     }
     if (!request.replica.host.isEmpty()) {
         const ShardState *of = s.shardOf(request.replica);
         if (!of || (of->hasPrimary && of->primary.address == request.replica))
             return refuse(of ? QStringLiteral("%1 is already the primary of shard %2").arg(request.replica.toString(), of->name)
-                             : QStringLiteral("%1 is no replica of this cluster").arg(request.replica.toString()));
+                             : QStringLiteral("%1 is not a replica of this cluster").arg(request.replica.toString()));
         if (shard && shard != of)
             return refuse(QStringLiteral("%1 is a replica of shard %2, not of %3's shard")
                               .arg(request.replica.toString(), of->name, request.primary.toString()));

@@ -156,6 +156,10 @@ Result<QList<ClusterNodeLine>> parseClusterNodes(QByteArrayView text)
                 return bad("malformed slot");
         }
         out << node;
+        if (out.size() > MaxClusterNodes)
+            return protocolError(QStringLiteral("CLUSTER NODES lists more than %1 nodes; SessionDeck does not visit "
+                                                "that many")
+                                     .arg(MaxClusterNodes));
     }
     if (out.isEmpty())
         return protocolError(QStringLiteral("CLUSTER NODES listed no node"));

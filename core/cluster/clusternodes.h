@@ -40,6 +40,9 @@ struct ClusterNodeLine
     int slotCount() const;
 };
 
+// Redis Cluster's own limit is about 1000 nodes; a reply with more is refused as hostile.
+inline constexpr int MaxClusterNodes = 2000;
+
 // Every line of a CLUSTER NODES reply. Fails with ErrorKind::Protocol naming the first line that
 // cannot be read.
 Result<QList<ClusterNodeLine>> parseClusterNodes(QByteArrayView text);

@@ -69,8 +69,13 @@ Status ClusterRouter::refresh()
             const qint64 first = range.at(0).toInteger(), last = range.at(1).toInteger();
             if (first < 0 || last >= 16384 || first > last)
                 continue;
+            const qint64 port = range.at(2).at(1).toInteger();
+            if (!range.at(2).at(1).isInteger() || port <= 0 || port > 65535)
+                return makeError(ErrorKind::Protocol, QStringLiteral("%1 gave CLUSTER SLOTS a port out of range (%2)")
+                                                          .arg(node.toString())
+                                                          .arg(port));
             QString host = range.at(2).at(0).toString();
-            const HostPort primary{host.isEmpty() ? node.host : host, quint16(range.at(2).at(1).toInteger())};
+            const HostPort primary{host.isEmpty() ? node.host : host, quint16(port)};
             qsizetype index = nodes.indexOf(primary);
             if (index < 0) {
                 index = nodes.size();
@@ -80,7 +85,8 @@ Status ClusterRouter::refresh()
                 map[size_t(s)] = qint16(index);
             for (qsizetype r = 3; r < range.size(); ++r) {
                 const RedisValue &replica = range.at(r);
-                if (replica.isArray() && replica.size() >= 2) {
+                if (replica.isArray() && replica.size() >= 2 && replica.at(1).toInteger() > 0
+                    && replica.at(1).toInteger() <= 65535) {
                     const HostPort h{replica.at(0).toString(), quint16(replica.at(1).toInteger())};
                     if (!h.host.isEmpty() && !m_known.contains(h))
                         m_known << h;

@@ -1,15 +1,58 @@
 #include "core/cluster/clusterscan.h"
 
 #include "core/cluster/clustercensus.h"
+#include "core/cluster/clusterrouter.h"
 #include "core/redis/redisconnection.h"
 
+#include <QDateTime>
 #include <QElapsedTimer>
+#include <QSet>
 
 #include <mutex>
 #include <thread>
 #include <vector>
 
 namespace sdcore {
+
+Result<QList<SessionRow>> ClusterScan::readWhereTheyLive(const RedisUrl &url, const QList<QByteArray> &keys)
+{
+    QList<SessionRow> rows;
+    if (keys.isEmpty())
+        return rows;
+    ConnectionOptions options;
+    options.clientName = "sessiondeck-scan";
+    ClusterRouter router(url, options);
+    if (Status s = router.refresh(); !s)
+        return s.error();
+    for (qsizetype from = 0; from < keys.size(); from += 500) {
+        QList<QPair<QByteArray, Command>> commands;
+        const QList<QByteArray> chunk = keys.mid(from, 500);
+        for (const QByteArray &key : chunk) {
+            commands.append({key, Command{"PTTL", key}});
+            commands.append({key, Command{"STRLEN", key}});
+        }
+        auto replies = router.pipeline(commands);
+        if (!replies)
+            return replies.error();
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        for (qsizetype i = 0; i < chunk.size(); ++i) {
+            const RedisValue &pttl = replies->at(2 * i);
+            const RedisValue &len = replies->at(2 * i + 1);
+            if (!pttl.isInteger() || pttl.toInteger() == -2)
+                continue;   // gone meanwhile, or unreadable
+            SessionRow row;
+            row.key = chunk.at(i);
+            row.pttlMs = pttl.toInteger();
+            row.fetchedAtMs = now;
+            if (len.isInteger())
+                row.size = len.toInteger();
+            else
+                row.type = SessionRow::Other;
+            rows << row;
+        }
+    }
+    return rows;
+}
 
 ClusterScanSummary ClusterScan::run(const RedisUrl &url, const TopologySnapshot &snapshot, const ScanOptions &options,
                                     const std::atomic_bool *cancel, const Sink &sink, bool fromReplicas)
@@ -62,6 +105,9 @@ ClusterScanSummary ClusterScan::run(const RedisUrl &url, const TopologySnapshot 
             std::atomic_bool mine{false};
             ScanOptions own = options;
             own.limit = 0;   // counted across shards below
+            // A rate limit is the whole cluster's: each shard takes its part.
+            if (options.keysPerSecond > 0)
+                own.keysPerSecond = qMax(1, options.keysPerSecond / int(shards.size()));
             result = SessionScanner::scan(**conn, own, &mine, [&](ScanBatch &&batch) {
                 if (stop.load() || (cancel && cancel->load())) {
                     mine = true;
@@ -89,6 +135,35 @@ ClusterScanSummary ClusterScan::run(const RedisUrl &url, const TopologySnapshot 
     for (std::thread &t : threads)
         t.join();
 
+    // Keys whose slot was moving while the scanners passed: read where they are now, once.
+    QSet<QByteArray> redirectedSet;
+    QList<QByteArray> redirected;
+    for (const ScanSummary &r : results) {
+        for (const QByteArray &key : r.redirected) {
+            if (!redirectedSet.contains(key)) {
+                redirectedSet.insert(key);
+                redirected << key;
+            }
+        }
+    }
+    QString migrationError;
+    if (!redirected.isEmpty() && !stop.load() && !(cancel && cancel->load())) {
+        auto moved = readWhereTheyLive(url, redirected);
+        if (!moved) {
+            migrationError = QStringLiteral("%1 keys in migrating slots could not be read: %2")
+                                 .arg(redirected.size())
+                                 .arg(moved.errorMessage());
+        } else if (!moved->isEmpty()) {
+            ScanBatch batch;
+            batch.rows = *moved;
+            if (options.limit > 0 && rows.load() + batch.rows.size() > options.limit)
+                batch.rows.resize(qMax<qint64>(0, options.limit - rows.load()));
+            rows += batch.rows.size();
+            if (!batch.rows.isEmpty())
+                sink(QStringLiteral("migrating"), std::move(batch));
+        }
+    }
+
     ClusterScanSummary summary;
     summary.rows = rows.load();
     summary.complete = !shards.isEmpty();
@@ -100,15 +175,22 @@ ClusterScanSummary ClusterScan::run(const RedisUrl &url, const TopologySnapshot 
         if (!r.complete) {
             summary.complete = false;
             if (!limited && !r.error.isEmpty() && r.error != QStringLiteral("cancelled"))
-                errors << QStringLiteral("shard %1 (%2): %3").arg(shards.at(i)->name, r.node.toString(), r.error);
+                errors << QStringLiteral("shard %1 (%2): %3")
+                              .arg(shards.at(i)->name,
+                                   (r.node.host.isEmpty() ? shards.at(i)->primary.address : r.node).toString(), r.error);
         }
     }
     if (cancel && cancel->load())
         summary.error = QStringLiteral("cancelled");
     else if (shards.isEmpty())
         summary.error = QStringLiteral("no shard serves slots");
-    else
+    else {
+        if (!migrationError.isEmpty()) {
+            errors << migrationError;
+            summary.complete = false;
+        }
         summary.error = errors.join(QStringLiteral("; "));
+    }
     summary.durationMs = wall.elapsed();
     return summary;
 }

@@ -26,8 +26,14 @@ class ClusterScan
 public:
     // The batch and the shard (its slots) it came from; false stops every scanner.
     using Sink = std::function<bool(const QString &shard, ScanBatch &&batch)>;
+    // Keys a node redirected during the scan (their slot was being migrated) are read at the
+    // end through a ClusterRouter, which follows ASK, once each, and handed on as shard
+    // "migrating".
     static ClusterScanSummary run(const RedisUrl &url, const TopologySnapshot &snapshot, const ScanOptions &options,
                                   const std::atomic_bool *cancel, const Sink &sink, bool fromReplicas = false);
+    // `keys` (distinct) read where they live now (PTTL, and STRLEN or TYPE): the rows of those
+    // that exist. Fails only when the cluster cannot be reached.
+    static Result<QList<SessionRow>> readWhereTheyLive(const RedisUrl &url, const QList<QByteArray> &keys);
 };
 
 } // namespace sdcore

@@ -488,6 +488,11 @@ void TopologyPoller::pollCluster(TopologySnapshot &s, const QDeadlineTimer &dead
         }
         s.cluster = parseClusterInfo(replies->at(0).bytes());
         s.cluster.answeredBy = address;
+        // A node that never joined a cluster lists itself without an address: it is the one asked.
+        for (ClusterNodeLine &line : *parsed) {
+            if (line.isMyself() && line.address.host.isEmpty())
+                line.address = address;
+        }
         lines = std::move(*parsed);
         shardsReply = replies->at(2);
         m_clusterAnswered = address;
@@ -502,6 +507,12 @@ void TopologyPoller::pollCluster(TopologySnapshot &s, const QDeadlineTimer &dead
         return;
     }
 
+    if (s.cluster.slotsAssigned == 0) {
+        s.error = QStringLiteral("%1 is in cluster mode but no slot is assigned to any node (was the cluster "
+                                 "created? redis-cli --cluster create …)")
+                      .arg(s.cluster.answeredBy.toString());
+        s.errorKind = ErrorKind::ServerError;
+    }
     ClusterLayout layout = clusterLayout(*lines);
     for (const ClusterNodeLine &line : std::as_const(*lines)) {
         if (!line.address.host.isEmpty() && !m_knownNodes.contains(line.address))

@@ -2,6 +2,8 @@
 
 #include <QJsonArray>
 
+#include <vector>
+
 #include <algorithm>
 
 namespace sdcore {
@@ -169,9 +171,28 @@ void TopologySnapshot::evaluateCluster()
                         .arg(cluster.state, cluster.answeredBy.toString());
     }
     int covered = 0;
+    std::vector<const ShardState *> owner(16384, nullptr);
+    QStringList overlaps;
     for (const ShardState &shard : shards) {
-        for (const SlotRange &r : shard.slots)
-            covered += r.count();
+        for (const SlotRange &r : shard.slots) {
+            for (int slot = r.first; slot <= r.last; ++slot) {
+                if (owner[size_t(slot)] && owner[size_t(slot)] != &shard) {
+                    const QString pair = QStringLiteral("%1 and %2").arg(owner[size_t(slot)]->primary.address.toString(),
+                                                                          shard.primary.address.toString());
+                    if (!overlaps.contains(pair))
+                        overlaps << pair;
+                    continue;
+                }
+                if (!owner[size_t(slot)])
+                    ++covered;
+                owner[size_t(slot)] = &shard;
+            }
+        }
+    }
+    for (const QString &pair : std::as_const(overlaps)) {
+        critical = true;
+        problems << QStringLiteral("Slots claimed by two primaries, %1 (as %2 sees it): writes may go to either")
+                        .arg(pair, cluster.answeredBy.toString());
     }
     if (covered < 16384) {
         critical = true;
@@ -215,7 +236,7 @@ void TopologySnapshot::evaluateCluster()
             else
                 ++replicasUp;
         }
-        if (!shard.slots.isEmpty() && shard.replicas.isEmpty())
+        if (!shard.slots.isEmpty() && shard.replicas.isEmpty() && p.up)
             problems << QStringLiteral("Shard %1 has no replica: a failure of %2 loses its slots")
                             .arg(slots, p.address.toString());
         else if (!shard.slots.isEmpty() && replicasUp == 0 && p.up)
@@ -335,26 +356,29 @@ QJsonObject nodeJson(const RedisNodeState &n)
 
 QJsonObject TopologySnapshot::toJson() const
 {
-    // "master", "replicas" and "sentinel_managed" are the first shard's, as before shards were;
-    // "kind" and "shards" say the whole deployment.
+    // "master", "replicas" and "sentinel_managed" are the one shard's of a standalone or Sentinel
+    // deployment, as before shards were; "kind" and "shards" say the whole deployment. A
+    // cluster has no one master: it gives "shards" only.
     const ShardState *first = shards.isEmpty() ? nullptr : &shards.first();
     QJsonObject o{{"health", healthName(health)},
                   {"problems", QJsonArray::fromStringList(problems)},
                   {"url", target},
                   {"at", at.toString(Qt::ISODateWithMs)},
                   {"cycle_ms", cycleMs},
-                  {"kind", deploymentKindName(kind)},
-                  {"sentinel_managed", hasSentinels()}};
-    if (first && first->hasPrimary)
-        o.insert("master", nodeJson(first->primary));
-    else
-        o.insert("master", QJsonValue::Null);
-    QJsonArray rs;
-    if (first) {
-        for (const RedisNodeState &r : first->replicas)
-            rs.append(nodeJson(r));
+                  {"kind", deploymentKindName(kind)}};
+    if (!isCluster()) {
+        o.insert("sentinel_managed", hasSentinels());
+        if (first && first->hasPrimary)
+            o.insert("master", nodeJson(first->primary));
+        else
+            o.insert("master", QJsonValue::Null);
+        QJsonArray rs;
+        if (first) {
+            for (const RedisNodeState &r : first->replicas)
+                rs.append(nodeJson(r));
+        }
+        o.insert("replicas", rs);
     }
-    o.insert("replicas", rs);
     QJsonArray shardArray;
     for (const ShardState &shard : shards) {
         QJsonArray slots;
@@ -411,7 +435,8 @@ QJsonObject TopologySnapshot::toJson() const
             so.insert("reason", s.reason);
         ss.append(so);
     }
-    o.insert("sentinels", ss);
+    if (!isCluster())
+        o.insert("sentinels", ss);
     if (hasSentinels()) {
         o.insert("master_name", sentinel.masterName);
         if (sentinel.masterNameUnknown) {

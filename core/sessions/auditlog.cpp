@@ -21,6 +21,18 @@ namespace sdcore {
 
 namespace {
 
+// A deletion on a cluster spans nodes: its begin and end entries say so, each progress entry
+// names its batch's node.
+QString nodeText(const HostPort &node)
+{
+    return node.host.isEmpty() && node.port == 0 ? QStringLiteral("cluster") : node.toString();
+}
+
+} // namespace
+
+
+namespace {
+
 QMutex g_fileMutex;
 
 QString actionOf(const DeleteResult &r)
@@ -106,7 +118,7 @@ Result<QString> AuditLog::begin(const QString &connectionName, const DeleteResul
                   {"phase", "begin"},
                   {"action", actionOf(request)},
                   {"connection", connectionName},
-                  {"node", request.node.toString()},
+                  {"node", nodeText(request.node)},
                   {"expected", request.requested}};
     if (!request.user.isEmpty())
         o[QStringLiteral("user")] = request.user;
@@ -146,7 +158,7 @@ Status AuditLog::end(const QString &op, const QString &connectionName, const Del
                   {"phase", "end"},
                   {"action", actionOf(result)},
                   {"connection", connectionName},
-                  {"node", result.node.toString()},
+                  {"node", nodeText(result.node)},
                   {"requested", result.requested},
                   {"deleted", result.deleted},
                   {"complete", result.complete}};

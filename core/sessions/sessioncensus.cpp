@@ -84,6 +84,7 @@ CensusResult SessionCensus::run(RedisConnection &connection, const QString &pref
     r.complete = summary.complete;
     r.error = summary.error;
     r.vanished = summary.vanished;
+    r.redirected = summary.redirected;
     r.pausedMs = summary.pausedMs;
     r.node = summary.node;
     r.at = QDateTime::currentDateTimeUtc();

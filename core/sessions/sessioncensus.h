@@ -48,6 +48,10 @@ struct CensusResult
     std::array<qint64, SizeBuckets> sizes{};
     // A cluster: each shard's figures (the ones above are their sum); empty for one node.
     QList<ShardCensus> shards;
+    // Keys a node listed but redirected (its slot in migration): not counted here; a cluster
+    // census reads them where they live and counts them once (migrating says how many).
+    QList<QByteArray> redirected;
+    qint64 migrating = 0;
 
     // Adds `other`'s figures to these (counts, bytes and histograms; the longer pause).
     void add(const CensusResult &other);

@@ -281,6 +281,11 @@ ScanSummary SessionScanner::scan(RedisConnection &connection, const ScanOptions 
                 failed = true;
                 break;
             }
+            if (pttl->isError() && (pttl->bytes().startsWith("MOVED ") || pttl->bytes().startsWith("ASK "))) {
+                // A cluster slot in migration: the key is read where it lives by the caller.
+                summary.redirected << key;
+                continue;
+            }
             if (pttl->isError()) {
                 if (summary.error.isEmpty())
                     summary.error = connection.errorFromReply(*pttl, Command{"PTTL"}).message;

@@ -74,6 +74,9 @@ struct ScanSummary
     qint64 durationMs = 0;
     qint64 pausedMs = 0;            // time spent waiting for the rate limit or a backoff
     int maxBatchesInFlight = 0;     // the most batches handed on and not yet taken (browser scans)
+    // Cluster nodes: keys the node listed but redirected (MOVED/ASK) when asked about them, as
+    // its slot is being migrated; not in the rows, for the caller to read where they live now.
+    QList<QByteArray> redirected;
 };
 
 // Remembers 64-bit hashes of the keys seen, in an open-addressing table (16 bytes a key at
