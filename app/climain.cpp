@@ -285,6 +285,12 @@ int runClusterEvents(QCoreApplication &app, const Target &target, int seconds)
         err() << "sessiondeck-cli: " << safe(first.error) << "\n";
         return ExitUsage;
     }
+    if (first.shards.isEmpty()
+        && (first.errorKind == ErrorKind::AuthFailed || first.errorKind == ErrorKind::NoAuth
+            || first.errorKind == ErrorKind::NoPermission)) {
+        err() << "sessiondeck-cli: " << safe(first.error) << "\n";
+        return ExitUnreachable;
+    }
     if (first.shards.isEmpty())
         err() << "no cluster node answers yet (" << safe(first.error) << "); watching, polled every second\n";
     else
@@ -452,8 +458,8 @@ int runClusterFailover(const QCommandLineParser &parser, Target &target)
     if (parser.isSet(QStringLiteral("timeout"))) {
         bool ok = false;
         const int seconds = parser.value(QStringLiteral("timeout")).toInt(&ok);
-        if (!ok || seconds <= 0)
-            return usage(QStringLiteral("--timeout wants a positive number of seconds"));
+        if (!ok || seconds <= 0 || seconds > 3600)
+            return usage(QStringLiteral("--timeout wants a number of seconds from 1 to 3600"));
         request.timeoutMs = seconds * 1000;
         target.options = ConnectionOptions();
     }

@@ -117,6 +117,8 @@ Result<DecodedSession> fetchDuringMigration(ClusterRouter &router, const QByteAr
     auto type = router.command(key, Command{"TYPE", key});
     if (!type)
         return type.error();
+    if (type->bytes() == "none")
+        return SessionDecoder::otherType(key, prefix, "none");
     if (type->bytes() != "string")
         return makeError(ErrorKind::ServerError,
                          QStringLiteral("the key's slot is being migrated and it is a %1, which SessionDeck reads only "
@@ -197,7 +199,7 @@ int runClusterStats(SessionArgs &args)
     const CensusResult r = ClusterCensus::run(args.target.url, s, QString::fromUtf8(args.prefix), &g_interrupted, options,
                                               args.replica);
     if (std::none_of(r.shards.begin(), r.shards.end(), [](const ShardCensus &c) { return c.complete; })
-        && r.error != QStringLiteral("cancelled"))
+        && !g_interrupted.load())
         return fail(args.target, makeError(ErrorKind::ServerError, QStringLiteral("no shard could be counted: ") + r.error));
     if (args.target.json) {
         QJsonArray shards;
@@ -626,7 +628,8 @@ int runDelete(const QCommandLineParser &parser, const QStringList &inputs)
     DeleteResult request;
     QStringList missing;
     if (byPattern && cluster) {
-        request = ClusterDeleter::previewMatching(args.target.url, *cluster, args.prefix, glob, &g_interrupted);
+        request = ClusterDeleter::previewMatching(args.target.url, *cluster, args.prefix, glob, &g_interrupted, 10,
+                                                  args.keysPerSecond);
     } else if (byPattern) {
         request = SessionDeleter::previewMatching(*node->connection, args.prefix, glob, &g_interrupted, {}, 10,
                                                   args.keysPerSecond);

@@ -567,7 +567,8 @@ private Q_SLOTS:
         QCOMPARE(run.code, 2);
         QVERIFY2(run.err.contains("is down") && run.err.contains("FORCE"), run.err.constData());
         run = runCli({"failover", "--url", url, "--primary", primary, "--force", "--yes", "--json"});
-        m_cluster.resume(stopped);
+        const Status resumed = m_cluster.resume(stopped);
+        QVERIFY_OK(resumed);
         QVERIFY2(run.code == 0, run.out.constData() + run.err);
         QVERIFY2(run.err.contains("FORCE promotes the replica without the primary"), run.err.constData());
         QCOMPARE(QJsonDocument::fromJson(run.out).object().value("new_primary").toString(), replica);

@@ -369,6 +369,50 @@ private Q_SLOTS:
         QVERIFY(detector.observe(snapshotOf(back, {}, "ok", 7)).isEmpty());
     }
 
+    // A node the cycle had no time left for is "not polled", never "down": no false down/up
+    // events, and a later real change is still seen against what was last known.
+    void skippedNodesAreNotDown()
+    {
+        const auto skip = [](TopologySnapshot s, quint16 port) {
+            const auto mark = [port](RedisNodeState &n) {
+                if (n.address.port == port) {
+                    n.up = false;
+                    n.skipped = true;
+                    n.reason = QStringLiteral("not polled");
+                }
+            };
+            for (ShardState &shard : s.shards) {
+                mark(shard.primary);
+                for (RedisNodeState &r : shard.replicas)
+                    mark(r);
+            }
+            s.evaluate();
+            return s;
+        };
+        TopologySnapshot skipped = skip(snapshotOf(kNodes), 7004);
+        QCOMPARE(skipped.health, Health::Degraded);
+        QVERIFY2(skipped.problems.join('\n').contains("1 node(s) not polled this cycle"), qPrintable(skipped.problems.join('\n')));
+        QVERIFY(!skipped.problems.join('\n').contains("is down"));
+        TopologySnapshot skippedPrimary = skip(snapshotOf(kNodes), 7001);
+        QCOMPARE(skippedPrimary.health, Health::Degraded);
+
+        ClusterEventDetector detector;
+        detector.observe(snapshotOf(kNodes));
+        QVERIFY(detector.observe(skip(snapshotOf(kNodes), 7004)).isEmpty());   // no node-down
+        QVERIFY(detector.observe(snapshotOf(kNodes)).isEmpty());               // no node-up
+        detector.observe(skip(snapshotOf(kNodes), 7004));
+        const auto down = detector.observe(snapshotOf(kNodes, {7004}));   // really down now
+        QCOMPARE(down.size(), 1);
+        QCOMPARE(down.first().type, ClusterEventType::NodeDown);
+
+        // An older view (a lagging node answering) does not repeat an epoch change.
+        ClusterEventDetector epochs;
+        epochs.observe(snapshotOf(kNodes, {}, "ok", 6));
+        QCOMPARE(epochs.observe(snapshotOf(kNodes, {}, "ok", 7)).size(), 1);
+        QVERIFY(epochs.observe(snapshotOf(kNodes, {}, "ok", 6)).isEmpty());
+        QVERIFY(epochs.observe(snapshotOf(kNodes, {}, "ok", 7)).isEmpty());
+    }
+
     // Slots handed from one primary to another (a reshard) are not a failover.
     void reshardIsNotFailover()
     {

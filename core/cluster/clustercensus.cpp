@@ -51,7 +51,7 @@ CensusResult ClusterCensus::run(const RedisUrl &url, const TopologySnapshot &sna
                     return;
                 }
                 part.node = replica->address;
-            } else if (!shard.primaryUp()) {
+            } else if (!shard.primaryUp() && !shard.primary.skipped) {
                 part.error = QStringLiteral("primary %1 is down").arg(shard.primary.address.toString());
                 return;
             }
@@ -115,7 +115,13 @@ CensusResult ClusterCensus::run(const RedisUrl &url, const TopologySnapshot &sna
             }
         }
     }
-    if (!redirected.isEmpty() && !(cancel && cancel->load())) {
+    if (!redirected.isEmpty() && fromReplicas) {
+        // Reading them where they live would read primaries, which the user did not ask for.
+        total.complete = false;
+        errors << QStringLiteral("%1 keys in migrating slots were not counted (the replicas redirect them; count "
+                                 "on the primaries to include them)")
+                      .arg(redirected.size());
+    } else if (!redirected.isEmpty() && !(cancel && cancel->load())) {
         auto moved = ClusterScan::readWhereTheyLive(url, redirected);
         if (!moved) {
             total.complete = false;
@@ -138,7 +144,7 @@ CensusResult ClusterCensus::run(const RedisUrl &url, const TopologySnapshot &sna
     }
     if (shards.isEmpty())
         errors << QStringLiteral("no shard serves slots");
-    total.error = errors.join(QStringLiteral("; "));
+    total.error = cancel && cancel->load() ? QStringLiteral("cancelled") : errors.join(QStringLiteral("; "));
     total.at = QDateTime::currentDateTimeUtc();
     total.durationMs = wall.elapsed();
     return total;

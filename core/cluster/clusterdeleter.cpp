@@ -14,9 +14,10 @@ namespace {
 
 // Every key the cluster scan finds for `pattern` (prefix and glob), deduplicated.
 Result<QList<QByteArray>> matchingKeys(const RedisUrl &url, const TopologySnapshot &snapshot, const QByteArray &prefix,
-                                       const QByteArray &glob, const std::atomic_bool *cancel)
+                                       const QByteArray &glob, const std::atomic_bool *cancel, int keysPerSecond)
 {
     ScanOptions options;
+    options.keysPerSecond = keysPerSecond;
     options.prefix = prefix;
     options.match = glob;
     options.previewBytes = 0;
@@ -40,7 +41,8 @@ Result<QList<QByteArray>> matchingKeys(const RedisUrl &url, const TopologySnapsh
 } // namespace
 
 DeleteResult ClusterDeleter::previewMatching(const RedisUrl &url, const TopologySnapshot &snapshot, const QByteArray &prefix,
-                                             const QByteArray &glob, const std::atomic_bool *cancel, int sampleCount)
+                                             const QByteArray &glob, const std::atomic_bool *cancel, int sampleCount,
+                                             int keysPerSecond)
 {
     DeleteResult r;
     r.mode = DeleteResult::Mode::Pattern;
@@ -54,7 +56,7 @@ DeleteResult ClusterDeleter::previewMatching(const RedisUrl &url, const Topology
         r.error = QStringLiteral("an empty glob would match every session; give one (\"*\" for all)");
         return r;
     }
-    auto keys = matchingKeys(url, snapshot, prefix, glob, cancel);
+    auto keys = matchingKeys(url, snapshot, prefix, glob, cancel, keysPerSecond);
     if (!keys) {
         r.error = keys.error().kind == ErrorKind::Cancelled ? QStringLiteral("cancelled") : keys.errorMessage();
         return r;
@@ -129,8 +131,10 @@ DeleteResult ClusterDeleter::deleteRecorded(ClusterRouter &router, const Topolog
             for (const QByteArray &key : batch)
                 commands.append({key, Command{verb, key}});
             auto replies = router.pipeline(commands);
-            if (replies && verb == "UNLINK" && !replies->isEmpty() && replies->first().isError()
-                && (replies->first().bytes().startsWith("NOPERM") || replies->first().bytes().contains("unknown command"))) {
+            const auto refusesUnlink = [](const RedisValue &v) {
+                return v.isError() && (v.bytes().contains("NOPERM") || v.bytes().contains("unknown command"));
+            };
+            if (replies && verb == "UNLINK" && std::any_of(replies->begin(), replies->end(), refusesUnlink)) {
                 // A user allowed DEL only (or a server without UNLINK): the same batch with DEL.
                 verb = "DEL";
                 for (auto &c : commands)
@@ -166,7 +170,7 @@ DeleteResult ClusterDeleter::deleteRecorded(ClusterRouter &router, const Topolog
     r.complete = r.error.isEmpty();
     if (r.complete && request.mode == DeleteResult::Mode::Pattern) {
         // What matches now and the preview did not count: left alone, and said.
-        if (auto now = matchingKeys(router.url(), snapshot, request.prefix, request.glob, cancel)) {
+        if (auto now = matchingKeys(router.url(), snapshot, request.prefix, request.glob, cancel, keysPerSecond)) {
             const QSet<QByteArray> previewed(request.keys.begin(), request.keys.end());
             r.alsoMatching = std::count_if(now->begin(), now->end(), [&](const QByteArray &k) { return !previewed.contains(k); });
         }

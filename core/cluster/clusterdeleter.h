@@ -20,7 +20,7 @@ public:
     // Every key under `prefix` whose id matches `glob`, on every shard. An empty glob is refused.
     static DeleteResult previewMatching(const RedisUrl &url, const TopologySnapshot &snapshot, const QByteArray &prefix,
                                         const QByteArray &glob, const std::atomic_bool *cancel = nullptr,
-                                        int sampleCount = 10);
+                                        int sampleCount = 10, int keysPerSecond = 0);
     // Deletes `request.keys` (a Keys request or a pattern preview) with its audit trail; for a
     // pattern, then counts what matches now that the preview did not (alsoMatching).
     static DeleteResult deleteRecorded(ClusterRouter &router, const TopologySnapshot &snapshot,

@@ -60,6 +60,7 @@ QList<SentinelEvent> ClusterEventDetector::observe(const TopologySnapshot &curre
         return events;
     if (!m_last) {
         m_last = current;
+        m_maxEpoch = current.cluster.currentEpoch;
         return events;
     }
     const TopologySnapshot &last = *m_last;
@@ -115,7 +116,9 @@ QList<SentinelEvent> ClusterEventDetector::observe(const TopologySnapshot &curre
             events << event(current, ClusterEventType::NodeFailCleared,
                             QStringLiteral("%1 no longer flagged %2").arg(who, has(then, "fail") ? "fail" : "fail?"),
                             Sev::Info);
-        if (then.up && !now.up)
+        if (now.skipped || then.skipped) {
+            // Not visited this time: its reachability is as last known (kept below).
+        } else if (then.up && !now.up)
             events << event(current, ClusterEventType::NodeDown,
                             QStringLiteral("%1 unreachable: %2").arg(who, now.reason), Sev::Warning);
         else if (!then.up && now.up)
@@ -129,18 +132,37 @@ QList<SentinelEvent> ClusterEventDetector::observe(const TopologySnapshot &curre
                             Sev::Info);
     }
 
-    if (last.cluster.currentEpoch >= 0 && current.cluster.currentEpoch > last.cluster.currentEpoch)
+    // The highest epoch seen: a node that answers with an older view does not repeat it.
+    if (m_maxEpoch >= 0 && current.cluster.currentEpoch > m_maxEpoch)
         events << event(current, ClusterEventType::NewEpoch,
-                        QStringLiteral("cluster current epoch %1 → %2")
-                            .arg(last.cluster.currentEpoch)
-                            .arg(current.cluster.currentEpoch),
+                        QStringLiteral("cluster current epoch %1 → %2").arg(m_maxEpoch).arg(current.cluster.currentEpoch),
                         Sev::Info);
+    m_maxEpoch = qMax(m_maxEpoch, current.cluster.currentEpoch);
     if (!last.cluster.state.isEmpty() && !current.cluster.state.isEmpty()
         && last.cluster.state != current.cluster.state)
         events << event(current, ClusterEventType::ClusterState,
                         QStringLiteral("cluster_state %1 → %2").arg(last.cluster.state, current.cluster.state),
                         current.cluster.state == QLatin1String("ok") ? Sev::Info : Sev::Warning);
-    m_last = current;
+    // A node not visited this poll keeps, for the next comparison, what was last known of it.
+    TopologySnapshot remembered = current;
+    const auto keep = [&](RedisNodeState &n) {
+        if (!n.skipped)
+            return;
+        const auto was = beforeNodes.constFind(n.nodeId);
+        if (was != beforeNodes.cend()) {
+            n.up = was->state->up;
+            n.reason = was->state->reason;
+        }
+        n.skipped = false;
+    };
+    for (ShardState &shard : remembered.shards) {
+        keep(shard.primary);
+        for (RedisNodeState &r : shard.replicas)
+            keep(r);
+    }
+    for (RedisNodeState &n : remembered.spareNodes)
+        keep(n);
+    m_last = std::move(remembered);
     return events;
 }
 

@@ -35,10 +35,15 @@ public:
     // The events between the last good snapshot and `current`; `current` becomes the last good
     // one when a node answered (a cycle that reached nobody is compared with nothing).
     QList<SentinelEvent> observe(const TopologySnapshot &current);
-    void reset() { m_last.reset(); }
+    void reset()
+    {
+        m_last.reset();
+        m_maxEpoch = -1;
+    }
 
 private:
     std::optional<TopologySnapshot> m_last;
+    qint64 m_maxEpoch = -1;
 };
 
 } // namespace sdcore

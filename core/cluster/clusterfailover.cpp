@@ -170,7 +170,7 @@ FailoverOutcome ClusterFailover::run(const RedisUrl &url, const ClusterFailoverP
         QElapsedTimer settle;
         settle.start();
         bool listed = false;
-        while (!listed && settle.elapsed() < 3000) {
+        while (!listed && settle.elapsed() < 3000 && !(cancel && cancel->load())) {
             auto replicas = (*primary)->command(Command{"CLUSTER", "REPLICAS", plan.primaryId.toLatin1()});
             if (replicas) {
                 for (const RedisValue &line : replicas->elements())
@@ -202,10 +202,14 @@ FailoverOutcome ClusterFailover::run(const RedisUrl &url, const ClusterFailoverP
         return finish(false, QStringLiteral("%1 refused: %2").arg(plan.replica.toString(), reply.errorMessage()));
     step(QStringLiteral("%1 accepted; waiting for it to report role master").arg(plan.replica.toString()));
 
-    // The server gives a default failover 5 s; the caller's timeout bounds every mode.
-    const int limit = plan.mode == ClusterFailoverRequest::Mode::Default ? qMin(plan.timeoutMs, 6000) : plan.timeoutMs;
+    // The server gives a default failover 5 s from its acceptance; the caller's timeout bounds
+    // every mode.
+    QElapsedTimer accepted;
+    accepted.start();
+    const qint64 remaining = qMax<qint64>(1000, plan.timeoutMs - elapsed.elapsed());
+    const qint64 limit = plan.mode == ClusterFailoverRequest::Mode::Default ? qMin<qint64>(remaining, 6000) : remaining;
     QByteArray role;
-    while (elapsed.elapsed() < limit) {
+    while (accepted.elapsed() < limit) {
         if (cancel && cancel->load())
             return finish(false, QStringLiteral("cancelled; the replica may still take over"));
         role = roleOf(**replica);
@@ -218,7 +222,7 @@ FailoverOutcome ClusterFailover::run(const RedisUrl &url, const ClusterFailoverP
         QThread::msleep(20);
     }
     if (role != "master") {
-        if (plan.mode == ClusterFailoverRequest::Mode::Default && elapsed.elapsed() < plan.timeoutMs)
+        if (plan.mode == ClusterFailoverRequest::Mode::Default && limit < remaining)
             return finish(false, QStringLiteral("%1 did not take over within the cluster's 5 s manual-failover "
                                                 "timeout (is it in sync, and can it reach the primary %2?)")
                                      .arg(plan.replica.toString(), plan.primary.toString()));
@@ -233,7 +237,7 @@ FailoverOutcome ClusterFailover::run(const RedisUrl &url, const ClusterFailoverP
         QElapsedTimer wait;
         wait.start();
         QByteArray oldRole;
-        while (wait.elapsed() < 3000) {
+        while (wait.elapsed() < 3000 && !(cancel && cancel->load())) {
             oldRole = roleOf(**old);
             if (oldRole == "slave")
                 break;

@@ -60,6 +60,10 @@ Status ClusterRouter::refresh()
             tried << QStringLiteral("%1: %2").arg(node.toString(), slots.errorMessage());
             continue;
         }
+        if (slots->size() > 16384)
+            return makeError(ErrorKind::Protocol, QStringLiteral("%1 gave CLUSTER SLOTS %2 ranges, more than there are slots")
+                                                      .arg(node.toString())
+                                                      .arg(slots->size()));
         std::array<qint16, 16384> map;
         map.fill(-1);
         QList<HostPort> nodes;

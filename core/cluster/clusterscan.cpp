@@ -8,6 +8,8 @@
 #include <QElapsedTimer>
 #include <QSet>
 
+#include <chrono>
+#include <condition_variable>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -66,12 +68,30 @@ ClusterScanSummary ClusterScan::run(const RedisUrl &url, const TopologySnapshot 
     }
     std::mutex sinkLock;
     std::atomic_bool stop{false};
+    std::atomic_int finished{0};
+    std::mutex doneLock;
+    std::condition_variable doneSignal;
     std::atomic<qint64> rows{0};
     // Each scanner's own cancel flag: the user's, or the sink's "enough".
     std::vector<ScanSummary> results(size_t(shards.size()));
     std::vector<std::thread> threads;
     for (qsizetype i = 0; i < shards.size(); ++i) {
         threads.emplace_back([&, i] {
+            // Counted however the thread ends, so that the waiting thread wakes.
+            struct Finished
+            {
+                std::atomic_int &count;
+                std::mutex &lock;
+                std::condition_variable &signal;
+                ~Finished()
+                {
+                    {
+                        std::lock_guard guard(lock);
+                        ++count;
+                    }
+                    signal.notify_all();
+                }
+            } finishedGuard{finished, doneLock, doneSignal};
             const ShardState &shard = *shards.at(i);
             ScanSummary &result = results[size_t(i)];
             HostPort node = shard.primary.address;
@@ -82,7 +102,7 @@ ClusterScanSummary ClusterScan::run(const RedisUrl &url, const TopologySnapshot 
                     return;
                 }
                 node = replica->address;
-            } else if (!shard.primaryUp()) {
+            } else if (!shard.primaryUp() && !shard.primary.skipped) {
                 result.error = QStringLiteral("primary %1 is down").arg(node.toString());
                 return;
             }
@@ -100,20 +120,17 @@ ClusterScanSummary ClusterScan::run(const RedisUrl &url, const TopologySnapshot 
                     return;
                 }
             }
-            // The scanner polls one flag: set when the user cancels or another shard's rows
-            // reached the limit.
-            std::atomic_bool mine{false};
             ScanOptions own = options;
             own.limit = 0;   // counted across shards below
             // A rate limit is the whole cluster's: each shard takes its part.
             if (options.keysPerSecond > 0)
                 own.keysPerSecond = qMax(1, options.keysPerSecond / int(shards.size()));
-            result = SessionScanner::scan(**conn, own, &mine, [&](ScanBatch &&batch) {
-                if (stop.load() || (cancel && cancel->load())) {
-                    mine = true;
-                    return false;
-                }
+            // Every scanner polls `stop`: set by the user's cancel (relayed by the waiting thread),
+            // by the limit, or by the sink.
+            result = SessionScanner::scan(**conn, own, &stop, [&](ScanBatch &&batch) {
                 std::lock_guard lock(sinkLock);
+                if (stop.load())
+                    return false;
                 if (options.limit > 0) {
                     const qint64 room = options.limit - rows.load();
                     if (room <= 0) {
@@ -132,8 +149,16 @@ ClusterScanSummary ClusterScan::run(const RedisUrl &url, const TopologySnapshot 
             result.node = node;
         });
     }
+    // Wait for the scanners, passing a cancel on to them within 50 ms.
+    while (finished.load() < int(threads.size())) {
+        if (cancel && cancel->load())
+            stop = true;
+        std::unique_lock lock(doneLock);
+        doneSignal.wait_for(lock, std::chrono::milliseconds(50));
+    }
     for (std::thread &t : threads)
         t.join();
+    const bool userCancelled = cancel && cancel->load();
 
     // Keys whose slot was moving while the scanners passed: read where they are now, once.
     QSet<QByteArray> redirectedSet;
@@ -147,7 +172,12 @@ ClusterScanSummary ClusterScan::run(const RedisUrl &url, const TopologySnapshot 
         }
     }
     QString migrationError;
-    if (!redirected.isEmpty() && !stop.load() && !(cancel && cancel->load())) {
+    if (!redirected.isEmpty() && fromReplicas) {
+        // Reading them where they live would read primaries, which the user did not ask for.
+        migrationError = QStringLiteral("%1 keys in migrating slots were not listed (the replicas redirect them; "
+                                        "list from the primaries to include them)")
+                             .arg(redirected.size());
+    } else if (!redirected.isEmpty() && !stop.load() && !userCancelled) {
         auto moved = readWhereTheyLive(url, redirected);
         if (!moved) {
             migrationError = QStringLiteral("%1 keys in migrating slots could not be read: %2")
@@ -180,7 +210,7 @@ ClusterScanSummary ClusterScan::run(const RedisUrl &url, const TopologySnapshot 
                                    (r.node.host.isEmpty() ? shards.at(i)->primary.address : r.node).toString(), r.error);
         }
     }
-    if (cancel && cancel->load())
+    if (userCancelled)
         summary.error = QStringLiteral("cancelled");
     else if (shards.isEmpty())
         summary.error = QStringLiteral("no shard serves slots");

@@ -47,6 +47,7 @@ DeploymentMonitor::DeploymentMonitor(RedisUrl url, MonitorOptions options, QObje
 DeploymentMonitor::~DeploymentMonitor()
 {
     m_cancelCensus = true;
+    m_cancelClusterFailover = true;
     if (m_pollWorker.isRunning()) {
         QMetaObject::invokeMethod(m_poller, &TopologyPoller::stop, Qt::QueuedConnection);
         if (m_stream)

@@ -537,6 +537,7 @@ void TopologyPoller::pollCluster(TopologySnapshot &s, const QDeadlineTimer &dead
             return;
         }
         n = pollNode(listed.address, m_url.withNode(listed.address), deadline, infoText);
+        n.skipped = !n.up && n.failure == ErrorKind::Timeout && n.reason == budgetExhausted();
         n.nodeId = listed.nodeId;
         n.flags = listed.flags;
         n.configEpoch = listed.configEpoch;
@@ -551,10 +552,14 @@ void TopologyPoller::pollCluster(TopologySnapshot &s, const QDeadlineTimer &dead
                 n.replOffset = sh->replicationOffset;
         }
     };
-    for (ShardState &shard : layout.shards) {
-        QByteArray primaryInfo;
-        visit(shard.primary, &primaryInfo);
-        const QList<ReplicaLine> replicaInfo = replicaLines(Info::parse(primaryInfo));
+    // Every primary first, then the replicas, then the rest: when slow nodes use up the cycle's
+    // budget, what is left unvisited is the least needed, and it is marked not polled, not down.
+    QList<QByteArray> primaryInfo(layout.shards.size());
+    for (qsizetype i = 0; i < layout.shards.size(); ++i)
+        visit(layout.shards[i].primary, &primaryInfo[i]);
+    for (qsizetype i = 0; i < layout.shards.size(); ++i) {
+        ShardState &shard = layout.shards[i];
+        const QList<ReplicaLine> replicaInfo = replicaLines(Info::parse(primaryInfo.at(i)));
         for (RedisNodeState &r : shard.replicas) {
             visit(r, nullptr);
             if (r.up && shard.primary.up && shard.primary.replOffset >= 0 && r.replOffset >= 0)

@@ -202,10 +202,17 @@ void TopologySnapshot::evaluateCluster()
         critical = true;
         problems << QStringLiteral("%1 slots are in failed shards").arg(cluster.slotsFail);
     }
+    int skipped = 0;
+    for (const RedisNodeState &n : nodes())
+        skipped += n.skipped ? 1 : 0;
+    if (skipped > 0)
+        problems << QStringLiteral("%1 node(s) not polled this cycle: slower nodes used up its time budget").arg(skipped);
     for (const ShardState &shard : shards) {
         const QString slots = shard.slots.isEmpty() ? QStringLiteral("no slots") : slotRangesText(shard.slots);
         const RedisNodeState &p = shard.primary;
-        if (!p.up) {
+        if (p.skipped) {
+            // Said once above; the cluster's own view (flags, cluster_state) still counts.
+        } else if (!p.up) {
             if (!shard.slots.isEmpty())
                 critical = true;
             const QString flag = clusterFlagText(p.flags);
@@ -222,6 +229,10 @@ void TopologySnapshot::evaluateCluster()
         int replicasUp = 0;
         for (const RedisNodeState &r : shard.replicas) {
             const QString flag = clusterFlagText(r.flags);
+            if (r.skipped) {
+                ++replicasUp;   // not known to be down
+                continue;
+            }
             if (!r.up) {
                 problems << QStringLiteral("Shard %1: replica %2 is down: %3%4")
                                 .arg(slots, r.address.toString(), r.reason,
@@ -244,6 +255,8 @@ void TopologySnapshot::evaluateCluster()
     }
     for (const RedisNodeState &n : spareNodes) {
         const QString flag = clusterFlagText(n.flags);
+        if (n.skipped)
+            continue;
         if (!n.up)
             problems << QStringLiteral("Node %1 (no slots) is down: %2%3")
                             .arg(n.address.toString(), n.reason,

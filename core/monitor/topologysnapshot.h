@@ -48,6 +48,8 @@ struct RedisNodeState
     qint64 configEpoch = -1;
     QString linkState;          // "connected" / "disconnected", as the answering node sees it
     QString clusterHealth;      // CLUSTER SHARDS' "online", "failed", "loading"
+    // Not visited this cycle: the time budget went to slower nodes. Neither up nor down.
+    bool skipped = false;
 };
 
 struct SentinelState
