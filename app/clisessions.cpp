@@ -184,15 +184,24 @@ void printHistograms(const CensusResult &r)
         out() << "  " << CensusResult::sizeBucketName(b).leftJustified(10) << r.sizes[b] << "\n";
 }
 
-// A cluster: every shard counted at once, the total and each shard's figure.
-int runClusterStats(SessionArgs &args)
+// One poll of a cluster's topology into `s`; an exit code when no node answered.
+std::optional<int> pollCluster(const SessionArgs &args, TopologySnapshot &s)
 {
     PollerOptions pollerOptions;
     pollerOptions.pubsub = false;
     TopologyPoller poller(args.target.url, pollerOptions);
-    const TopologySnapshot s = poller.pollOnce();
+    s = poller.pollOnce();
     if (s.shards.isEmpty())
         return fail(args.target, makeError(s.errorKind == ErrorKind::None ? ErrorKind::Refused : s.errorKind, s.error));
+    return std::nullopt;
+}
+
+// A cluster: every shard counted at once, the total and each shard's figure.
+int runClusterStats(SessionArgs &args)
+{
+    TopologySnapshot s;
+    if (auto code = pollCluster(args, s))
+        return *code;
     ScanOptions options;
     options.keysPerSecond = args.keysPerSecond;
     cancelOnInterrupt();
@@ -314,13 +323,8 @@ int runList(const QCommandLineParser &parser)
     std::optional<TopologySnapshot> cluster;
     std::optional<ConnectedNode> node;
     if (args.target.url.isCluster()) {
-        PollerOptions pollerOptions;
-        pollerOptions.pubsub = false;
-        TopologyPoller poller(args.target.url, pollerOptions);
-        cluster = poller.pollOnce();
-        if (cluster->shards.isEmpty())
-            return fail(args.target, makeError(cluster->errorKind == ErrorKind::None ? ErrorKind::Refused : cluster->errorKind,
-                                               cluster->error));
+        if (auto code = pollCluster(args, cluster.emplace()))
+            return *code;
     } else {
         auto opened = openNode(args, args.replica);
         if (!opened)
@@ -605,13 +609,8 @@ int runDelete(const QCommandLineParser &parser, const QStringList &inputs)
         if (byUser)
             return usage(QStringLiteral("sessions delete --user is not available on a cluster yet: list the user's sessions "
                                         "with sessions list --json and delete them by id"));
-        PollerOptions pollerOptions;
-        pollerOptions.pubsub = false;
-        TopologyPoller poller(args.target.url, pollerOptions);
-        cluster = poller.pollOnce();
-        if (cluster->shards.isEmpty())
-            return fail(args.target, makeError(cluster->errorKind == ErrorKind::None ? ErrorKind::Refused : cluster->errorKind,
-                                               cluster->error));
+        if (auto code = pollCluster(args, cluster.emplace()))
+            return *code;
         router.emplace(args.target.url, args.target.options);
         if (Status refreshed = router->refresh(); !refreshed)
             return fail(args.target, refreshed.error());

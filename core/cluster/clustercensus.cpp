@@ -42,33 +42,12 @@ CensusResult ClusterCensus::run(const RedisUrl &url, const TopologySnapshot &sna
             const ShardState &shard = *shards.at(i);
             CensusResult &part = parts[size_t(i)];
             part.prefix = prefix;
-            part.node = shard.primary.address;
-            if (fromReplicas) {
-                const RedisNodeState *replica = healthyReplica(shard);
-                if (!replica) {
-                    part.node = {};   // nothing was read
-                    part.error = QStringLiteral("no healthy replica to read from");
-                    return;
-                }
-                part.node = replica->address;
-            } else if (!shard.primaryUp() && !shard.primary.skipped) {
-                part.error = QStringLiteral("primary %1 is down").arg(shard.primary.address.toString());
-                return;
-            }
-            ConnectionOptions connectionOptions;
-            connectionOptions.clientName = "sessiondeck-census";
-            const HostPort node = part.node;
-            auto conn = RedisConnection::open(url.withNode(node), connectionOptions);
+            HostPort node;
+            auto conn = ClusterScan::openShard(url, shard, fromReplicas, "sessiondeck-census", &node);
+            part.node = node;
             if (!conn) {
                 part.error = conn.errorMessage();
                 return;
-            }
-            if (fromReplicas) {
-                // A replica refuses reads until told that this connection may read stale data.
-                if (auto ro = (*conn)->command(Command{"READONLY"}); !ro) {
-                    part.error = ro.errorMessage();
-                    return;
-                }
             }
             ScanOptions own = options;
             // A rate limit is the whole cluster's: each shard takes its part.
@@ -105,16 +84,10 @@ CensusResult ClusterCensus::run(const RedisUrl &url, const TopologySnapshot &sna
         }
     }
     // Keys whose slot was moving while the scanners passed: counted once, where they are now.
-    QSet<QByteArray> redirectedSet;
-    QList<QByteArray> redirected;
-    for (const CensusResult &part : parts) {
-        for (const QByteArray &key : part.redirected) {
-            if (!redirectedSet.contains(key)) {
-                redirectedSet.insert(key);
-                redirected << key;
-            }
-        }
-    }
+    QList<QList<QByteArray>> setAside;
+    for (const CensusResult &part : parts)
+        setAside << part.redirected;
+    const QList<QByteArray> redirected = ClusterScan::distinct(setAside);
     if (!redirected.isEmpty() && fromReplicas) {
         // Reading them where they live would read primaries, which the user did not ask for.
         total.complete = false;

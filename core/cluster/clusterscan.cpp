@@ -16,6 +16,49 @@
 
 namespace sdcore {
 
+Result<std::unique_ptr<RedisConnection>> ClusterScan::openShard(const RedisUrl &url, const ShardState &shard,
+                                                                bool fromReplicas, const QByteArray &clientName,
+                                                                HostPort *node)
+{
+    *node = shard.primary.address;
+    if (fromReplicas) {
+        const RedisNodeState *replica = ClusterCensus::healthyReplica(shard);
+        if (!replica) {
+            *node = {};   // nothing is read
+            return makeError(ErrorKind::Refused, QStringLiteral("no healthy replica to read from"));
+        }
+        *node = replica->address;
+    } else if (!shard.primaryUp() && !shard.primary.skipped) {
+        return makeError(ErrorKind::Refused, QStringLiteral("primary %1 is down").arg(node->toString()));
+    }
+    ConnectionOptions options;
+    options.clientName = clientName;
+    auto conn = RedisConnection::open(url.withNode(*node), options);
+    if (!conn)
+        return conn.error();
+    if (fromReplicas) {
+        // A replica refuses reads until told that this connection may read stale data.
+        if (auto ro = (*conn)->command(Command{"READONLY"}); !ro)
+            return ro.error();
+    }
+    return conn;
+}
+
+QList<QByteArray> ClusterScan::distinct(const QList<QList<QByteArray>> &lists)
+{
+    QSet<QByteArray> seen;
+    QList<QByteArray> out;
+    for (const QList<QByteArray> &list : lists) {
+        for (const QByteArray &key : list) {
+            if (!seen.contains(key)) {
+                seen.insert(key);
+                out << key;
+            }
+        }
+    }
+    return out;
+}
+
 Result<QList<SessionRow>> ClusterScan::readWhereTheyLive(const RedisUrl &url, const QList<QByteArray> &keys)
 {
     QList<SessionRow> rows;
@@ -94,31 +137,12 @@ ClusterScanSummary ClusterScan::run(const RedisUrl &url, const TopologySnapshot 
             } finishedGuard{finished, doneLock, doneSignal};
             const ShardState &shard = *shards.at(i);
             ScanSummary &result = results[size_t(i)];
-            HostPort node = shard.primary.address;
-            if (fromReplicas) {
-                const RedisNodeState *replica = ClusterCensus::healthyReplica(shard);
-                if (!replica) {
-                    result.error = QStringLiteral("no healthy replica to read from");
-                    return;
-                }
-                node = replica->address;
-            } else if (!shard.primaryUp() && !shard.primary.skipped) {
-                result.error = QStringLiteral("primary %1 is down").arg(node.toString());
-                return;
-            }
+            HostPort node;
+            auto conn = openShard(url, shard, fromReplicas, "sessiondeck-scan", &node);
             result.node = node;
-            ConnectionOptions connectionOptions;
-            connectionOptions.clientName = "sessiondeck-scan";
-            auto conn = RedisConnection::open(url.withNode(node), connectionOptions);
             if (!conn) {
                 result.error = conn.errorMessage();
                 return;
-            }
-            if (fromReplicas) {
-                if (auto ro = (*conn)->command(Command{"READONLY"}); !ro) {
-                    result.error = ro.errorMessage();
-                    return;
-                }
             }
             ScanOptions own = options;
             own.limit = 0;   // counted across shards below
@@ -161,16 +185,10 @@ ClusterScanSummary ClusterScan::run(const RedisUrl &url, const TopologySnapshot 
     const bool userCancelled = cancel && cancel->load();
 
     // Keys whose slot was moving while the scanners passed: read where they are now, once.
-    QSet<QByteArray> redirectedSet;
-    QList<QByteArray> redirected;
-    for (const ScanSummary &r : results) {
-        for (const QByteArray &key : r.redirected) {
-            if (!redirectedSet.contains(key)) {
-                redirectedSet.insert(key);
-                redirected << key;
-            }
-        }
-    }
+    QList<QList<QByteArray>> setAside;
+    for (const ScanSummary &r : results)
+        setAside << r.redirected;
+    const QList<QByteArray> redirected = distinct(setAside);
     QString migrationError;
     if (!redirected.isEmpty() && fromReplicas) {
         // Reading them where they live would read primaries, which the user did not ask for.

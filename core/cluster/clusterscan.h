@@ -6,9 +6,11 @@
 // across shards. Blocking; cancellable like the scanner.
 
 #include "core/monitor/topologysnapshot.h"
+#include "core/redis/redisconnection.h"
 #include "core/sessions/sessionscanner.h"
 
 #include <functional>
+#include <memory>
 
 namespace sdcore {
 
@@ -31,6 +33,14 @@ public:
     // "migrating".
     static ClusterScanSummary run(const RedisUrl &url, const TopologySnapshot &snapshot, const ScanOptions &options,
                                   const std::atomic_bool *cancel, const Sink &sink, bool fromReplicas = false);
+    // The connection a shard is read on: its primary, or with `fromReplicas` a healthy replica
+    // (READONLY sent). `node` gets the node chosen (empty when no replica is healthy); the error
+    // says why the shard cannot be read.
+    static Result<std::unique_ptr<RedisConnection>> openShard(const RedisUrl &url, const ShardState &shard,
+                                                              bool fromReplicas, const QByteArray &clientName,
+                                                              HostPort *node);
+    // The keys in `lists`, each once, in order of first appearance.
+    static QList<QByteArray> distinct(const QList<QList<QByteArray>> &lists);
     // `keys` (distinct) read where they live now (PTTL, and STRLEN or TYPE): the rows of those
     // that exist. Fails only when the cluster cannot be reached.
     static Result<QList<SessionRow>> readWhereTheyLive(const RedisUrl &url, const QList<QByteArray> &keys);
