@@ -5,6 +5,7 @@
 #include "core/cluster/clusterdeleter.h"
 #include "core/cluster/clusterrouter.h"
 #include "core/cluster/clusterscan.h"
+#include "core/cluster/clustersessions.h"
 #include "core/cluster/clusterslot.h"
 #include "core/monitor/topologypoller.h"
 #include "core/sessions/auditlog.h"
@@ -88,16 +89,18 @@ std::optional<int> matchArgument(const QCommandLineParser &parser, QByteArray &g
     return std::nullopt;
 }
 
-// Resolves the arguments to keys (SessionKeyResolver's rules); an exit code when one is
-// ambiguous or names no session id at all.
-std::optional<int> resolveInputs(const SessionArgs &args, RedisConnection &connection, const QStringList &inputs,
-                                 QList<ResolvedKey> &resolved)
+// Resolves the arguments to keys (SessionKeyResolver's rules) with `resolve` (on one node, or
+// each key asked of its own cluster node); an exit code when one is ambiguous or names no
+// session id at all.
+template<typename Resolve>
+std::optional<int> resolveWith(const SessionArgs &args, const QStringList &inputs, QList<ResolvedKey> &resolved,
+                               const Resolve &resolve)
 {
     for (const QString &input : inputs) {
         if (SessionKeyResolver::readings(input, args.prefix).isEmpty())
             return usage(QStringLiteral("no session id in '%1'").arg(safe(input)));
     }
-    auto r = SessionKeyResolver::resolve(connection, inputs, args.prefix);
+    Result<QList<ResolvedKey>> r = resolve();
     if (!r)
         return fail(args.target, r.error());
     for (const ResolvedKey &k : std::as_const(*r)) {
@@ -108,57 +111,28 @@ std::optional<int> resolveInputs(const SessionArgs &args, RedisConnection &conne
     return std::nullopt;
 }
 
-// A string session read command by command through the router (each ASK followed), for a key
-// whose slot is half migrated.
-Result<DecodedSession> fetchDuringMigration(ClusterRouter &router, const QByteArray &key, const QByteArray &prefix,
-                                            bool whole)
+std::optional<int> resolveInputs(const SessionArgs &args, RedisConnection &connection, const QStringList &inputs,
+                                 QList<ResolvedKey> &resolved)
 {
-    const qint64 PreviewBytes = SessionBrowser::PreviewBytes;
-    auto type = router.command(key, Command{"TYPE", key});
-    if (!type)
-        return type.error();
-    if (type->bytes() == "none")
-        return SessionDecoder::otherType(key, prefix, "none");
-    if (type->bytes() != "string")
-        return makeError(ErrorKind::ServerError,
-                         QStringLiteral("the key's slot is being migrated and it is a %1, which SessionDeck reads only "
-                                        "once the migration is done; try again then")
-                             .arg(QString::fromUtf8(type->bytes())));
-    auto pttl = router.command(key, Command{"PTTL", key});
-    auto length = router.command(key, Command{"STRLEN", key});
-    if (!pttl || !length)
-        return (!pttl ? pttl : length).error();
-    const bool cut = !whole && length->toInteger() > PreviewBytes;
-    auto value = cut ? router.command(key, Command{"GETRANGE", key, "0", QByteArray::number(PreviewBytes - 1)})
-                     : router.command(key, Command{"GET", key});
-    if (!value)
-        return value.error();
-    DecodedSession s = value->isNil() ? SessionDecoder::otherType(key, prefix, "none")
-                                      : SessionDecoder::decodeString(key, prefix, value->bytes(), length->toInteger(), cut);
-    s.pttlMs = pttl->toInteger();
-    if (auto memory = router.command(key, Command{"MEMORY", "USAGE", key, "SAMPLES", "0"}); memory && memory->isInteger())
-        s.memoryUsage = memory->toInteger();
-    return s;
+    return resolveWith(args, inputs, resolved,
+                       [&] { return SessionKeyResolver::resolve(connection, inputs, args.prefix); });
 }
 
-// EXISTS for each key on its own cluster node (the key resolver's question on a cluster).
-SessionKeyResolver::Exists existsThrough(ClusterRouter &router)
+std::optional<int> resolveInputs(const SessionArgs &args, ClusterRouter &router, const QStringList &inputs,
+                                 QList<ResolvedKey> &resolved)
 {
-    return [&router](const QList<QByteArray> &keys) -> Result<QList<bool>> {
-        QList<QPair<QByteArray, Command>> commands;
-        for (const QByteArray &key : keys)
-            commands.append({key, Command{"EXISTS", key}});
-        auto replies = router.pipeline(commands);
-        if (!replies)
-            return replies.error();
-        QList<bool> exists;
-        for (const RedisValue &v : std::as_const(*replies)) {
-            if (v.isError())
-                return makeError(ErrorKind::ServerError, v.toString());
-            exists << (v.toInteger() > 0);
-        }
-        return exists;
-    };
+    return resolveWith(args, inputs, resolved, [&] {
+        return SessionKeyResolver::resolve(ClusterSessions::existsThrough(router), inputs, args.prefix);
+    });
+}
+
+// A router for the cluster `args` names, its slot map read; an exit code when no node answers.
+std::optional<int> openRouter(const SessionArgs &args, std::optional<ClusterRouter> &router)
+{
+    router.emplace(args.target.url, args.target.options);
+    if (Status refreshed = router->refresh(); !refreshed)
+        return fail(args.target, refreshed.error());
+    return std::nullopt;
 }
 
 QJsonObject histogramsJson(const CensusResult &r, QJsonObject o)
@@ -187,12 +161,10 @@ void printHistograms(const CensusResult &r)
 // One poll of a cluster's topology into `s`; an exit code when no node answered.
 std::optional<int> pollCluster(const SessionArgs &args, TopologySnapshot &s)
 {
-    PollerOptions pollerOptions;
-    pollerOptions.pubsub = false;
-    TopologyPoller poller(args.target.url, pollerOptions);
-    s = poller.pollOnce();
-    if (s.shards.isEmpty())
-        return fail(args.target, makeError(s.errorKind == ErrorKind::None ? ErrorKind::Refused : s.errorKind, s.error));
+    auto polled = ClusterSessions::poll(args.target.url);
+    if (!polled)
+        return fail(args.target, polled.error());
+    s = *polled;
     return std::nullopt;
 }
 
@@ -403,24 +375,10 @@ int runShow(const QCommandLineParser &parser, const QStringList &ids)
     if (args.target.url.isCluster()) {
         if (args.replica)
             return usage(QStringLiteral("sessions show --replica is for Sentinel URLs; on a cluster it reads the key's primary"));
-        router.emplace(args.target.url, args.target.options);
-        if (Status refreshed = router->refresh(); !refreshed)
-            return fail(args.target, refreshed.error());
-        for (const QString &input : ids) {
-            if (SessionKeyResolver::readings(input, args.prefix).isEmpty())
-                return usage(QStringLiteral("no session id in '%1'").arg(safe(input)));
-        }
-        auto r = SessionKeyResolver::resolve(existsThrough(*router), ids, args.prefix);
-        if (!r)
-            return fail(args.target, r.error());
-        if (r->first().isAmbiguous())
-            return fail(args.target, makeError(ErrorKind::ServerError, r->first().ambiguityMessage()));
-        resolved = *r;
-        where = router->nodeOf(resolved.first().key);
-        auto conn = router->connectionTo(where);
-        if (!conn)
-            return fail(args.target, conn.error());
-        connection = *conn;
+        if (auto code = openRouter(args, router))
+            return *code;
+        if (auto code = resolveInputs(args, *router, ids, resolved))
+            return *code;
     } else {
         auto opened = openNode(args, args.replica);
         if (!opened)
@@ -432,23 +390,8 @@ int runShow(const QCommandLineParser &parser, const QStringList &ids)
             return *code;
     }
     const QByteArray key = resolved.first().key;
-    auto s = SessionBrowser::fetchSession(*connection, key, args.prefix, whole);
-    if (!s && router && s.errorMessage().contains(QLatin1String("MOVED"))) {
-        // The slot moved between the map and the read: once more where it is now.
-        if (Status refreshed = router->refresh(); refreshed) {
-            where = router->nodeOf(key);
-            if (auto conn = router->connectionTo(where)) {
-                connection = *conn;
-                s = SessionBrowser::fetchSession(*connection, key, args.prefix, whole);
-            }
-        }
-    }
-    if (!s && router && s.errorMessage().contains(QLatin1String("ASK"))) {
-        // The slot is being migrated and the key has moved already: each command through the
-        // router, which follows ASK to where the key is.
-        s = fetchDuringMigration(*router, key, args.prefix, whole);
-        where = router->nodeOf(key);
-    }
+    auto s = router ? ClusterSessions::fetch(*router, key, args.prefix, whole, &where)
+                    : SessionBrowser::fetchSession(*connection, key, args.prefix, whole);
     if (!s)
         return fail(args.target, s.error());
     if (s->kind == DecodedSession::Kind::Missing) {
@@ -606,14 +549,10 @@ int runDelete(const QCommandLineParser &parser, const QStringList &inputs)
     std::optional<ConnectedNode> node;
     QString where;
     if (args.target.url.isCluster()) {
-        if (byUser)
-            return usage(QStringLiteral("sessions delete --user is not available on a cluster yet: list the user's sessions "
-                                        "with sessions list --json and delete them by id"));
         if (auto code = pollCluster(args, cluster.emplace()))
             return *code;
-        router.emplace(args.target.url, args.target.options);
-        if (Status refreshed = router->refresh(); !refreshed)
-            return fail(args.target, refreshed.error());
+        if (auto code = openRouter(args, router))
+            return *code;
         where = QStringLiteral("the cluster (%1 shards)").arg(router->primaries().size());
     } else {
         auto opened = openNode(args, false);   // deletes go to the master
@@ -632,6 +571,9 @@ int runDelete(const QCommandLineParser &parser, const QStringList &inputs)
     } else if (byPattern) {
         request = SessionDeleter::previewMatching(*node->connection, args.prefix, glob, &g_interrupted, {}, 10,
                                                   args.keysPerSecond);
+    } else if (byUser && cluster) {
+        request = ClusterDeleter::previewUser(args.target.url, *cluster, args.prefix, user, &g_interrupted, 10,
+                                              args.keysPerSecond);
     } else if (byUser) {
         // The scan pipelines ahead on its connection; the values are read on a second one.
         auto reader = openNode(args, false);
@@ -642,18 +584,8 @@ int runDelete(const QCommandLineParser &parser, const QStringList &inputs)
     } else {
         QList<ResolvedKey> resolved;
         if (router) {
-            for (const QString &input : inputs) {
-                if (SessionKeyResolver::readings(input, args.prefix).isEmpty())
-                    return usage(QStringLiteral("no session id in '%1'").arg(safe(input)));
-            }
-            auto r = SessionKeyResolver::resolve(existsThrough(*router), inputs, args.prefix);
-            if (!r)
-                return fail(args.target, r.error());
-            for (const ResolvedKey &k : std::as_const(*r)) {
-                if (k.isAmbiguous())
-                    return fail(args.target, makeError(ErrorKind::ServerError, k.ambiguityMessage()));
-            }
-            resolved = *r;
+            if (auto code = resolveInputs(args, *router, inputs, resolved))
+                return *code;
         } else if (auto code = resolveInputs(args, *node->connection, inputs, resolved)) {
             return *code;
         }
@@ -790,23 +722,33 @@ int runTouch(const QCommandLineParser &parser, const QStringList &ids)
     const auto ttl = SessionTtl::parseDuration(parser.value(QStringLiteral("ttl")));
     if (!ttl)
         return usage(QStringLiteral("--ttl wants a duration such as 90s, 30m, 2h, 7d or 1h30m"));
-    if (args.target.url.isCluster())
-        return fail(args.target, makeError(ErrorKind::Unsupported,
-                                           QStringLiteral("sessions touch is not available on a cluster yet; `sessions show` "
-                                                          "prints the session's node (Node: HOST:PORT): run touch with "
-                                                          "--url redis://HOST:PORT of that node")));
-    auto node = openNode(args, false);   // a write: the master
-    if (!node)
-        return fail(args.target, node.error());
+    // A write: the master, or on a cluster the primary of the key's slot.
+    std::optional<ClusterRouter> router;
+    std::optional<ConnectedNode> node;
     QList<ResolvedKey> resolved;
-    if (auto code = resolveInputs(args, *node->connection, ids, resolved))
-        return *code;
+    if (args.target.url.isCluster()) {
+        if (auto code = openRouter(args, router))
+            return *code;
+        if (auto code = resolveInputs(args, *router, ids, resolved))
+            return *code;
+    } else {
+        auto opened = openNode(args, false);
+        if (!opened)
+            return fail(args.target, opened.error());
+        node = std::move(*opened);
+        if (auto code = resolveInputs(args, *node->connection, ids, resolved))
+            return *code;
+    }
     const ResolvedKey &k = resolved.first();
     if (!k.exists) {
-        return fail(args.target, makeError(ErrorKind::NotFound, QStringLiteral("no session '%1' on %2")
-                                                                    .arg(KeyText::printable(k.key), node->node.toString())));
+        return fail(args.target, makeError(ErrorKind::NotFound,
+                                           QStringLiteral("no session '%1' on %2")
+                                               .arg(KeyText::printable(k.key),
+                                                    router ? QStringLiteral("the cluster") : node->node.toString())));
     }
-    auto r = SessionTtl::touch(*node->connection, k.key, *ttl, parser.isSet(QStringLiteral("update-cookie")));
+    const bool updateCookie = parser.isSet(QStringLiteral("update-cookie"));
+    auto r = router ? ClusterSessions::touch(*router, k.key, *ttl, updateCookie)
+                    : SessionTtl::touch(*node->connection, k.key, *ttl, updateCookie);
     if (!r)
         return fail(args.target, r.error());
     if (args.target.json) {

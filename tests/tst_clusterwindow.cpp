@@ -1,24 +1,61 @@
-// The window on a real Redis Cluster: the dashboard shows each shard with its primary and
-// replica, the cluster's state and slots in the tiles, the session count across shards, and a
-// primary killed puts the failover on the timeline; a manual failover of a shard from the
-// dialog (TAKEOVER asks a second time). Renders the dashboard and the dialog to PNG.
+// The window on a real Redis Cluster: the Sessions page scans every shard, shows each row's
+// shard, opens a session from its own node and deletes exactly the sessions chosen (selected,
+// then by pattern) on the nodes that hold them; the dashboard shows each shard with its primary
+// and replica, the cluster's state and slots in the tiles, the session count across shards, and
+// a primary killed puts the failover on the timeline; a manual failover of a shard from the
+// dialog (TAKEOVER asks a second time). Renders the pages and the dialog to PNG.
 
 #include "core/cluster/clusterslot.h"
 #include "core/lab/locallauncher.h"
 #include "core/redis/redisconnection.h"
 #include "tests/support/testsupport.h"
 #include "tests/support/testwindow.h"
+#include "core/cluster/clusterrouter.h"
 #include "ui/dialogs/clusterfailoverdialog.h"
+#include "ui/dialogs/deleteconfirmdialog.h"
+#include "ui/models/sessiontablemodel.h"
 #include "ui/pages/dashboardpage.h"
+#include "ui/pages/sessionspage.h"
 
 #include <QApplication>
 #include <QComboBox>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QTableView>
+#include <QTimer>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QTreeWidget>
 #include <QTreeWidgetItemIterator>
 
 using namespace sdcore;
+
+namespace {
+
+// True when `slot` is in one of the ranges of a shard's name ("0-5460", "5461-10922 16000").
+bool shardHolds(const QString &shard, int slot)
+{
+    for (const QString &range : shard.split(u' ', Qt::SkipEmptyParts)) {
+        const int first = range.section(u'-', 0, 0).toInt();
+        const int last = range.contains(u'-') ? range.section(u'-', 1, 1).toInt() : first;
+        if (slot >= first && slot <= last)
+            return true;
+    }
+    return false;
+}
+
+// Presses Delete in the next confirmation dialog.
+void confirmNextDelete()
+{
+    QTimer::singleShot(0, qApp, [] {
+        if (auto *d = qobject_cast<sdui::DeleteConfirmDialog *>(QApplication::activeModalWidget()))
+            d->deleteButton()->click();
+        else
+            confirmNextDelete();   // not open yet
+    });
+}
+
+} // namespace
 
 class TestClusterWindow : public QObject
 {
@@ -45,6 +82,85 @@ private Q_SLOTS:
                 Command{"SET", key, sessionJson("\"user\":\"u" + QByteArray::number(i) + "\""), "PX", "3600000"});
             QVERIFY_OK(set);
         }
+    }
+
+    void sessionsPageAcrossShards()
+    {
+        ClusterRouter router(m_cluster.clusterUrl());
+        QVERIFY_OK(router.refresh());
+        QList<QPair<QByteArray, Command>> writes;
+        for (int i = 0; i < 30; ++i) {
+            const QByteArray key = "sess:gone-" + QByteArray::number(i);
+            writes.append({key, Command{"SET", key, sessionJson("\"user\":\"gone\""), "PX", "3600000"}});
+        }
+        QVERIFY_OK(router.pipeline(writes));
+        const auto exists = [&](const QByteArray &key) {
+            auto r = router.command(key, Command{"EXISTS", key});
+            return r ? r->toInteger() : -1;
+        };
+
+        TestWindow shown(250, QSize(1280, 800));
+        QVERIFY(shown.exposed());
+        auto &[workspace, window] = shown;
+        auto index = workspace.addConnection(m_cluster.clusterUrl(), QStringLiteral("sessions cluster"));
+        QVERIFY_OK(index);
+        workspace.activate(*index);
+        window.pages()->setCurrentWidget(window.sessions());
+        sdui::SessionsPage *page = window.sessions();
+        sdui::SessionTableModel *model = page->model();
+        QTRY_VERIFY_WITH_TIMEOUT(!page->scanning() && model->totalRows() == 930, 20000);
+        QVERIFY2(page->statusText().contains("930 sessions from 3 shards"), qPrintable(page->statusText()));
+
+        // Each row names the shard whose slots hold its key; the three shards all appear.
+        QVERIFY(!page->table()->isColumnHidden(sdui::SessionTableModel::Shard));
+        QSet<QString> shards;
+        for (int r = 0; r < model->rowCount(); ++r) {
+            const QString shard = model->shardAt(r);
+            QVERIFY2(shardHolds(shard, keySlot(model->keyAt(r))), qPrintable(shard + " " + model->keyAt(r)));
+            QCOMPARE(model->index(r, sdui::SessionTableModel::Shard).data().toString(), shard);
+            shards.insert(shard);
+        }
+        QCOMPARE(shards.size(), 3);
+
+        // A session opens from its own node.
+        page->filterEdit()->setText(QStringLiteral("gone-1"));   // gone-1 and gone-10 to gone-19
+        QCOMPARE(model->rowCount(), 11);
+        page->table()->setCurrentIndex(model->index(0, 0));
+        auto *json = page->findChild<QPlainTextEdit *>("detailJson");
+        QTRY_VERIFY_WITH_TIMEOUT(json->toPlainText().contains("originalMaxAge"), 10000);
+        QVERIFY(json->toPlainText().contains("gone"));
+        QVERIFY(window.grab().save(testOutputDir() + "/cluster-sessions.png"));
+
+        // The eleven shown, selected and deleted; nothing else.
+        QList<QByteArray> chosen;
+        for (int r = 0; r < model->rowCount(); ++r)
+            chosen << model->keyAt(r);
+        page->table()->selectAll();
+        confirmNextDelete();
+        page->deleteSelected();
+        QTRY_COMPARE_WITH_TIMEOUT(model->totalRows(), 919, 10000);
+        for (const QByteArray &key : std::as_const(chosen))
+            QCOMPARE(exists(key), 0);
+        QCOMPARE(exists("sess:gone-2"), 1);
+        QCOMPARE(exists("sess:window-1"), 1);
+
+        // The other nineteen by pattern, across the shards; the 900 others stay.
+        page->filterEdit()->clear();
+        confirmNextDelete();
+        page->deleteByPattern(QStringLiteral("gone-*"));
+        QTRY_VERIFY_WITH_TIMEOUT(page->statusText().contains("Deleted 19"), 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(!page->scanning() && model->totalRows() == 900, 20000);
+        for (int i = 0; i < 30; ++i)
+            QCOMPARE(exists("sess:gone-" + QByteArray::number(i)), 0);
+        qint64 keys = 0;
+        for (const HostPort &primary : router.primaries()) {
+            auto conn = router.connectionTo(primary);
+            QVERIFY_OK(conn);
+            auto size = (*conn)->command(Command{"DBSIZE"});
+            QVERIFY_OK(size);
+            keys += size->toInteger();
+        }
+        QCOMPARE(keys, 900);
     }
 
     void dashboardShowsShards()

@@ -69,10 +69,69 @@ DeleteResult ClusterDeleter::previewMatching(const RedisUrl &url, const Topology
     return r;
 }
 
+DeleteResult ClusterDeleter::previewUser(const RedisUrl &url, const TopologySnapshot &snapshot, const QByteArray &prefix,
+                                         const QString &user, const std::atomic_bool *cancel, int sampleCount,
+                                         int keysPerSecond)
+{
+    DeleteResult r;
+    r.mode = DeleteResult::Mode::Keys;
+    r.dryRun = true;
+    r.prefix = prefix;
+    r.user = user;
+    QElapsedTimer timer;
+    timer.start();
+    if (user.isEmpty()) {
+        r.error = QStringLiteral("an empty user name matches nothing: give the user as the User column shows it");
+        return r;
+    }
+    ScanOptions options;
+    options.keysPerSecond = keysPerSecond;
+    options.prefix = prefix;
+    options.previewBytes = 0;
+    // The sink runs for one batch at a time, so one router serves every shard's reads.
+    ClusterRouter reader(url);
+    QSet<QByteArray> seen;
+    QString readError;
+    const ClusterScanSummary summary = ClusterScan::run(url, snapshot, options, cancel, [&](const QString &, ScanBatch &&batch) {
+        QList<QPair<QByteArray, Command>> commands;
+        QList<const SessionRow *> rows;
+        for (const SessionRow &row : std::as_const(batch.rows)) {
+            const Command get = SessionDeleter::userReadCommand(row);
+            if (get.isEmpty() || seen.contains(row.key))
+                continue;
+            seen.insert(row.key);
+            commands.append({row.key, get});
+            rows << &row;
+        }
+        if (commands.isEmpty())
+            return true;
+        auto replies = reader.pipeline(commands);
+        if (!replies) {
+            readError = replies.errorMessage();
+            return false;
+        }
+        for (qsizetype i = 0; i < rows.size(); ++i) {
+            if (!SessionDeleter::userNames(*rows.at(i), replies->at(i), prefix).contains(user))
+                continue;
+            r.keys << rows.at(i)->key;
+            if (r.samples.size() < sampleCount)
+                r.samples << rows.at(i)->key;
+        }
+        return true;
+    });
+    r.error = !readError.isEmpty() ? readError : summary.error;
+    if (r.error.isEmpty() && !summary.complete)
+        r.error = QStringLiteral("the scan did not finish");
+    r.requested = r.keys.size();
+    r.complete = r.error.isEmpty();
+    r.durationMs = timer.elapsed();
+    return r;
+}
+
 DeleteResult ClusterDeleter::deleteRecorded(ClusterRouter &router, const TopologySnapshot &snapshot,
                                             const DeleteResult &request, const QString &connectionName,
                                             const std::atomic_bool *cancel, const QString &auditPath,
-                                            int keysPerSecond)
+                                            int keysPerSecond, const SessionDeleter::Progress &progress)
 {
     QElapsedTimer timer;
     timer.start();
@@ -156,6 +215,8 @@ DeleteResult ClusterDeleter::deleteRecorded(ClusterRouter &router, const Topolog
             r.deleted += removed;
             done += batch.size();
             from += batch.size();
+            if (progress)
+                progress(done, r.requested);
             if (Status s = AuditLog::progress(*op, r.deleted, done, listKeys ? batch : QList<QByteArray>(), auditPath, node);
                 !s && auditError.isEmpty())
                 auditError = s.errorMessage();

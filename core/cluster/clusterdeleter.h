@@ -21,12 +21,19 @@ public:
     static DeleteResult previewMatching(const RedisUrl &url, const TopologySnapshot &snapshot, const QByteArray &prefix,
                                         const QByteArray &glob, const std::atomic_bool *cancel = nullptr,
                                         int sampleCount = 10, int keysPerSecond = 0);
+    // Every session under `prefix` whose user goes by `user` (SessionDeleter::userNames), on
+    // every shard at once, the values read through a router on their own nodes. A Keys result
+    // with `user` set, like SessionDeleter::previewUser.
+    static DeleteResult previewUser(const RedisUrl &url, const TopologySnapshot &snapshot, const QByteArray &prefix,
+                                    const QString &user, const std::atomic_bool *cancel = nullptr,
+                                    int sampleCount = 10, int keysPerSecond = 0);
     // Deletes `request.keys` (a Keys request or a pattern preview) with its audit trail; for a
     // pattern, then counts what matches now that the preview did not (alsoMatching).
     static DeleteResult deleteRecorded(ClusterRouter &router, const TopologySnapshot &snapshot,
                                        const DeleteResult &request, const QString &connectionName,
                                        const std::atomic_bool *cancel = nullptr,
-                                       const QString &auditPath = AuditLog::defaultPath(), int keysPerSecond = 0);
+                                       const QString &auditPath = AuditLog::defaultPath(), int keysPerSecond = 0,
+                                       const SessionDeleter::Progress &progress = {});
 };
 
 } // namespace sdcore

@@ -1,5 +1,8 @@
 #include "core/sessions/sessionbrowser.h"
 
+#include "core/cluster/clusterdeleter.h"
+#include "core/cluster/clusterscan.h"
+#include "core/cluster/clustersessions.h"
 #include "core/sessions/auditlog.h"
 
 #include <spdlog/spdlog.h>
@@ -58,26 +61,28 @@ quint64 SessionBrowser::startScan(const ScanOptions &options)
     auto flow = std::make_shared<InFlight>(MaxBatchesInFlight);
     m_scanWorker.run([this, id, url, replica, options, cancel, flow] {
         ScanSummary summary;
-        auto node = open(url, replica, "sessiondeck-scan");
-        if (!node) {
+        const auto hand = [this, id, flow, &cancel](ScanBatch &&batch) {
+            if (!flow->acquire(cancel.get()))
+                return false;   // cancelled while waiting
+            deliver(this, [this, id, flow, batch = std::move(batch)] {
+                if (id == m_scanId)
+                    Q_EMIT scanBatch(id, batch);
+                flow->release();
+            });
+            return true;
+        };
+        if (url.isCluster()) {
+            summary = scanCluster(url, replica, options, cancel.get(), hand);
+        } else if (auto node = open(url, replica, "sessiondeck-scan"); !node) {
             summary.error = node.errorMessage();
         } else if (!cancel->load()) {
-            summary = SessionScanner::scan(*node->connection, options, cancel.get(), [&](ScanBatch &&batch) {
-                if (!flow->acquire(cancel.get()))
-                    return false;   // cancelled while waiting
-                deliver(this, [this, id, flow, batch = std::move(batch)] {
-                    if (id == m_scanId)
-                        Q_EMIT scanBatch(id, batch);
-                    flow->release();
-                });
-                return true;
-            });
+            summary = SessionScanner::scan(*node->connection, options, cancel.get(), hand);
             summary.node = node->node;
-            if (cancel->load() && summary.error == QLatin1String("stopped"))
-                summary.error = QStringLiteral("cancelled");   // while waiting for the UI
         } else {
             summary.error = QStringLiteral("cancelled");
         }
+        if (cancel->load() && summary.error == QLatin1String("stopped"))
+            summary.error = QStringLiteral("cancelled");   // while waiting for the UI
         summary.maxBatchesInFlight = flow->highWater();
         deliver(this, [this, id, summary] {
             if (id != m_scanId)
@@ -89,6 +94,46 @@ quint64 SessionBrowser::startScan(const ScanOptions &options)
         });
     });
     return id;
+}
+
+ScanSummary SessionBrowser::scanCluster(const RedisUrl &url, bool replica, const ScanOptions &options,
+                                        const std::atomic_bool *cancel, const std::function<bool(ScanBatch &&)> &hand)
+{
+    ScanSummary summary;
+    auto cluster = ClusterSessions::poll(url);
+    if (!cluster) {
+        summary.error = cluster.errorMessage();
+        return summary;
+    }
+    // Each shard's scanner counts its own keys: the batches carry the sums over the shards
+    // heard from so far, so that the progress is the whole cluster's.
+    QHash<QString, QPair<qint64, qint64>> seen;   // shard: keys seen, DBSIZE
+    const ClusterScanSummary walked = ClusterScan::run(url, *cluster, options, cancel, [&](const QString &shard, ScanBatch &&batch) {
+        seen[shard] = {batch.keysSeen, batch.dbSize};
+        batch.shard = shard;
+        batch.keysSeen = 0;
+        batch.dbSize = 0;
+        for (const auto &[keys, size] : std::as_const(seen)) {
+            batch.keysSeen += keys;
+            batch.dbSize += qMax<qint64>(0, size);
+        }
+        return hand(std::move(batch));
+    }, replica);
+    summary.complete = walked.complete;
+    summary.error = walked.error;
+    summary.rows = walked.rows;
+    summary.durationMs = walked.durationMs;
+    for (const auto &[shard, scanned] : walked.shards) {
+        summary.keysSeen += scanned.keysSeen;
+        summary.vanished += scanned.vanished;
+        summary.pausedMs = qMax(summary.pausedMs, scanned.pausedMs);
+        summary.batches += scanned.batches;
+        if (scanned.dbSize >= 0)
+            summary.dbSize = qMax<qint64>(0, summary.dbSize) + scanned.dbSize;
+        if (shard != QLatin1String("migrating"))
+            ++summary.shards;
+    }
+    return summary;
 }
 
 void SessionBrowser::cancelScan()
@@ -161,8 +206,18 @@ void SessionBrowser::fetch(const QByteArray &key, const QByteArray &prefix, bool
     const RedisUrl url = m_url;
     const bool replica = m_replica;
     m_fetchWorker.run([this, url, replica, key, prefix, whole] {
-        auto node = open(url, replica, "sessiondeck-fetch");
-        Result<DecodedSession> s = node ? fetchSession(*node->connection, key, prefix, whole) : Result<DecodedSession>(node.error());
+        const auto read = [&]() -> Result<DecodedSession> {
+            if (url.isCluster()) {
+                // The primary serving the key's slot.
+                ClusterRouter router(url);
+                return ClusterSessions::fetch(router, key, prefix, whole);
+            }
+            auto node = open(url, replica, "sessiondeck-fetch");
+            if (!node)
+                return node.error();
+            return fetchSession(*node->connection, key, prefix, whole);
+        };
+        const Result<DecodedSession> s = read();
         deliver(this, [this, key, s] {
             if (s)
                 Q_EMIT sessionFetched(*s);
@@ -205,6 +260,26 @@ void SessionBrowser::cancelDelete()
         m_deleteCancel->store(true);
 }
 
+DeleteResult SessionBrowser::deleteOnCluster(const RedisUrl &url, const DeleteResult &request, bool preview,
+                                             const QString &name, const std::atomic_bool *cancel,
+                                             const SessionDeleter::Progress &progress)
+{
+    DeleteResult r = request;
+    auto cluster = ClusterSessions::poll(url);
+    if (!cluster) {
+        r.error = cluster.errorMessage();
+        return r;
+    }
+    if (preview)
+        return ClusterDeleter::previewMatching(url, *cluster, request.prefix, request.glob, cancel);
+    // Each key to the primary serving its slot, in per-node batches.
+    ClusterRouter router(url);
+    r = ClusterDeleter::deleteRecorded(router, *cluster, request, name, cancel, AuditLog::defaultPath(), 0, progress);
+    spdlog::info("deleted {} of {} session keys on the cluster ({} shards, {})", r.deleted, r.requested,
+                 cluster->shards.size(), r.mode == DeleteResult::Mode::Pattern ? "pattern" : "keys");
+    return r;
+}
+
 void SessionBrowser::runDelete(const DeleteResult &request, bool preview)
 {
     if (m_readOnly && !preview) {
@@ -221,10 +296,18 @@ void SessionBrowser::runDelete(const DeleteResult &request, bool preview)
     m_deleteWorker.run([=, this] {
         // Deletes go to the master, whatever reads use.
         DeleteResult r = request;
-        auto node = open(url, false, "sessiondeck-delete");
         const auto progress = [this](qint64 done, qint64 total) {
             deliver(this, [this, done, total] { Q_EMIT deleteProgress(done, total); });
         };
+        if (url.isCluster()) {
+            r = deleteOnCluster(url, request, preview, name, cancel.get(), progress);
+            deliver(this, [this, r] {
+                m_deleteRunning = false;
+                Q_EMIT deleteFinished(r);
+            });
+            return;
+        }
+        auto node = open(url, false, "sessiondeck-delete");
         if (!node) {
             r.error = node.errorMessage();
         } else if (preview) {

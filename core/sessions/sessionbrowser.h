@@ -4,7 +4,8 @@
 // sessions (batches of rows as they arrive, then a summary), the decoded detail of one session,
 // and deletes (exact keys, or a pattern after a dry run), each written to the AuditLog. Reads
 // may go to a replica; a read-only connection refuses every delete without contacting the
-// server. Scans, fetches and deletes each have a worker thread of their own, so a long scan
+// server. On a Redis Cluster the scan runs one scanner per shard and tags each batch with its
+// shard; fetches and deletes go to the node serving each key's slot. Scans, fetches and deletes each have a worker thread of their own, so a long scan
 // never delays opening a session. Results arrive as values over queued signals. Create and use
 // on one thread (the UI thread).
 
@@ -33,7 +34,8 @@ public:
     QString connectionName() const { return m_name; }
     void setReadOnly(bool readOnly) { m_readOnly = readOnly; }
     bool isReadOnly() const { return m_readOnly; }
-    // Scans and fetches go to a healthy replica (Sentinel URLs only); deletes always go to the master.
+    // Scans and fetches go to a healthy replica (Sentinel URLs; a cluster's scans read one
+    // healthy replica per shard); deletes always go to the master (a cluster's primaries).
     void setReadFromReplica(bool replica) { m_replica = replica; }
     bool readsFromReplica() const { return m_replica; }
 
@@ -75,6 +77,13 @@ Q_SIGNALS:
 private:
     // `request`: a Keys request or a confirmed preview; with `preview`, a pattern to count.
     void runDelete(const DeleteResult &request, bool preview);
+    // A cluster: one scanner per shard (see ClusterScan), the batches handed on as they come.
+    static ScanSummary scanCluster(const RedisUrl &url, bool replica, const ScanOptions &options,
+                                   const std::atomic_bool *cancel, const std::function<bool(ScanBatch &&)> &hand);
+    // A cluster: the pattern counted on every shard, or the keys deleted on the nodes serving them.
+    static DeleteResult deleteOnCluster(const RedisUrl &url, const DeleteResult &request, bool preview,
+                                        const QString &name, const std::atomic_bool *cancel,
+                                        const SessionDeleter::Progress &progress);
 
     RedisUrl m_url;
     QString m_name;

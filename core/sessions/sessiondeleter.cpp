@@ -181,6 +181,33 @@ DeleteResult SessionDeleter::previewMatching(RedisConnection &connection, const 
     return r;
 }
 
+QStringList SessionDeleter::userNames(const SessionRow &row, const RedisValue &value, const QByteArray &prefix)
+{
+    QStringList names;
+    if (row.type == SessionRow::String && value.isBulk()) {
+        const QJsonDocument doc = QJsonDocument::fromJson(value.bytes());
+        if (doc.isObject())
+            names = SessionDecoder::userIdentities(doc.object());
+    } else if (row.type == SessionRow::Hash && value.isArray()) {
+        QList<QByteArray> flat;
+        for (const RedisValue &e : value.elements())
+            flat << e.bytes();
+        const DecodedSession d = SessionDecoder::decodeHash(row.key, prefix, flat);
+        if (!d.user.isEmpty())
+            names << d.user;
+    }
+    return names;
+}
+
+Command SessionDeleter::userReadCommand(const SessionRow &row)
+{
+    if (row.type == SessionRow::String)
+        return Command{"GET", row.key};
+    if (row.type == SessionRow::Hash)
+        return Command{"HGETALL", row.key};
+    return {};
+}
+
 DeleteResult SessionDeleter::previewUser(RedisConnection &scan, RedisConnection &read, const QByteArray &prefix,
                                          const QString &user, const std::atomic_bool *cancel,
                                          const Progress &progress, int sampleCount, int keysPerSecond)
@@ -206,12 +233,10 @@ DeleteResult SessionDeleter::previewUser(RedisConnection &scan, RedisConnection 
         QList<Command> commands;
         QList<const SessionRow *> rows;
         for (const SessionRow &row : std::as_const(batch.rows)) {
-            if (row.type == SessionRow::String)
-                commands << Command{"GET", row.key};
-            else if (row.type == SessionRow::Hash)
-                commands << Command{"HGETALL", row.key};
-            else
+            const Command get = userReadCommand(row);
+            if (get.isEmpty())
                 continue;
+            commands << get;
             rows << &row;
         }
         auto replies = read.pipeline(commands);
@@ -220,20 +245,7 @@ DeleteResult SessionDeleter::previewUser(RedisConnection &scan, RedisConnection 
             return false;
         }
         for (qsizetype i = 0; i < rows.size(); ++i) {
-            const RedisValue &v = replies->at(i);
-            QStringList names;
-            if (rows.at(i)->type == SessionRow::String && v.isBulk()) {
-                const QJsonDocument doc = QJsonDocument::fromJson(v.bytes());
-                if (doc.isObject())
-                    names = SessionDecoder::userIdentities(doc.object());
-            } else if (v.isArray()) {
-                QList<QByteArray> flat;
-                for (const RedisValue &e : v.elements())
-                    flat << e.bytes();
-                const DecodedSession d = SessionDecoder::decodeHash(rows.at(i)->key, prefix, flat);
-                if (!d.user.isEmpty())
-                    names << d.user;
-            }
+            const QStringList names = userNames(*rows.at(i), replies->at(i), prefix);
             if (!names.contains(user))
                 continue;
             r.keys << rows.at(i)->key;

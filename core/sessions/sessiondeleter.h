@@ -68,6 +68,10 @@ public:
     // whose user goes by `user` (SessionDecoder::userIdentities, exact text), found by a scan on
     // `scan` with each batch's values read whole on `read` (two connections: the scan pipelines
     // ahead). A Keys result with `user` set.
+    // The names a session's value goes by (its user), read with userReadCommand(row): the
+    // identities of a JSON string, the user field of a hash; empty for other types.
+    static QStringList userNames(const SessionRow &row, const RedisValue &value, const QByteArray &prefix);
+    static Command userReadCommand(const SessionRow &row);   // empty for types without a user
     static DeleteResult previewUser(RedisConnection &scan, RedisConnection &read, const QByteArray &prefix,
                                     const QString &user, const std::atomic_bool *cancel = nullptr,
                                     const Progress &progress = {}, int sampleCount = 10, int keysPerSecond = 0);

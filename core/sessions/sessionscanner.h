@@ -59,6 +59,7 @@ struct ScanBatch
     QList<SessionRow> rows;
     qint64 keysSeen = 0;            // distinct keys so far
     qint64 dbSize = -1;             // DBSIZE at the start (all keys of the db, not only sessions)
+    QString shard;                  // a cluster's: the slots of the shard the rows came from
 };
 
 struct ScanSummary
@@ -74,6 +75,7 @@ struct ScanSummary
     qint64 durationMs = 0;
     qint64 pausedMs = 0;            // time spent waiting for the rate limit or a backoff
     int maxBatchesInFlight = 0;     // the most batches handed on and not yet taken (browser scans)
+    int shards = 0;                 // a cluster's: the shards scanned, one scanner each
     // Cluster nodes: keys the node listed but redirected (MOVED/ASK) when asked about them, as
     // its slot is being migrated; not in the rows, for the caller to read where they live now.
     QList<QByteArray> redirected;

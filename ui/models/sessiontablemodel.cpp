@@ -61,6 +61,8 @@ void SessionTableModel::clear(const QByteArray &prefix)
     m_expires = {};
     m_sizes = {};
     m_types = {};
+    m_shards = {};
+    m_shardNames = {QString()};
     m_chunks = {};
     m_longTexts.clear();
     m_removed = 0;
@@ -76,6 +78,7 @@ void SessionTableModel::reserve(qsizetype rows)
     m_expires.reserve(size_t(rows));
     m_sizes.reserve(size_t(rows));
     m_types.reserve(size_t(rows));
+    m_shards.reserve(size_t(rows));
     m_visible.reserve(size_t(rows));
 }
 
@@ -92,10 +95,16 @@ void SessionTableModel::storeText(QByteArrayView a, QByteArrayView b, quint64 *o
     chunk.append(b.data(), b.size());
 }
 
-void SessionTableModel::appendRows(const QList<sdcore::SessionRow> &rows)
+void SessionTableModel::appendRows(const QList<sdcore::SessionRow> &rows, const QString &shard)
 {
     if (rows.isEmpty())
         return;
+    qsizetype shardIndex = m_shardNames.indexOf(shard);
+    if (shardIndex < 0 && m_shardNames.size() <= std::numeric_limits<quint16>::max()) {
+        shardIndex = m_shardNames.size();
+        m_shardNames << shard;
+    }
+    shardIndex = qMax<qsizetype>(0, shardIndex);
     const quint32 first = quint32(m_expires.size());
     for (const sdcore::SessionRow &row : rows) {
         const quint32 n = quint32(m_expires.size());
@@ -125,6 +134,7 @@ void SessionTableModel::appendRows(const QList<sdcore::SessionRow> &rows)
         }
         m_sizes.push_back(quint32(qBound<qint64>(0, row.size, qint64(std::numeric_limits<quint32>::max()))));
         m_types.push_back(type);
+        m_shards.push_back(quint16(shardIndex));
     }
     std::vector<quint32> added;
     for (quint32 r = first; r < m_expires.size(); ++r) {
@@ -252,6 +262,10 @@ void SessionTableModel::sortVisible()
         case Type:
             if ((m_types[a] & 0x0f) != (m_types[b] & 0x0f))
                 return (m_types[a] & 0x0f) < (m_types[b] & 0x0f);
+            break;
+        case Shard:
+            if (m_shards[a] != m_shards[b])
+                return m_shardNames.at(m_shards[a]) < m_shardNames.at(m_shards[b]);
             break;
         default:
             break;
@@ -385,6 +399,13 @@ QByteArray SessionTableModel::keyAt(int visibleRow) const
     return (m_types[r] & FullKeyFlag) ? idBytes(r).toByteArray() : m_prefix + idBytes(r).toByteArray();
 }
 
+QString SessionTableModel::shardAt(int visibleRow) const
+{
+    if (visibleRow < 0 || visibleRow >= int(m_visible.size()))
+        return {};
+    return m_shardNames.at(m_shards[m_visible[size_t(visibleRow)]]);
+}
+
 QString SessionTableModel::userAt(int visibleRow) const
 {
     if (visibleRow < 0 || visibleRow >= int(m_visible.size()))
@@ -416,6 +437,7 @@ qint64 SessionTableModel::memoryBytes() const
 {
     qint64 bytes = qint64(m_text.capacity() * sizeof(quint64) + m_expires.capacity() * sizeof(qint32)
                           + m_sizes.capacity() * sizeof(quint32) + m_types.capacity()
+                          + m_shards.capacity() * sizeof(quint16)
                           + m_visible.capacity() * sizeof(quint32));
     for (const QByteArray &c : m_chunks)
         bytes += c.capacity();
@@ -482,6 +504,7 @@ QVariant SessionTableModel::data(const QModelIndex &index, int role) const
                 return tr("tombstone");
             return sdcore::SessionRow::typeName(sdcore::SessionRow::Type(m_types[r] & 0x0f));
         }
+        case Shard: return m_shardNames.at(m_shards[r]);
         }
         break;
     case Qt::TextAlignmentRole:
@@ -511,6 +534,7 @@ QVariant SessionTableModel::headerData(int section, Qt::Orientation orientation,
     case ExpiresAt: return tr("Expires at");
     case Size: return tr("Size");
     case Type: return tr("Type");
+    case Shard: return tr("Shard");
     }
     return {};
 }

@@ -1,7 +1,7 @@
 #pragma once
 
 // The sessions a scan streamed in, as a table: id, user, TTL (counting down live), expires at,
-// size, type. Built for millions of rows: no object per row, the rows' fields in parallel
+// size, type, and on a cluster the shard. Built for millions of rows: no object per row, the rows' fields in parallel
 // arrays (17 bytes a row) and their texts (id without the prefix, user) packed in 4 MiB chunks,
 // so ten million sessions take a few hundred MB. A batch is one range insert; sorting and the
 // substring filter work on a permutation of row numbers, not on QVariants. The TTL is computed
@@ -23,7 +23,7 @@ class SessionTableModel final : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column { Id, User, Ttl, ExpiresAt, Size, Type, ColumnCount };
+    enum Column { Id, User, Ttl, ExpiresAt, Size, Type, Shard, ColumnCount };
     enum Role {
         KeyRole = Qt::UserRole + 1,   // QByteArray: the full key
         TtlMsRole,                    // qint64: remaining TTL now; -1 none, 0 expired
@@ -37,7 +37,11 @@ public:
     QByteArray prefix() const { return m_prefix; }
     // Reserves room for about `rows` rows (DBSIZE), so the arrays do not grow by copying.
     void reserve(qsizetype rows);
-    void appendRows(const QList<sdcore::SessionRow> &rows);
+    // `shard`: on a cluster, the slots of the shard the rows came from (the Shard column).
+    void appendRows(const QList<sdcore::SessionRow> &rows, const QString &shard = QString());
+    // True once rows came from a cluster's shards: the Shard column has something to show.
+    bool hasShards() const { return m_shardNames.size() > 1; }
+    QString shardAt(int visibleRow) const;
     // Removes the rows of these keys (after a delete). Returns how many were removed.
     qsizetype removeKeys(const QList<QByteArray> &keys);
     // Re-sorts by the current sort column (after a scan that appended unsorted rows).
@@ -99,6 +103,8 @@ private:
     std::vector<qint32> m_expires;        // expiry, ms / 1000 after m_epochMs, rounded up; NoExpiry
     std::vector<quint32> m_sizes;         // capped at 4 GiB - 1
     std::vector<quint8> m_types;          // SessionRow::Type | flags
+    std::vector<quint16> m_shards;        // index into m_shardNames (0: not a cluster's)
+    QStringList m_shardNames{QString()};
     std::vector<QByteArray> m_chunks;
     QHash<quint32, QByteArray> m_longTexts;   // ids too long for the packed form (rare)
     qsizetype m_removed = 0;

@@ -84,11 +84,13 @@ SessionsPage::SessionsPage(QWidget *parent)
     m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
     m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 6);
     m_table->horizontalHeader()->setStretchLastSection(true);
-    m_table->setColumnWidth(SessionTableModel::Id, 250);
+    m_table->setColumnWidth(SessionTableModel::Id, 220);
     m_table->setColumnWidth(SessionTableModel::User, 120);
     m_table->setColumnWidth(SessionTableModel::Ttl, 72);
     m_table->setColumnWidth(SessionTableModel::ExpiresAt, 140);
     m_table->setColumnWidth(SessionTableModel::Size, 72);
+    m_table->setColumnWidth(SessionTableModel::Type, 70);
+    m_table->setColumnHidden(SessionTableModel::Shard, true);   // shown for a cluster's rows
     m_table->setWordWrap(false);
 
     m_status = new QLabel;
@@ -258,6 +260,7 @@ void SessionsPage::startScan()
     const sdcore::ScanOptions options = m_scanBar->options();
     m_browser->setReadFromReplica(m_scanBar->fromReplica());
     m_model->clear(options.prefix);
+    m_table->setColumnHidden(SessionTableModel::Shard, true);
     m_model->setFilterText(m_filter->text());
     m_scanStartMs = QDateTime::currentMSecsSinceEpoch();
     m_scanId = m_browser->startScan(options);
@@ -285,7 +288,13 @@ void SessionsPage::onBatch(quint64 id, const sdcore::ScanBatch &batch)
         return;
     if (m_model->totalRows() == 0 && batch.dbSize > 0)
         m_model->reserve(qsizetype(batch.dbSize));
-    m_model->appendRows(batch.rows);
+    m_model->appendRows(batch.rows, batch.shard);
+    if (m_table->isColumnHidden(SessionTableModel::Shard) && m_model->hasShards()) {
+        // A cluster's rows: the shard beside the type, the id a little narrower to make room.
+        m_table->setColumnHidden(SessionTableModel::Shard, false);
+        m_table->setColumnWidth(SessionTableModel::Id, qMin(m_table->columnWidth(SessionTableModel::Id), 150));
+        m_table->setColumnWidth(SessionTableModel::User, qMin(m_table->columnWidth(SessionTableModel::User), 100));
+    }
     if (batch.dbSize > 0)
         m_scanBar->showProgress(batch.keysSeen, batch.dbSize, tr("%1 keys seen").arg(QLocale().toString(batch.keysSeen)));
     // Only the count per batch: the histogram walks every row, and the 1 s tick redraws it.
@@ -301,7 +310,8 @@ void SessionsPage::onScanFinished(quint64 id, const sdcore::ScanSummary &summary
     QString text;
     const QString rows = QLocale().toString(summary.rows);
     if (summary.complete) {
-        text = tr("%1 sessions from %2 in %3 s").arg(rows, summary.node.toString()).arg(summary.durationMs / 1000.0, 0, 'f', 1);
+        const QString from = summary.shards > 0 ? tr("%1 shards").arg(summary.shards) : summary.node.toString();
+        text = tr("%1 sessions from %2 in %3 s").arg(rows, from).arg(summary.durationMs / 1000.0, 0, 'f', 1);
     } else if (summary.error == QStringLiteral("cancelled")) {
         text = tr("Scan cancelled: %1 sessions so far (partial)").arg(rows);
     } else {

@@ -24,7 +24,7 @@ ScanBar::ScanBar(QWidget *parent) : QWidget(parent)
     m_match->setToolTip(tr("Glob on the session id, applied by the server's SCAN MATCH"));
     m_replica = new QCheckBox(tr("Read from a replica"));
     m_replica->setObjectName(QStringLiteral("replicaCheck"));
-    m_replica->setToolTip(tr("Scan a healthy replica instead of the master (Sentinel connections)"));
+    m_replica->setToolTip(tr("Scan a healthy replica instead of the master (Sentinel), or one healthy replica per shard (Cluster)"));
     m_rate = new QSpinBox;
     m_rate->setObjectName(QStringLiteral("rateSpin"));
     m_rate->setRange(0, 1000000);
