@@ -195,6 +195,8 @@ int runClusterStats(SessionArgs &args)
                           {"elapsed_ms", shard.durationMs}};
             if (!shard.error.isEmpty())
                 o.insert("error", shard.error);
+            if (!shard.failedNode.host.isEmpty())
+                o.insert("counted_again_after", shard.failedNode.toString());   // its old primary died midway
             shards.append(o);
         }
         QJsonObject o{{"prefix", r.prefix},
@@ -217,7 +219,11 @@ int runClusterStats(SessionArgs &args)
             out() << "  shard " << shard.name.leftJustified(18) << " on "
                   << (shard.node.host.isEmpty() ? QStringLiteral("(not read)") : shard.node.toString()).leftJustified(21)
                   << " " << shard.count << (shard.complete ? "" : "  (partial: " + safe(shard.error) + ")") << "  in "
-                  << shard.durationMs << " ms\n";
+                  << shard.durationMs << " ms"
+                  << (shard.failedNode.host.isEmpty()
+                          ? QString()
+                          : "  (counted again: " + shard.failedNode.toString() + " failed midway)")
+                  << "\n";
         out() << "Total size: " << format::bytes(r.totalBytes, c) << " in string values";
         if (r.otherTypes)
             out() << "; " << r.otherTypes << " keys of other types";

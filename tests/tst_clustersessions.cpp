@@ -4,11 +4,14 @@
 // node, deletes of chosen keys and of a previewed pattern remove exactly those keys on the
 // nodes that hold them (a key created after the preview stays and is reported); the CLI's
 // touch changes the TTL on the key's primary, and delete --user finds and deletes one user's
-// sessions on every shard and nobody else's.
+// sessions on every shard and nobody else's. A primary killed in the middle of a census: the
+// shard is counted again on the replica the cluster promotes, and the total stays exact.
 
+#include "core/cluster/clustercensus.h"
 #include "core/cluster/clusterrouter.h"
 #include "core/cluster/clusterslot.h"
 #include "core/lab/locallauncher.h"
+#include "core/monitor/topologypoller.h"
 #include "core/sessions/sessionbrowser.h"
 #include "tests/support/clirun.h"
 #include "tests/support/testsupport.h"
@@ -19,6 +22,9 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThread>
+
+#include <thread>
 
 using namespace sdcore;
 
@@ -223,6 +229,47 @@ private Q_SLOTS:
         QCOMPARE(QJsonDocument::fromJson(run.out).object().value("deleted").toInt(), 40);
         QCOMPARE(count("sess:alice-*"), 0);
         QCOMPARE(count("sess:bob-*"), 40);
+    }
+
+    // Last: it kills a primary.
+    void censusCountedAgainAfterFailover()
+    {
+        write("c-", 3000, "\"user\":\"c\"");
+        for (const HostPort &primary : m_router->primaries()) {
+            auto conn = m_router->connectionTo(primary);
+            QVERIFY_OK(conn);
+            QVERIFY_OK((*conn)->command(Command{"WAIT", "1", "5000"}));   // the replicas have them all
+        }
+        TopologyPoller poller(m_cluster.clusterUrl(), PollerOptions());
+        const TopologySnapshot s = poller.pollOnce();
+        QCOMPARE(s.shards.size(), 3);
+        auto victim = m_cluster.primaryIndexOfSlot(0);
+        QVERIFY_OK(victim);
+        const HostPort killed{QStringLiteral("127.0.0.1"), m_cluster.nodes().at(*victim).port};
+
+        // About three seconds a shard at 900 keys a second for the cluster.
+        ScanOptions slow;
+        slow.keysPerSecond = 900;
+        CensusResult r;
+        std::thread census([&] { r = ClusterCensus::run(m_cluster.clusterUrl(), s, "sess:c-", nullptr, slow); });
+        QThread::msleep(800);
+        const Status stopped = m_cluster.kill(*victim);
+        census.join();
+        QVERIFY_OK(stopped);
+
+        QVERIFY2(r.complete, qPrintable(r.error));
+        QCOMPARE(r.count, 3000);
+        int again = 0;
+        for (const ShardCensus &shard : std::as_const(r.shards)) {
+            QVERIFY2(shard.complete, qPrintable(shard.error));
+            if (shard.failedNode.host.isEmpty())
+                continue;
+            ++again;
+            QCOMPARE(shard.failedNode, killed);
+            QVERIFY(!(shard.node == killed));
+            QVERIFY(shard.name.startsWith("0-"));
+        }
+        QCOMPARE(again, 1);
     }
 };
 

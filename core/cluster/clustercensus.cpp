@@ -1,10 +1,12 @@
 #include "core/cluster/clustercensus.h"
 
+#include "core/cluster/clusterrouter.h"
 #include "core/cluster/clusterscan.h"
 #include "core/redis/redisconnection.h"
 
 #include <QElapsedTimer>
 #include <QSet>
+#include <QThread>
 
 #include <thread>
 #include <vector>
@@ -24,8 +26,59 @@ const RedisNodeState *ClusterCensus::healthyReplica(const ShardState &shard)
     return best;
 }
 
+namespace {
+
+ConnectionOptions probeOptions()
+{
+    ConnectionOptions options;
+    options.connectTimeoutMs = 1000;
+    options.commandTimeoutMs = 1000;
+    options.clientName = "sessiondeck-census";
+    return options;
+}
+
+// True when `node` answers PING within a second.
+bool answers(const RedisUrl &url, const HostPort &node)
+{
+    auto conn = RedisConnection::open(url.withNode(node), probeOptions());
+    return conn && (*conn)->command(Command{"PING"});
+}
+
+// True when `node` answers and says cluster_state:ok.
+bool servesOk(const RedisUrl &url, const HostPort &node)
+{
+    auto conn = RedisConnection::open(url.withNode(node), probeOptions());
+    if (!conn)
+        return false;
+    auto info = (*conn)->command(Command{"CLUSTER", "INFO"});
+    return info && info->bytes().contains("cluster_state:ok");
+}
+
+} // namespace
+
+HostPort ClusterCensus::awaitServing(const RedisUrl &url, const ShardState &shard, const HostPort &dead,
+                                     const std::atomic_bool *cancel, int waitMs)
+{
+    if (shard.slots.isEmpty())
+        return {};
+    QElapsedTimer timer;
+    timer.start();
+    while (timer.elapsed() < waitMs && !(cancel && cancel->load())) {
+        ClusterRouter router(url, probeOptions());
+        if (router.refresh()) {
+            const HostPort now = router.nodeOfSlot(shard.slots.first().first);
+            if (!now.host.isEmpty() && !(now == dead) && servesOk(url, now))
+                return now;
+        }
+        for (int i = 0; i < 5 && !(cancel && cancel->load()); ++i)
+            QThread::msleep(50);
+    }
+    return {};
+}
+
 CensusResult ClusterCensus::run(const RedisUrl &url, const TopologySnapshot &snapshot, const QString &prefix,
-                                const std::atomic_bool *cancel, ScanOptions options, bool fromReplicas)
+                                const std::atomic_bool *cancel, ScanOptions options, bool fromReplicas,
+                                int failoverWaitMs)
 {
     QElapsedTimer wall;
     wall.start();
@@ -55,6 +108,32 @@ CensusResult ClusterCensus::run(const RedisUrl &url, const TopologySnapshot &sna
                 own.keysPerSecond = qMax(1, options.keysPerSecond / int(shards.size()));
             part = SessionCensus::run(**conn, prefix, cancel, own);
             part.node = node;
+            if (part.complete || fromReplicas || (cancel && cancel->load()))
+                return;
+            // A primary died midway, this one or another (the cluster refuses every command
+            // with CLUSTERDOWN until a replica takes over): once the cluster serves the slots
+            // again the shard is counted again, from the start, on the primary serving them
+            // then (the replica promoted holds the same sessions).
+            const bool dead = !answers(url, node);
+            if (!dead && !part.error.contains(QLatin1String("CLUSTERDOWN")))
+                return;   // not a failover: the error stands
+            const QString first = part.error;
+            const HostPort serving = awaitServing(url, shard, dead ? node : HostPort{}, cancel, failoverWaitMs);
+            if (serving.host.isEmpty()) {
+                part.error = QStringLiteral("%1; the cluster did not serve the shard's slots again within %2 s")
+                                 .arg(first)
+                                 .arg(failoverWaitMs / 1000);
+                return;
+            }
+            auto again = RedisConnection::open(url.withNode(serving));
+            if (!again) {
+                part.error = QStringLiteral("%1; then %2: %3").arg(first, serving.toString(), again.errorMessage());
+                return;
+            }
+            part = SessionCensus::run(**again, prefix, cancel, own);
+            part.node = serving;
+            if (dead)
+                part.failedNode = node;
         });
     }
     for (std::thread &t : threads)
@@ -75,6 +154,7 @@ CensusResult ClusterCensus::run(const RedisUrl &url, const TopologySnapshot &sna
         sc.durationMs = part.durationMs;
         sc.complete = part.complete;
         sc.error = part.error;
+        sc.failedNode = part.failedNode;
         total.shards << sc;
         if (!part.complete) {
             total.complete = false;

@@ -2,8 +2,11 @@
 
 // The census of a Redis Cluster: one SessionCensus per primary, all at once (a thread and a
 // connection each, each with its own SCAN cursor), added up into one CensusResult that also
-// keeps every shard's figures. A shard whose primary cannot be reached or fails midway makes
-// the result incomplete, and its ShardCensus says why. Blocking; cancellable like the census.
+// keeps every shard's figures. A shard whose primary dies midway is counted again from the
+// start on the primary the cluster promotes in its place, and a shard refused with CLUSTERDOWN
+// meanwhile (another shard's primary died) once the cluster is whole (up to failoverWaitMs);
+// a shard that cannot be counted makes the result incomplete, and its ShardCensus says why.
+// Blocking; cancellable like the census.
 
 #include "core/monitor/topologysnapshot.h"
 #include "core/sessions/sessioncensus.h"
@@ -20,7 +23,15 @@ public:
     // limit in `options` is for the whole cluster, shared among the shards.
     static CensusResult run(const RedisUrl &url, const TopologySnapshot &snapshot, const QString &prefix,
                             const std::atomic_bool *cancel = nullptr, ScanOptions options = {},
-                            bool fromReplicas = false);
+                            bool fromReplicas = false, int failoverWaitMs = DefaultFailoverWaitMs);
+    // How long a shard's count waits for a new primary after its own died (the cluster needs
+    // about twice its cluster-node-timeout, 15 s by default, to promote a replica).
+    static constexpr int DefaultFailoverWaitMs = 40000;
+    // The primary that serves `shard`'s slots once the cluster is whole again: the slot map
+    // asked every 250 ms until it names a node other than `dead` that says cluster_state:ok,
+    // or until `waitMs` or `cancel`. Empty when none did.
+    static HostPort awaitServing(const RedisUrl &url, const ShardState &shard, const HostPort &dead,
+                                 const std::atomic_bool *cancel, int waitMs);
     // The replica of `shard` to read from: up, link up, smallest lag; null when none is.
     static const RedisNodeState *healthyReplica(const ShardState &shard);
 };

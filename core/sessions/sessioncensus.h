@@ -26,6 +26,7 @@ struct ShardCensus
     qint64 durationMs = 0;
     bool complete = false;
     QString error;
+    HostPort failedNode;            // the primary that failed midway, when counted again on `node`
 };
 
 struct CensusResult
@@ -35,6 +36,7 @@ struct CensusResult
 
     QString prefix;
     HostPort node;                  // where it was counted
+    HostPort failedNode;            // a cluster shard's: the primary that died midway (counted again on node)
     QDateTime at;                   // when it finished (UTC)
     qint64 durationMs = 0;
     bool complete = false;          // false: cancelled or failed midway (figures are partial)

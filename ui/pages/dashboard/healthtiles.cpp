@@ -164,9 +164,12 @@ void HealthTiles::showCensus(const sdcore::CensusResult &c)
     if (!c.shards.isEmpty()) {
         QStringList parts;
         for (const sdcore::ShardCensus &shard : c.shards)
-            parts << tr("shard %1 on %2: %3%4")
+            parts << tr("shard %1 on %2: %3%4%5")
                          .arg(shard.name, shard.node.toString(), sdcore::format::count(shard.count, locale),
-                              shard.complete ? QString() : tr(" (partial: %1)").arg(shard.error));
+                              shard.complete ? QString() : tr(" (partial: %1)").arg(shard.error),
+                              shard.failedNode.host.isEmpty()
+                                  ? QString()
+                                  : tr(" (counted again: %1 failed midway)").arg(shard.failedNode.toString()));
         where = tr("%n primaries at once", nullptr, int(c.shards.size())) + QStringLiteral(" (") + parts.join(QStringLiteral("; "))
             + QStringLiteral(")");
     }
