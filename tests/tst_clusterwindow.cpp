@@ -3,7 +3,8 @@
 // then by pattern) on the nodes that hold them; the dashboard shows each shard with its primary
 // and replica, the cluster's state and slots in the tiles, the session count across shards, and
 // a primary killed puts the failover on the timeline; a manual failover of a shard from the
-// dialog (TAKEOVER asks a second time). Renders the pages and the dialog to PNG.
+// dialog (TAKEOVER asks a second time). The Pub/Sub page lists each node's channels and their
+// subscribers, shard channels marked. Renders the pages and the dialog to PNG.
 
 #include "core/cluster/clusterslot.h"
 #include "core/lab/locallauncher.h"
@@ -15,7 +16,9 @@
 #include "ui/dialogs/deleteconfirmdialog.h"
 #include "ui/models/sessiontablemodel.h"
 #include "ui/pages/dashboardpage.h"
+#include "ui/pages/pubsubpanel.h"
 #include "ui/pages/sessionspage.h"
+#include "ui/models/pubsubmodel.h"
 
 #include <QApplication>
 #include <QComboBox>
@@ -161,6 +164,57 @@ private Q_SLOTS:
             keys += size->toInteger();
         }
         QCOMPARE(keys, 900);
+    }
+
+    void pubsubNodeByNode()
+    {
+        // Subscribers on two nodes of one channel, and one on a shard channel where it lives.
+        ClusterRouter router(m_cluster.clusterUrl());
+        QVERIFY_OK(router.refresh());
+        const QList<HostPort> primaries = router.primaries();
+        QCOMPARE(primaries.size(), 3);
+        std::vector<std::unique_ptr<RedisConnection>> subscribers;
+        const auto subscribe = [&](const HostPort &node, const Command &command) {
+            auto conn = RedisConnection::open(m_cluster.clusterUrl().withNode(node));
+            QVERIFY_OK(conn);
+            QVERIFY_OK((*conn)->command(command));
+            subscribers.push_back(std::move(*conn));
+        };
+        subscribe(primaries.at(0), Command{"SUBSCRIBE", "sessions:invalidate"});
+        subscribe(primaries.at(1), Command{"SUBSCRIBE", "sessions:invalidate"});
+        subscribe(primaries.at(1), Command{"SUBSCRIBE", "sessions:invalidate"});
+        const HostPort owner = router.nodeOf("tier:{switch}");
+        subscribe(owner, Command{"SSUBSCRIBE", "tier:{switch}"});
+
+        TestWindow shown(250, QSize(1280, 800));
+        QVERIFY(shown.exposed());
+        auto &[workspace, window] = shown;
+        auto index = workspace.addConnection(m_cluster.clusterUrl(), QStringLiteral("pubsub cluster"));
+        QVERIFY_OK(index);
+        workspace.activate(*index);
+        window.pages()->setCurrentWidget(window.pubsub());
+        sdui::PubSubModel *model = window.pubsub()->model();
+        QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 3, 20000);
+        QVERIFY(model->perNode());
+        const int first = model->rowOf("sessions:invalidate", primaries.at(0).toString());
+        const int second = model->rowOf("sessions:invalidate", primaries.at(1).toString());
+        const int sharded = model->rowOf("tier:{switch}", owner.toString() + ", shard channel");
+        QVERIFY(first >= 0 && second >= 0 && sharded >= 0);
+        QCOMPARE(model->rowAt(first).subscribers, 1);
+        QCOMPARE(model->rowAt(second).subscribers, 2);
+        QCOMPARE(model->rowAt(sharded).subscribers, 1);
+        QVERIFY(!window.pubsub()->findChild<QTableView *>("pubsubTable")->isColumnHidden(sdui::PubSubModel::NodeColumn));
+        // The chart's series is the channel's subscribers over the whole cluster.
+        const auto &channels = workspace.activeMonitor()->lastSnapshot()->pubsub.channels;
+        QCOMPARE(channels.size(), 1);
+        QCOMPARE(channels.first().second, 3);
+        QTest::qWait(1200);   // a second point on the chart
+        QVERIFY(window.grab().save(testOutputDir() + "/cluster-pubsub.png"));
+
+        // A subscriber leaves: its row drops.
+        subscribers.erase(subscribers.begin() + 1);
+        QTRY_COMPARE_WITH_TIMEOUT(model->rowAt(model->rowOf("sessions:invalidate", primaries.at(1).toString())).subscribers,
+                                  1, 10000);
     }
 
     void dashboardShowsShards()

@@ -5,9 +5,12 @@
 #include "core/support/info.h"
 
 #include <QElapsedTimer>
+#include <QMap>
 #include <QTimer>
 
 #include <spdlog/spdlog.h>
+
+#include <tuple>
 
 namespace sdcore {
 
@@ -219,9 +222,95 @@ RedisConnection *TopologyPoller::masterConnection(const TopologySnapshot &s, con
                       error);
 }
 
+void TopologyPoller::pollClusterPubSub(TopologySnapshot &s, const QDeadlineTimer &deadline)
+{
+    s.pubsub.perNode = true;
+    QList<const RedisNodeState *> nodes;
+    for (const ShardState &shard : std::as_const(s.shards)) {
+        if (shard.hasPrimary)
+            nodes << &shard.primary;
+        for (const RedisNodeState &r : shard.replicas)
+            nodes << &r;
+    }
+    QMap<QString, qint64> total;
+    QStringList failed;
+    qint64 patterns = 0;
+    int polled = 0;
+    for (const RedisNodeState *node : std::as_const(nodes)) {
+        if (!node->up || node->skipped)
+            continue;
+        Error error;
+        const QString key = QStringLiteral("redis ") + node->address.toString();
+        RedisConnection *conn = connection(key, m_url.withNode(node->address), false, deadline, &error);
+        if (!conn) {
+            failed << QStringLiteral("%1: %2").arg(node->address.toString(), error.message);
+            continue;
+        }
+        auto replies = conn->pipeline(
+            {Command{"PUBSUB", "CHANNELS"}, Command{"PUBSUB", "NUMPAT"}, Command{"PUBSUB", "SHARDCHANNELS"}});
+        if (!replies) {
+            failed << QStringLiteral("%1: %2").arg(node->address.toString(), replies.errorMessage());
+            if (replies.error().isConnectionFailure())
+                forget(key);
+            continue;
+        }
+        if (replies->at(0).isError()) {
+            const Error e = conn->errorFromReply(replies->at(0), Command{"PUBSUB"});
+            if (e.kind == ErrorKind::NoPermission) {
+                m_pubsubDenied = e.message;
+                s.pubsub.error = e.message;
+                return;
+            }
+            failed << QStringLiteral("%1: %2").arg(node->address.toString(), e.message);
+            continue;
+        }
+        ++polled;
+        patterns += qMax<qint64>(0, replies->at(1).toInteger());
+        // Classic channels, then shard channels (an error reply before Redis 7: none).
+        for (const bool sharded : {false, true}) {
+            const RedisValue &names = replies->at(sharded ? 2 : 0);
+            if (!names.isArray() || names.size() == 0)
+                continue;
+            Command numsub{"PUBSUB", sharded ? "SHARDNUMSUB" : "NUMSUB"};
+            for (const RedisValue &c : names.elements()) {
+                if (numsub.size() - 2 >= m_options.maxPubSubChannels)
+                    break;
+                numsub << c.bytes();
+            }
+            auto counts = conn->command(numsub);
+            if (!counts) {
+                failed << QStringLiteral("%1: %2").arg(node->address.toString(), counts.errorMessage());
+                continue;
+            }
+            for (qsizetype i = 0; i + 1 < counts->size(); i += 2) {
+                const QString channel = counts->at(i).toString();
+                const qint64 subscribers = counts->at(i + 1).toInteger();
+                s.pubsub.nodes.append({channel, node->address, sharded, subscribers});
+                if (!sharded)
+                    total[channel] += subscribers;
+            }
+        }
+    }
+    std::sort(s.pubsub.nodes.begin(), s.pubsub.nodes.end(), [](const PubSubChannel &a, const PubSubChannel &b) {
+        return std::tie(a.channel, a.sharded, a.node) < std::tie(b.channel, b.sharded, b.node);
+    });
+    for (auto it = total.cbegin(); it != total.cend(); ++it)
+        s.pubsub.channels.append({it.key(), it.value()});
+    s.pubsub.patterns = patterns;
+    s.pubsub.valid = polled > 0;
+    if (!failed.isEmpty())
+        s.pubsub.error = failed.join(QStringLiteral("; "));
+}
+
 void TopologyPoller::pollPubSub(TopologySnapshot &s, const QDeadlineTimer &deadline)
 {
-    if (!m_options.pubsub || s.shards.isEmpty() || !s.shards.first().primaryUp())
+    if (!m_options.pubsub || s.shards.isEmpty())
+        return;
+    if (s.isCluster() && m_pubsubDenied.isEmpty()) {
+        pollClusterPubSub(s, deadline);
+        return;
+    }
+    if (!s.shards.first().primaryUp())
         return;
     if (!m_pubsubDenied.isEmpty()) {
         s.pubsub.error = m_pubsubDenied;

@@ -66,6 +66,8 @@ private:
                             QByteArray *infoText = nullptr);
     SentinelState pollSentinel(const HostPort &address, const QDeadlineTimer &deadline);
     void pollPubSub(TopologySnapshot &s, const QDeadlineTimer &deadline);
+    // A cluster's: every node that is up, its classic and shard channels.
+    void pollClusterPubSub(TopologySnapshot &s, const QDeadlineTimer &deadline);
     // Once a minute at most: what the user may do (AccessState).
     void checkAccess(TopologySnapshot &s, const QDeadlineTimer &deadline);
     RedisConnection *connection(const QString &key, const RedisUrl &url, bool sentinel,

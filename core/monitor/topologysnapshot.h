@@ -64,12 +64,27 @@ struct SentinelState
     qint64 lastOkPingMs = -1;   // as another sentinel sees it
 };
 
+// A channel's subscribers on one cluster node: a classic channel (PUBSUB NUMSUB on that node),
+// or a shard channel (SSUBSCRIBE, PUBSUB SHARDNUMSUB, Redis 7), which lives on its slot's shard.
+struct PubSubChannel
+{
+    QString channel;
+    HostPort node;
+    bool sharded = false;
+    qint64 subscribers = 0;
+};
+
 struct PubSubState
 {
     bool valid = false;
     QString error;
-    QList<QPair<QString, qint64>> channels;   // channel → subscribers (PUBSUB NUMSUB)
-    qint64 patterns = -1;                     // PUBSUB NUMPAT
+    // channel → subscribers (PUBSUB NUMSUB); on a cluster each channel's subscribers on every
+    // node added up (a message published anywhere reaches them all).
+    QList<QPair<QString, qint64>> channels;
+    qint64 patterns = -1;                     // PUBSUB NUMPAT (a cluster's: every node's)
+    // A cluster's, node by node: every classic and shard channel with its subscribers there.
+    bool perNode = false;
+    QList<PubSubChannel> nodes;
 };
 
 // What the connection's user may do, found with harmless probes (see TopologyPoller): UNLINK

@@ -25,7 +25,12 @@ QVariant PubSubModel::data(const QModelIndex &index, int role) const
     const Row &row = m_rows[size_t(index.row())];
     switch (role) {
     case Qt::DisplayRole:
-        return index.column() == ChannelColumn ? QVariant(row.channel) : QVariant(row.subscribers);
+        switch (index.column()) {
+        case ChannelColumn: return row.channel;
+        case SubscribersColumn: return row.subscribers;
+        case NodeColumn: return row.node;
+        }
+        break;
     case Qt::TextAlignmentRole:
         if (index.column() == SubscribersColumn)
             return QVariant(Qt::AlignRight | Qt::AlignVCenter);
@@ -62,17 +67,41 @@ QVariant PubSubModel::headerData(int section, Qt::Orientation orientation, int r
         return tr("Channel");
     case SubscribersColumn:
         return tr("Subscribers");
+    case NodeColumn:
+        return tr("Node");
     }
     return QVariant();
 }
 
 void PubSubModel::setChannels(const QList<QPair<QString, qint64>> &channels)
 {
-    // The same set: as many channels, each one already a row, none named twice.
-    bool sameSet = qsizetype(m_rows.size()) == channels.size();
+    std::vector<Row> rows;
+    rows.reserve(size_t(channels.size()));
+    for (const auto &[channel, subscribers] : channels)
+        rows.push_back(Row{channel, QString(), subscribers});
+    m_perNode = false;
+    setRows(rows);
+}
+
+void PubSubModel::setNodeChannels(const QList<sdcore::PubSubChannel> &channels)
+{
+    std::vector<Row> rows;
+    rows.reserve(size_t(channels.size()));
+    for (const sdcore::PubSubChannel &c : channels) {
+        const QString node = c.sharded ? tr("%1, shard channel").arg(c.node.toString()) : c.node.toString();
+        rows.push_back(Row{c.channel, node, c.subscribers});
+    }
+    m_perNode = true;
+    setRows(rows);
+}
+
+void PubSubModel::setRows(const std::vector<Row> &input)
+{
+    // The same set: as many rows, each one already a row, none named twice.
+    bool sameSet = m_rows.size() == input.size();
     std::vector<bool> seen(sameSet ? m_rows.size() : 0, false);
-    for (qsizetype i = 0; sameSet && i < channels.size(); ++i) {
-        const int r = rowOf(channels.at(i).first);
+    for (size_t i = 0; sameSet && i < input.size(); ++i) {
+        const int r = rowOf(input[i].channel, input[i].node);
         sameSet = r >= 0 && !seen[size_t(r)];
         if (sameSet)
             seen[size_t(r)] = true;
@@ -80,10 +109,10 @@ void PubSubModel::setChannels(const QList<QPair<QString, qint64>> &channels)
     if (sameSet) {
         int first = -1;
         int last = -1;
-        for (const auto &[channel, subscribers] : channels) {
-            const int r = m_rowByChannel.value(channel);
+        for (const Row &in : input) {
+            const int r = rowOf(in.channel, in.node);
             Row &row = m_rows[size_t(r)];
-            const Row updated{channel, subscribers, row.subscribers};
+            const Row updated{in.channel, in.node, in.subscribers, row.subscribers};
             if (updated.subscribers == row.subscribers && updated.previous == row.previous)
                 continue;
             row = updated;
@@ -96,15 +125,16 @@ void PubSubModel::setChannels(const QList<QPair<QString, qint64>> &channels)
     }
 
     std::vector<Row> rows;
-    rows.reserve(size_t(channels.size()));
+    rows.reserve(input.size());
     QHash<QString, int> byChannel;
-    byChannel.reserve(channels.size());
-    for (const auto &[channel, subscribers] : channels) {
-        if (byChannel.contains(channel))
+    byChannel.reserve(qsizetype(input.size()));
+    for (const Row &in : input) {
+        const QString key = keyOf(in.channel, in.node);
+        if (byChannel.contains(key))
             continue;
-        const int old = rowOf(channel);
-        byChannel.insert(channel, int(rows.size()));
-        rows.push_back(Row{channel, subscribers, old >= 0 ? m_rows[size_t(old)].subscribers : -1});
+        const int old = m_rowByChannel.value(key, -1);
+        byChannel.insert(key, int(rows.size()));
+        rows.push_back(Row{in.channel, in.node, in.subscribers, old >= 0 ? m_rows[size_t(old)].subscribers : -1});
     }
     beginResetModel();
     m_rows = std::move(rows);

@@ -1,10 +1,13 @@
 #pragma once
 
-// The master's Pub/Sub channels and their subscriber counts (PUBSUB NUMSUB) as a table, one
-// batch per snapshot: a reset only when the set of channels changes, otherwise one dataChanged
+// The master's Pub/Sub channels and their subscriber counts (PUBSUB NUMSUB) as a table, or a
+// cluster's node by node (a row per channel and node, shard channels marked), one batch per
+// snapshot: a reset only when the set of channels changes, otherwise one dataChanged
 // over the rows. A channel whose count fell since the previous snapshot is marked (red, with
 // a tooltip): each app instance holds a subscription, so a drop often means one went away.
 // UI thread only.
+
+#include "core/monitor/topologysnapshot.h"
 
 #include <QAbstractTableModel>
 #include <QHash>
@@ -20,7 +23,7 @@ class PubSubModel final : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column { ChannelColumn, SubscribersColumn, ColumnCount };
+    enum Column { ChannelColumn, SubscribersColumn, NodeColumn, ColumnCount };
     enum Role {
         ChannelRole = Qt::UserRole, // QString
         SubscribersRole,            // qlonglong
@@ -31,6 +34,7 @@ public:
     struct Row
     {
         QString channel;
+        QString node;         // a cluster's: where these subscribers are ("host:port", "…, shard channel")
         qint64 subscribers = 0;
         qint64 previous = -1; // in the previous snapshot; -1: not there
         bool dropped() const { return previous >= 0 && subscribers < previous; }
@@ -47,12 +51,25 @@ public:
     // One snapshot's channels (channel → subscribers). Keeps the row order while the set of
     // channels stays the same; a new set is shown in the given order.
     void setChannels(const QList<QPair<QString, qint64>> &channels);
+    // A cluster's: every node's channels, each row a channel on one node.
+    void setNodeChannels(const QList<sdcore::PubSubChannel> &channels);
+    bool perNode() const { return m_perNode; }
     void clear();
 
     const Row &rowAt(int row) const { return m_rows[size_t(row)]; }
-    int rowOf(const QString &channel) const { return m_rowByChannel.value(channel, -1); }
+    int rowOf(const QString &channel, const QString &node = QString()) const
+    {
+        return m_rowByChannel.value(keyOf(channel, node), -1);
+    }
 
 private:
+    static QString keyOf(const QString &channel, const QString &node)
+    {
+        return node.isEmpty() ? channel : channel + QLatin1Char('\n') + node;
+    }
+    void setRows(const std::vector<Row> &rows);
+
+    bool m_perNode = false;
     std::vector<Row> m_rows;
     QHash<QString, int> m_rowByChannel;
 };

@@ -62,6 +62,8 @@ PubSubPanel::PubSubPanel(QWidget *parent) : QWidget(parent)
                                                       QHeaderView::Stretch);
     m_table->horizontalHeader()->setSectionResizeMode(PubSubModel::SubscribersColumn,
                                                       QHeaderView::ResizeToContents);
+    m_table->horizontalHeader()->setSectionResizeMode(PubSubModel::NodeColumn, QHeaderView::ResizeToContents);
+    m_table->setColumnHidden(PubSubModel::NodeColumn, true);   // a cluster's, node by node
 
     m_chart = new QCustomPlot(splitter);
     m_chart->setObjectName(QStringLiteral("pubsubChart"));
@@ -122,16 +124,28 @@ void PubSubPanel::showSnapshot(const sdcore::TopologySnapshot &snapshot)
     // PUBSUB NUMSUB can fail after NUMPAT succeeded (valid with an error): the channel list is
     // then incomplete, so the table keeps the last complete one, greyed out.
     const bool complete = pubsub.valid && pubsub.error.isEmpty();
-    if (complete)
-        m_model->setChannels(pubsub.channels);
-    m_table->setEnabled(complete);
+    if (pubsub.perNode && pubsub.valid) {
+        // A cluster: the nodes that answered, each channel on each; one that did not is named
+        // below the table.
+        m_model->setNodeChannels(pubsub.nodes);
+        m_table->setEnabled(true);
+    } else {
+        if (complete)
+            m_model->setChannels(pubsub.channels);
+        m_table->setEnabled(complete);
+    }
+    m_table->setColumnHidden(PubSubModel::NodeColumn, !m_model->perNode());
 
     m_patterns->setText(pubsub.valid && pubsub.patterns >= 0
-                            ? tr("Pattern subscriptions: %1").arg(pubsub.patterns)
+                            ? (pubsub.perNode ? tr("Pattern subscriptions: %1 (every node's)")
+                                              : tr("Pattern subscriptions: %1"))
+                                  .arg(pubsub.patterns)
                             : tr("Pattern subscriptions: –"));
 
     QString error;
-    if (!pubsub.error.isEmpty())
+    if (!pubsub.error.isEmpty() && pubsub.perNode && pubsub.valid)
+        error = tr("Some nodes' Pub/Sub state is missing: %1").arg(pubsub.error);
+    else if (!pubsub.error.isEmpty())
         error = tr("Pub/Sub state unavailable: %1").arg(pubsub.error);
     else if (!pubsub.valid && !snapshot.shards.isEmpty() && snapshot.shards.first().hasPrimary
              && !snapshot.shards.first().primary.up)
@@ -145,7 +159,7 @@ void PubSubPanel::showSnapshot(const sdcore::TopologySnapshot &snapshot)
 
 void PubSubPanel::updateChart(const sdcore::TopologySnapshot &snapshot)
 {
-    if (snapshot.pubsub.valid && snapshot.pubsub.error.isEmpty()) {
+    if (snapshot.pubsub.valid && (snapshot.pubsub.error.isEmpty() || snapshot.pubsub.perNode)) {
         auto channels = snapshot.pubsub.channels;
         std::stable_sort(channels.begin(), channels.end(), [](const auto &a, const auto &b) {
             return a.second != b.second ? a.second > b.second : a.first < b.first;
