@@ -5,6 +5,7 @@
 #include "ui/models/sessiontablemodel.h"
 
 #include <QAbstractItemModelTester>
+#include <QDateTime>
 #include <QTest>
 
 using namespace sdcore;
@@ -39,6 +40,34 @@ class TestSessionTableModel : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    // A cluster's rows: each with its shard (the column sorts by it); a key listed under two
+    // shards (it moved mid-scan) goes from the table entirely when it is deleted.
+    void shardColumn()
+    {
+        SessionTableModel model;
+        model.clear("sess:");
+        QVERIFY(!model.hasShards());
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        model.appendRows({row("sess:a", 5000, now, 1, QString()), row("sess:moved", 5000, now, 1, QString())});
+        QVERIFY(!model.hasShards());
+        QCOMPARE(model.shardAt(0), QString());
+        model.appendRows({row("sess:b", 5000, now, 1, QString())}, QStringLiteral("5461-10922"));
+        model.appendRows({row("sess:c", 5000, now, 1, QString())}, QStringLiteral("0-5460"));
+        model.appendRows({row("sess:moved", 5000, now, 1, QString())}, QStringLiteral("migrating"));
+        QVERIFY(model.hasShards());
+        QCOMPARE(model.rowCount(), 5);
+        model.sort(SessionTableModel::Shard, Qt::AscendingOrder);
+        QCOMPARE(model.index(2, SessionTableModel::Shard).data().toString(), QStringLiteral("0-5460"));
+        QCOMPARE(model.keyAt(2), QByteArray("sess:c"));
+        QCOMPARE(model.shardAt(4), QStringLiteral("migrating"));
+        QCOMPARE(model.headerData(SessionTableModel::Shard, Qt::Horizontal).toString(), QStringLiteral("Shard"));
+        QCOMPARE(model.removeKeys({"sess:moved"}), 2);
+        QCOMPARE(model.rowCount(), 3);
+        QCOMPARE(model.visibleRowOf("sess:moved"), -1);
+        model.clear("sess:");
+        QVERIFY(!model.hasShards());
+    }
+
     void modelUnderTester()
     {
         SessionTableModel model;

@@ -56,8 +56,8 @@ bool servesOk(const RedisUrl &url, const HostPort &node)
 
 } // namespace
 
-HostPort ClusterCensus::awaitServing(const RedisUrl &url, const ShardState &shard, const HostPort &dead,
-                                     const std::atomic_bool *cancel, int waitMs)
+HostPort ClusterCensus::awaitServing(const RedisUrl &url, const ShardState &shard, const std::atomic_bool *cancel,
+                                     int waitMs)
 {
     if (shard.slots.isEmpty())
         return {};
@@ -67,7 +67,9 @@ HostPort ClusterCensus::awaitServing(const RedisUrl &url, const ShardState &shar
         ClusterRouter router(url, probeOptions());
         if (router.refresh()) {
             const HostPort now = router.nodeOfSlot(shard.slots.first().first);
-            if (!now.host.isEmpty() && !(now == dead) && servesOk(url, now))
+            // The node that died, back before the cluster failed it over (a restart, a blip),
+            // serves again too.
+            if (!now.host.isEmpty() && servesOk(url, now))
                 return now;
         }
         for (int i = 0; i < 5 && !(cancel && cancel->load()); ++i)
@@ -118,7 +120,7 @@ CensusResult ClusterCensus::run(const RedisUrl &url, const TopologySnapshot &sna
             if (!dead && !part.error.contains(QLatin1String("CLUSTERDOWN")))
                 return;   // not a failover: the error stands
             const QString first = part.error;
-            const HostPort serving = awaitServing(url, shard, dead ? node : HostPort{}, cancel, failoverWaitMs);
+            const HostPort serving = awaitServing(url, shard, cancel, failoverWaitMs);
             if (serving.host.isEmpty()) {
                 part.error = QStringLiteral("%1; the cluster did not serve the shard's slots again within %2 s")
                                  .arg(first)
@@ -132,7 +134,7 @@ CensusResult ClusterCensus::run(const RedisUrl &url, const TopologySnapshot &sna
             }
             part = SessionCensus::run(**again, prefix, cancel, own);
             part.node = serving;
-            if (dead)
+            if (dead && !(serving == node))
                 part.failedNode = node;
         });
     }

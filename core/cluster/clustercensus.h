@@ -28,10 +28,11 @@ public:
     // about twice its cluster-node-timeout, 15 s by default, to promote a replica).
     static constexpr int DefaultFailoverWaitMs = 40000;
     // The primary that serves `shard`'s slots once the cluster is whole again: the slot map
-    // asked every 250 ms until it names a node other than `dead` that says cluster_state:ok,
-    // or until `waitMs` or `cancel`. Empty when none did.
-    static HostPort awaitServing(const RedisUrl &url, const ShardState &shard, const HostPort &dead,
-                                 const std::atomic_bool *cancel, int waitMs);
+    // asked every 250 ms until the node it names says cluster_state:ok (the replica promoted,
+    // or the old primary back before a failover), or until `waitMs` or `cancel`. Empty when
+    // none did.
+    static HostPort awaitServing(const RedisUrl &url, const ShardState &shard, const std::atomic_bool *cancel,
+                                 int waitMs);
     // The replica of `shard` to read from: up, link up, smallest lag; null when none is.
     static const RedisNodeState *healthyReplica(const ShardState &shard);
 };

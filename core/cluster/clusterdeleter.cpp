@@ -1,6 +1,7 @@
 #include "core/cluster/clusterdeleter.h"
 
 #include "core/cluster/clusterscan.h"
+#include "core/support/keytext.h"
 
 #include <QElapsedTimer>
 #include <QThread>
@@ -89,7 +90,10 @@ DeleteResult ClusterDeleter::previewUser(const RedisUrl &url, const TopologySnap
     options.prefix = prefix;
     options.previewBytes = 0;
     // The sink runs for one batch at a time, so one router serves every shard's reads.
-    ClusterRouter reader(url);
+    ConnectionOptions readOptions;
+    readOptions.clientName = "sessiondeck-delete";
+    readOptions.commandTimeoutMs = 10000;   // a pipelined batch of values on a busy node
+    ClusterRouter reader(url, readOptions);
     QSet<QByteArray> seen;
     QString readError;
     const ClusterScanSummary summary = ClusterScan::run(url, snapshot, options, cancel, [&](const QString &, ScanBatch &&batch) {
@@ -111,6 +115,12 @@ DeleteResult ClusterDeleter::previewUser(const RedisUrl &url, const TopologySnap
             return false;
         }
         for (qsizetype i = 0; i < rows.size(); ++i) {
+            if (replies->at(i).isError()) {
+                // A value not read could be the user's: the preview would miss it.
+                readError = QStringLiteral("%1 could not be read: %2")
+                                .arg(KeyText::printable(rows.at(i)->key), replies->at(i).toString());
+                return false;
+            }
             if (!SessionDeleter::userNames(*rows.at(i), replies->at(i), prefix).contains(user))
                 continue;
             r.keys << rows.at(i)->key;

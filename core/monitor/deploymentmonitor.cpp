@@ -279,7 +279,8 @@ void DeploymentMonitor::record(const TopologySnapshot &s)
                 m_history[Series::lagBytes(r.address)].append(t, double(r.lagBytes));
         }
     }
-    if (s.pubsub.valid) {
+    // A cluster's figures with a node missing would chart as subscribers gone: a gap instead.
+    if (s.pubsub.valid && !(s.pubsub.perNode && !s.pubsub.error.isEmpty())) {
         m_history[Series::PubSubPatterns].append(t, double(s.pubsub.patterns));
         for (const auto &c : s.pubsub.channels)
             m_history[Series::pubsub(c.first)].append(t, double(c.second));

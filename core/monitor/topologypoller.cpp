@@ -237,8 +237,12 @@ void TopologyPoller::pollClusterPubSub(TopologySnapshot &s, const QDeadlineTimer
     qint64 patterns = 0;
     int polled = 0;
     for (const RedisNodeState *node : std::as_const(nodes)) {
-        if (!node->up || node->skipped)
+        if (node->skipped) {
+            failed << QStringLiteral("%1: not polled this cycle").arg(node->address.toString());
             continue;
+        }
+        if (!node->up)
+            continue;   // a node down has no subscribers left: nothing is missing
         Error error;
         const QString key = QStringLiteral("redis ") + node->address.toString();
         RedisConnection *conn = connection(key, m_url.withNode(node->address), false, deadline, &error);
@@ -273,8 +277,13 @@ void TopologyPoller::pollClusterPubSub(TopologySnapshot &s, const QDeadlineTimer
                 continue;
             Command numsub{"PUBSUB", sharded ? "SHARDNUMSUB" : "NUMSUB"};
             for (const RedisValue &c : names.elements()) {
-                if (numsub.size() - 2 >= m_options.maxPubSubChannels)
+                if (numsub.size() - 2 >= m_options.maxPubSubChannels) {
+                    failed << QStringLiteral("%1: %2 channels, the first %3 shown")
+                                  .arg(node->address.toString())
+                                  .arg(names.size())
+                                  .arg(m_options.maxPubSubChannels);
                     break;
+                }
                 numsub << c.bytes();
             }
             auto counts = conn->command(numsub);

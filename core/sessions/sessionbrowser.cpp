@@ -39,6 +39,14 @@ void SessionBrowser::setTarget(const RedisUrl &url, const QString &connectionNam
     m_name = connectionName;
 }
 
+ConnectionOptions SessionBrowser::clusterOptions(const QByteArray &clientName)
+{
+    ConnectionOptions options;
+    options.clientName = clientName;
+    options.commandTimeoutMs = 10000;   // as open(): a pipelined batch of 1,000 keys on a busy node
+    return options;
+}
+
 Result<ConnectedNode> SessionBrowser::open(const RedisUrl &url, bool replica, const QByteArray &clientName)
 {
     ConnectionOptions options;
@@ -108,6 +116,8 @@ ScanSummary SessionBrowser::scanCluster(const RedisUrl &url, bool replica, const
     // Each shard's scanner counts its own keys: the batches carry the sums over the shards
     // heard from so far, so that the progress is the whole cluster's.
     QHash<QString, QPair<qint64, qint64>> seen;   // shard: keys seen, DBSIZE
+    const qsizetype serving = std::count_if(cluster->shards.cbegin(), cluster->shards.cend(),
+                                            [](const ShardState &s) { return !s.slots.isEmpty(); });
     const ClusterScanSummary walked = ClusterScan::run(url, *cluster, options, cancel, [&](const QString &shard, ScanBatch &&batch) {
         seen[shard] = {batch.keysSeen, batch.dbSize};
         batch.shard = shard;
@@ -117,6 +127,8 @@ ScanSummary SessionBrowser::scanCluster(const RedisUrl &url, bool replica, const
             batch.keysSeen += keys;
             batch.dbSize += qMax<qint64>(0, size);
         }
+        if (seen.size() < serving)
+            batch.dbSize = -1;   // a fraction of the cluster's size until every shard has said its own
         return hand(std::move(batch));
     }, replica);
     summary.complete = walked.complete;
@@ -209,7 +221,7 @@ void SessionBrowser::fetch(const QByteArray &key, const QByteArray &prefix, bool
         const auto read = [&]() -> Result<DecodedSession> {
             if (url.isCluster()) {
                 // The primary serving the key's slot.
-                ClusterRouter router(url);
+                ClusterRouter router(url, clusterOptions("sessiondeck-fetch"));
                 return ClusterSessions::fetch(router, key, prefix, whole);
             }
             auto node = open(url, replica, "sessiondeck-fetch");
@@ -273,7 +285,7 @@ DeleteResult SessionBrowser::deleteOnCluster(const RedisUrl &url, const DeleteRe
     if (preview)
         return ClusterDeleter::previewMatching(url, *cluster, request.prefix, request.glob, cancel);
     // Each key to the primary serving its slot, in per-node batches.
-    ClusterRouter router(url);
+    ClusterRouter router(url, clusterOptions("sessiondeck-delete"));
     r = ClusterDeleter::deleteRecorded(router, *cluster, request, name, cancel, AuditLog::defaultPath(), 0, progress);
     spdlog::info("deleted {} of {} session keys on the cluster ({} shards, {})", r.deleted, r.requested,
                  cluster->shards.size(), r.mode == DeleteResult::Mode::Pattern ? "pattern" : "keys");

@@ -61,6 +61,8 @@ public:
     static constexpr int MaxBatchesInFlight = 4;
     // Blocking building blocks, also used by the command-line mode.
     static Result<ConnectedNode> open(const RedisUrl &url, bool replica, const QByteArray &clientName);
+    // The same timeouts for a cluster's router.
+    static ConnectionOptions clusterOptions(const QByteArray &clientName);
     static Result<DecodedSession> fetchSession(RedisConnection &connection, const QByteArray &key,
                                                const QByteArray &prefix, bool whole,
                                                int previewBytes = PreviewBytes);

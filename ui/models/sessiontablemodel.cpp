@@ -312,11 +312,12 @@ qsizetype SessionTableModel::removeKeys(const QList<QByteArray> &keys)
         return 0;
     QSet<QByteArray> wanted(keys.cbegin(), keys.cend());
     qsizetype removed = 0;
-    for (quint32 r = 0; r < m_expires.size() && !wanted.isEmpty(); ++r) {
+    // Every row of a key: a cluster scan can list a key that moved mid-scan twice.
+    for (quint32 r = 0; r < m_expires.size(); ++r) {
         if (m_types[r] & RemovedFlag)
             continue;
         const QByteArray key = (m_types[r] & FullKeyFlag) ? idBytes(r).toByteArray() : m_prefix + idBytes(r).toByteArray();
-        if (wanted.remove(key)) {
+        if (wanted.contains(key)) {
             m_types[r] |= RemovedFlag;
             ++removed;
         }

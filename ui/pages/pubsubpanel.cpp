@@ -159,7 +159,7 @@ void PubSubPanel::showSnapshot(const sdcore::TopologySnapshot &snapshot)
 
 void PubSubPanel::updateChart(const sdcore::TopologySnapshot &snapshot)
 {
-    if (snapshot.pubsub.valid && (snapshot.pubsub.error.isEmpty() || snapshot.pubsub.perNode)) {
+    if (snapshot.pubsub.valid && snapshot.pubsub.error.isEmpty()) {
         auto channels = snapshot.pubsub.channels;
         std::stable_sort(channels.begin(), channels.end(), [](const auto &a, const auto &b) {
             return a.second != b.second ? a.second > b.second : a.first < b.first;

@@ -377,11 +377,18 @@ void SessionsPage::setDeleteDenied(const QString &reason)
 
 QList<QByteArray> SessionsPage::selectedKeys() const
 {
+    // Each key once: a cluster scan can list a key that moved mid-scan under two shards.
     QList<QByteArray> keys;
+    QSet<QByteArray> seen;
     const QModelIndexList rows = m_table->selectionModel()->selectedRows();
     keys.reserve(rows.size());
-    for (const QModelIndex &i : rows)
-        keys << m_model->keyAt(i.row());
+    for (const QModelIndex &i : rows) {
+        const QByteArray key = m_model->keyAt(i.row());
+        if (!seen.contains(key)) {
+            seen.insert(key);
+            keys << key;
+        }
+    }
     return keys;
 }
 
