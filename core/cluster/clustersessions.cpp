@@ -78,26 +78,42 @@ SessionKeyResolver::Exists ClusterSessions::existsThrough(ClusterRouter &router)
     };
 }
 
-Result<DecodedSession> ClusterSessions::fetch(ClusterRouter &router, const QByteArray &key, const QByteArray &prefix,
-                                              bool whole, HostPort *where)
+namespace {
+
+// `op` on the connection to the primary serving `key`'s slot; after a MOVED, once more where
+// the slot is now. `node` gets the node asked last. An ASK is left to the caller.
+template<typename T, typename Op>
+Result<T> onKeysPrimary(ClusterRouter &router, const QByteArray &key, HostPort &node, const Op &op)
 {
     if (!router.hasMap()) {
         if (Status s = router.refresh(); !s)
             return s.error();
     }
-    HostPort node = router.nodeOf(key);
+    node = router.nodeOf(key);
     auto connection = router.connectionTo(node);
     if (!connection)
         return connection.error();
-    auto s = SessionBrowser::fetchSession(**connection, key, prefix, whole);
-    if (!s && isRedirect(s.error(), QLatin1StringView("MOVED"))) {
-        // The slot moved between the map and the read: once more where it is now.
+    Result<T> r = op(**connection);
+    if (!r && isRedirect(r.error(), QLatin1StringView("MOVED"))) {
+        // The slot moved between the map and the command: once more where it is now.
         if (Status refreshed = router.refresh(); refreshed) {
             node = router.nodeOf(key);
             if (auto again = router.connectionTo(node))
-                s = SessionBrowser::fetchSession(**again, key, prefix, whole);
+                r = op(**again);
         }
     }
+    return r;
+}
+
+} // namespace
+
+Result<DecodedSession> ClusterSessions::fetch(ClusterRouter &router, const QByteArray &key, const QByteArray &prefix,
+                                              bool whole, HostPort *where)
+{
+    HostPort node;
+    auto s = onKeysPrimary<DecodedSession>(router, key, node, [&](RedisConnection &connection) {
+        return SessionBrowser::fetchSession(connection, key, prefix, whole);
+    });
     if (!s && isRedirect(s.error(), QLatin1StringView("ASK"))) {
         // The slot is being migrated and the key has moved already: each command through the
         // router, which follows ASK to where the key is.
@@ -111,22 +127,10 @@ Result<DecodedSession> ClusterSessions::fetch(ClusterRouter &router, const QByte
 Result<TouchResult> ClusterSessions::touch(ClusterRouter &router, const QByteArray &key, qint64 ttlMs, bool updateCookie,
                                            HostPort *where)
 {
-    if (!router.hasMap()) {
-        if (Status s = router.refresh(); !s)
-            return s.error();
-    }
-    HostPort node = router.nodeOf(key);
-    auto connection = router.connectionTo(node);
-    if (!connection)
-        return connection.error();
-    auto r = SessionTtl::touch(**connection, key, ttlMs, updateCookie);
-    if (!r && isRedirect(r.error(), QLatin1StringView("MOVED"))) {
-        if (Status refreshed = router.refresh(); refreshed) {
-            node = router.nodeOf(key);
-            if (auto again = router.connectionTo(node))
-                r = SessionTtl::touch(**again, key, ttlMs, updateCookie);
-        }
-    }
+    HostPort node;
+    auto r = onKeysPrimary<TouchResult>(router, key, node, [&](RedisConnection &connection) {
+        return SessionTtl::touch(connection, key, ttlMs, updateCookie);
+    });
     if (!r && isRedirect(r.error(), QLatin1StringView("ASK")))
         return makeError(ErrorKind::ServerError, QStringLiteral("the session's slot is being migrated to another node; "
                                                                 "try again when the migration is done"));
